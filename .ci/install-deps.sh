@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs every Debian package the test tiers need (see ../shared/test-recipes.md).
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+PKGS=(
+  chromium                      # e2e tier (Playwright drives Debian's Chromium)
+  qemu-system-x86 qemu-utils busybox-static kmod cpio ovmf   # kernel tier
+  libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients libxml2-utils  # libvirt tier
+  shellcheck bats               # helper / hook tier
+  hwdata pciutils               # pci.ids for names
+  desktop-file-utils appstream  # packaging checks
+  polkitd libpolkit-gobject-1-dev  # polkit policy DTD
+  util-linux procps psmisc
+)
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${PKGS[@]}" >/dev/null

@@ -1,0 +1,147 @@
+// The IPC contract: one table of every channel between the renderer and the main process, with the
+// runtime schema of its arguments and the TypeScript type of its result. The Electron main process
+// (electron/main/ipc-router.ts), the preload, the loopback server of browser mode and the renderer's
+// API client are all derived from this table: a channel name is written here and nowhere else.
+import { z } from 'zod';
+import type { DoctorReport } from '../analyze/report';
+import type { HostModel } from '../host/model';
+import type { Plan } from '../plan/model';
+
+/** Phantom marker carrying a result type through the table without a runtime cost. */
+const returns = <T>() => undefined as unknown as T;
+
+/** A VM name as libvirt accepts it and as we can safely put in a file name. */
+export const vmName = z
+  .string()
+  .min(1, 'A VM name cannot be empty.')
+  .max(64, 'A VM name has at most 64 characters.')
+  .refine((s) => !/[/\0\n\r]/.test(s) && s !== '.' && s !== '..', 'A VM name cannot contain "/", line breaks or NUL.');
+
+export const pciAddress = z
+  .string()
+  .regex(/^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/, 'A PCI address looks like 0000:0a:00.0.');
+
+const goalName = z.string().regex(/^[a-z][a-z0-9-]{0,40}$/, 'A goal is a lower-case name like "iommu".');
+const journalId = z.string().regex(/^[0-9A-Za-z._-]{1,64}$/, 'A journal id is letters, digits, dot, dash.');
+
+// Plans sent back from the renderer are re-validated by the helper; this only checks the shape.
+const stepSchema = z.object({ kind: z.string(), reason: z.string() }).passthrough();
+export const planSchema = z.object({
+  format: z.literal('gpu-ferry-plan/1'),
+  goal: goalName,
+  title: z.string().max(300),
+  steps: z.array(stepSchema).max(500),
+  warnings: z.array(z.string().max(2000)).max(50),
+  reboot: z.string().max(2000).nullable(),
+});
+
+export interface JournalEntry {
+  id: string;
+  goal: string;
+  title: string;
+  createdAt: string;
+  state: 'applied' | 'undone' | 'interrupted' | 'rolled-back';
+  files: string[];
+}
+
+export interface ApplyResult {
+  journalId: string | null;
+  steps: { index: number; status: 'done' | 'skipped' | 'not-executed' | 'failed'; message: string }[];
+}
+
+export interface VmSummary {
+  name: string;
+  state: string;
+  mode: 'single-gpu' | 'dual-gpu' | null;
+  gpu: string | null;
+}
+
+export interface PreflightItem {
+  id: string;
+  status: 'pass' | 'warn' | 'fail';
+  message: string;
+  fix: string | null;
+}
+
+export interface HandoffEvent {
+  ts: string;
+  vm: string;
+  phase: string;
+  step: string;
+  status: string;
+  durationMs: number | null;
+  message: string;
+}
+
+export interface AppInfo {
+  version: string;
+  /** 'electron' or 'browser' (loopback server). */
+  shell: 'electron' | 'browser';
+  /** True when plans apply to a temporary root (demo / tests) rather than the real machine. */
+  simulated: boolean;
+  hostName: string;
+}
+
+export interface Settings {
+  autostart: boolean;
+  launchLookingGlassAutomatically: boolean;
+  theme: 'system' | 'dark' | 'light';
+}
+
+export const settingsSchema = z
+  .object({
+    autostart: z.boolean(),
+    launchLookingGlassAutomatically: z.boolean(),
+    theme: z.enum(['system', 'dark', 'light']),
+  })
+  .partial()
+  .strict();
+
+const none = z.tuple([]);
+
+/** Invoke channels: renderer asks, main answers with Result<T>. */
+export const invokeChannels = {
+  'app.info': { args: none, result: returns<AppInfo>() },
+  'host.doctor': { args: none, result: returns<DoctorReport>() },
+  'host.scan': { args: none, result: returns<HostModel>() },
+  'host.rescan': { args: none, result: returns<DoctorReport>() },
+  'plan.goals': { args: none, result: returns<{ name: string; summary: string }[]>() },
+  'plan.make': {
+    args: z.tuple([goalName, z.record(z.string(), z.union([z.string().max(4096), z.boolean(), z.number()]))]),
+    result: returns<Plan>(),
+  },
+  'plan.apply': { args: z.tuple([planSchema]), result: returns<ApplyResult>() },
+  'journal.list': { args: none, result: returns<JournalEntry[]>() },
+  'journal.undo': { args: z.tuple([journalId]), result: returns<ApplyResult>() },
+  'vm.list': { args: none, result: returns<VmSummary[]>() },
+  'vm.check': { args: z.tuple([vmName]), result: returns<PreflightItem[]>() },
+  'vm.start': { args: z.tuple([vmName]), result: returns<VmSummary>() },
+  'vm.stop': { args: z.tuple([vmName, z.object({ force: z.boolean() }).strict()]), result: returns<VmSummary>() },
+  'handoff.log': { args: z.tuple([vmName]), result: returns<HandoffEvent[]>() },
+  'lg.status': { args: z.tuple([vmName]), result: returns<{ client: boolean; version: string | null; running: boolean }>() },
+  'lg.launch': { args: z.tuple([vmName]), result: returns<{ pid: number }>() },
+  'settings.get': { args: none, result: returns<Settings>() },
+  'settings.set': { args: z.tuple([settingsSchema]), result: returns<Settings>() },
+} as const;
+
+/** Event channels: main pushes, the renderer subscribes. */
+export const eventChannels = {
+  'plan.progress': { payload: returns<{ journalId: string | null; index: number; line: string }>() },
+  'vm.state': { payload: returns<VmSummary>() },
+  'handoff.event': { payload: returns<HandoffEvent>() },
+} as const;
+
+export type InvokeChannel = keyof typeof invokeChannels;
+export type EventChannel = keyof typeof eventChannels;
+export type ArgsOf<C extends InvokeChannel> = z.infer<(typeof invokeChannels)[C]['args']>;
+export type ResultOf<C extends InvokeChannel> = (typeof invokeChannels)[C]['result'];
+export type PayloadOf<E extends EventChannel> = (typeof eventChannels)[E]['payload'];
+
+export const invokeChannelNames = Object.keys(invokeChannels) as InvokeChannel[];
+export const eventChannelNames = Object.keys(eventChannels) as EventChannel[];
+
+/** The API the renderer sees (window.gpuFerry in Electron, a fetch client in browser mode). */
+export type GpuFerryApi = {
+  invoke: <C extends InvokeChannel>(channel: C, ...args: ArgsOf<C>) => Promise<import('./result').Result<ResultOf<C>>>;
+  on: <E extends EventChannel>(event: E, listener: (payload: PayloadOf<E>) => void) => () => void;
+};

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Starts (or reuses) a real libvirt daemon for the libvirt test tier, as ../shared/test-recipes.md
+# describes: no systemd here, so virtlogd and libvirtd run by hand. Usage:
+#   test/lib/libvirtd.sh ensure   # start unless one answers already; prints nothing on success
+#   test/lib/libvirtd.sh stop     # stop only daemons this script started (pid files)
+#   test/lib/libvirtd.sh restart  # needed after installing a new hook (libvirt notices hooks at start)
+# Several test files (and several developers' shells) may call `ensure` at once: a lock serialises them.
+set -euo pipefail
+state=/run/gpu-ferry-test
+mkdir -p "$state"
+exec 9>"$state/lock"
+flock 9
+
+uri=qemu:///system
+answers() { timeout 10 virsh -q -c "$uri" version >/dev/null 2>&1; }
+
+wait_until() { # seconds, command...
+  local deadline=$((SECONDS + $1)); shift
+  until "$@"; do
+    ((SECONDS < deadline)) || return 1
+    sleep 0.2
+  done
+}
+
+start() {
+  command -v libvirtd >/dev/null || { echo "libvirtd is not installed (run .ci/install-deps.sh)" >&2; exit 1; }
+  getent passwd libvirt-qemu >/dev/null ||
+    useradd --system --no-create-home --home-dir /var/lib/libvirt --shell /usr/sbin/nologin -U libvirt-qemu
+  mkdir -p /var/log/libvirt /var/lib/libvirt/qemu /run/libvirt
+  if ! pgrep -x virtlogd >/dev/null; then
+    virtlogd 9>&- >"$state/virtlogd.log" 2>&1 &
+    echo $! >"$state/virtlogd.pid"
+  fi
+  libvirtd 9>&- >"$state/libvirtd.log" 2>&1 &
+  echo $! >"$state/libvirtd.pid"
+  wait_until 60 answers || { echo "libvirtd did not answer within 60 s; log:" >&2; tail -n 30 "$state/libvirtd.log" >&2; exit 1; }
+}
+
+stop_ours() {
+  local name pid
+  for name in libvirtd virtlogd; do
+    [ -f "$state/$name.pid" ] || continue
+    pid=$(cat "$state/$name.pid")
+    if kill -0 "$pid" 2>/dev/null; then
+      kill "$pid"
+      wait_until 20 bash -c "! kill -0 $pid 2>/dev/null" || kill -9 "$pid" 2>/dev/null || true
+    fi
+    rm -f "$state/$name.pid"
+  done
+}
+
+case "${1:-}" in
+  ensure) answers || start ;;
+  stop) stop_ours ;;
+  restart)
+    if [ -f "$state/libvirtd.pid" ]; then
+      pid=$(cat "$state/libvirtd.pid")
+      kill "$pid" 2>/dev/null || true
+      wait_until 20 bash -c "! kill -0 $pid 2>/dev/null" || kill -9 "$pid" 2>/dev/null || true
+    elif pgrep -x libvirtd >/dev/null; then
+      pkill -x libvirtd || true
+      wait_until 20 bash -c '! pgrep -x libvirtd >/dev/null'
+    fi
+    start
+    ;;
+  *) echo "usage: $0 ensure|stop|restart" >&2; exit 2 ;;
+esac

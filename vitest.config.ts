@@ -1,0 +1,48 @@
+import { defineConfig } from 'vitest/config';
+
+// One project per test tier; `npm test` (test/run-all.sh) runs them all, each also runs alone.
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' } },
+      {
+        test: {
+          name: 'renderer',
+          include: ['test/renderer/**/*.test.{ts,tsx}'],
+          environment: 'happy-dom',
+        },
+      },
+      { test: { name: 'helper', include: ['test/helper/**/*.test.ts'], environment: 'node', testTimeout: 60000 } },
+      {
+        test: {
+          name: 'libvirt',
+          include: ['test/libvirt/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120000,
+          hookTimeout: 120000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'kernel',
+          include: ['test/kernel/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 900000,
+          hookTimeout: 900000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 180000,
+          hookTimeout: 180000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
