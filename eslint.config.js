@@ -17,6 +17,7 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: [noRemote] }],
     },
   },
+  { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs' }, rules: { '@typescript-eslint/no-require-imports': 'off' } },
   {
     files: ['shared/**'],
     rules: {
