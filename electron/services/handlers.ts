@@ -1,0 +1,19 @@
+// Every invoke channel of the contract, implemented over the real modules. The Electron IPC router and
+// the browser-mode server both call these through dispatch(); the type makes a missing channel a
+// compile error.
+import type { ServiceContext } from './context';
+import type { Handlers } from './dispatch';
+import { createAppHandlers } from './handlers-app';
+import { createHostHandlers } from './handlers-host';
+import { createPlanHandlers } from './handlers-plan';
+import { createVmHandlers } from './handlers-vm';
+
+export type { ServiceContext } from './context';
+export type { Handlers } from './dispatch';
+
+export const createHandlers = (ctx: ServiceContext): Handlers => ({
+  ...createAppHandlers(ctx),
+  ...createHostHandlers(ctx),
+  ...createPlanHandlers(ctx),
+  ...createVmHandlers(ctx),
+});
