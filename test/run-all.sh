@@ -4,7 +4,7 @@
 # Electron binary exists (it says so itself).
 set -uo pipefail
 cd "$(dirname "$0")/.."
-tiers=(static unit helper libvirt kernel e2e electron)
+tiers=(static unit helper libvirt kernel e2e electron node22)
 passed=0 failed=0 failures=()
 for tier in "${tiers[@]}"; do
   printf '\n=== tier: %s ===\n' "$tier"
