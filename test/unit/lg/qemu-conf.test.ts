@@ -38,7 +38,7 @@ describe('cgroup_device_acl merge on the real Debian 12 qemu.conf', () => {
     const userEdited = debian
       .replace('#user = "libvirt-qemu"', 'user = "alex"')
       .replace(
-        /#cgroup_device_acl = \[\n#    "\/dev\/null", "\/dev\/full", "\/dev\/zero",\n#    "\/dev\/random", "\/dev\/urandom",\n#    "\/dev\/ptmx", "\/dev\/kvm"\n#\]/,
+        /#cgroup_device_acl = \[\n# {4}"\/dev\/null", "\/dev\/full", "\/dev\/zero",\n# {4}"\/dev\/random", "\/dev\/urandom",\n# {4}"\/dev\/ptmx", "\/dev\/kvm"\n#\]/,
         'cgroup_device_acl = [\n    "/dev/null", "/dev/full", "/dev/zero",\n    "/dev/random", "/dev/urandom",\n    "/dev/ptmx", "/dev/kvm",\n    "/dev/input/by-id/usb-Logitech_keyboard-event-kbd"  # evdev passthrough\n]',
       );
     expect(userEdited).not.toBe(debian);
