@@ -44,7 +44,10 @@ export async function dispatch(
 ): Promise<Result<unknown>> {
   if (!isInvokeChannel(channel)) {
     const shown = typeof channel === 'string' ? `"${summary(channel).slice(0, 80)}"` : `a ${typeof channel}`;
-    return fail('unknown-channel', `GPU Ferry has no operation called ${shown}. The app and its window may be out of date: restart GPU Ferry.`);
+    return fail(
+      'unknown-channel',
+      `GPU Ferry has no operation called ${shown}. The app and its window may be out of date: restart GPU Ferry.`,
+    );
   }
   if (!Array.isArray(args)) {
     return fail('invalid-arguments', `${channel}: the arguments must be a list.`);
@@ -52,7 +55,10 @@ export async function dispatch(
   const size = argsSize(args);
   if (size === null) return fail('invalid-arguments', `${channel}: the arguments cannot be serialized.`);
   if (size > MAX_ARGS_BYTES) {
-    return fail('invalid-arguments', `${channel}: the arguments are too large (${size} bytes, at most ${MAX_ARGS_BYTES}).`);
+    return fail(
+      'invalid-arguments',
+      `${channel}: the arguments are too large (${size} bytes, at most ${MAX_ARGS_BYTES}).`,
+    );
   }
   const parsed = invokeChannels[channel].args.safeParse(args);
   if (!parsed.success) {
@@ -65,6 +71,9 @@ export async function dispatch(
     if (error instanceof ServiceError) return fail(error.code, summary(error.message));
     log(channel, error);
     const message = error instanceof Error ? summary(error.message) : summary(String(error));
-    return fail('failed', `${channel} failed: ${message || 'unknown error'}. Details are in the application log.`);
+    return fail(
+      'failed',
+      `${channel} failed: ${message || 'unknown error'}. Details are in the application log.`,
+    );
   }
 }

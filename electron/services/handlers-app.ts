@@ -8,7 +8,10 @@ import { recommendsSingleGpu } from './host-recommendation';
 type AppHandlers = Pick<Handlers, 'app.info' | 'settings.get' | 'settings.set'>;
 
 export const createAppHandlers = (ctx: ServiceContext): AppHandlers => {
-  const effective = async () => ({ ...defaultSettings(await recommendsSingleGpu(ctx)), ...(await readStoredSettings(ctx.dataDir)) });
+  const effective = async () => ({
+    ...defaultSettings(await recommendsSingleGpu(ctx)),
+    ...(await readStoredSettings(ctx.dataDir)),
+  });
   return {
     'app.info': async () => ({
       version: ctx.version,

@@ -7,7 +7,10 @@ import { withHost } from './host-access';
 import { readableZodError } from './readable-zod-error';
 import { ServiceError, unavailable } from './service-error';
 
-type PlanHandlers = Pick<Handlers, 'plan.goals' | 'plan.make' | 'plan.apply' | 'journal.list' | 'journal.undo'>;
+type PlanHandlers = Pick<
+  Handlers,
+  'plan.goals' | 'plan.make' | 'plan.apply' | 'journal.list' | 'journal.undo'
+>;
 
 export const createPlanHandlers = (ctx: ServiceContext): PlanHandlers => ({
   'plan.goals': async () => goalList.map((g) => ({ name: g.name, summary: g.summary })),
@@ -19,7 +22,10 @@ export const createPlanHandlers = (ctx: ServiceContext): PlanHandlers => ({
     }
     const options = goal.options.safeParse(rawOptions);
     if (!options.success) {
-      throw new ServiceError('invalid-arguments', `Options for ${goalName}: ${readableZodError(options.error)}`);
+      throw new ServiceError(
+        'invalid-arguments',
+        `Options for ${goalName}: ${readableZodError(options.error)}`,
+      );
     }
     return withHost(ctx, (model) => goal.plan(model, options.data));
   },

@@ -3,7 +3,10 @@ import type { Handlers } from './dispatch';
 import type { ServiceContext } from './context';
 import { unavailable } from './service-error';
 
-type VmHandlers = Pick<Handlers, 'vm.list' | 'vm.check' | 'vm.start' | 'vm.stop' | 'handoff.log' | 'lg.status' | 'lg.launch'>;
+type VmHandlers = Pick<
+  Handlers,
+  'vm.list' | 'vm.check' | 'vm.start' | 'vm.stop' | 'handoff.log' | 'lg.status' | 'lg.launch'
+>;
 
 export const createVmHandlers = (_ctx: ServiceContext): VmHandlers => ({
   // TODO(virsh): electron/system/virsh*.ts (issue 6).

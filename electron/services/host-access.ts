@@ -5,6 +5,9 @@ import type { ServiceContext } from './context';
 import { unavailable } from './service-error';
 
 // TODO(host loader): wire electron/host/load.ts `loadHost` when it lands (foundation engineer, issue 2).
-export async function withHost<T>(_ctx: ServiceContext, _use: (model: HostModel) => T | Promise<T>): Promise<T> {
+export async function withHost<T>(
+  _ctx: ServiceContext,
+  _use: (model: HostModel) => T | Promise<T>,
+): Promise<T> {
   throw unavailable('Reading this machine (electron/host/load.ts)');
 }

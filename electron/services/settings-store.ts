@@ -42,17 +42,26 @@ export async function readStoredSettings(dataDir: string): Promise<Partial<Setti
   try {
     json = JSON.parse(text);
   } catch {
-    throw new ServiceError('settings-invalid', `${file} is not valid JSON. Fix it or delete it to go back to the defaults.`);
+    throw new ServiceError(
+      'settings-invalid',
+      `${file} is not valid JSON. Fix it or delete it to go back to the defaults.`,
+    );
   }
   const parsed = storedSchema.safeParse(json);
   if (!parsed.success) {
-    throw new ServiceError('settings-invalid', `${file} is not valid (${readableZodError(parsed.error)}). Fix it or delete it to go back to the defaults.`);
+    throw new ServiceError(
+      'settings-invalid',
+      `${file} is not valid (${readableZodError(parsed.error)}). Fix it or delete it to go back to the defaults.`,
+    );
   }
   return parsed.data;
 }
 
 /** Merge a validated change into the stored settings and write them; returns the stored result. */
-export async function writeStoredSettings(dataDir: string, change: Partial<Settings>): Promise<Partial<Settings>> {
+export async function writeStoredSettings(
+  dataDir: string,
+  change: Partial<Settings>,
+): Promise<Partial<Settings>> {
   const current = await readStoredSettings(dataDir); // refuses (changing nothing) when the file is broken
   const next = storedSchema.parse({ ...current, ...change });
   const file = settingsPath(dataDir);

@@ -28,18 +28,27 @@ afterEach(async () => rm(dataDir, { recursive: true, force: true }));
 describe('dispatch', () => {
   it('answers app.info with the context values', async () => {
     const r = await dispatch(createHandlers(context()), 'app.info', []);
-    expect(r).toEqual({ ok: true, value: expect.objectContaining({ version: '9.9.9', shell: 'browser', simulated: true }) });
+    expect(r).toEqual({
+      ok: true,
+      value: expect.objectContaining({ version: '9.9.9', shell: 'browser', simulated: true }),
+    });
   });
 
-  it.each([['nope'], ['__proto__'], ['toString'], [42], [null]])('refuses unknown channel %s', async (channel) => {
-    const r = await dispatch(createHandlers(context()), channel, []);
-    expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.error.code).toBe('unknown-channel');
-  });
+  it.each([['nope'], ['__proto__'], ['toString'], [42], [null]])(
+    'refuses unknown channel %s',
+    async (channel) => {
+      const r = await dispatch(createHandlers(context()), channel, []);
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.error.code).toBe('unknown-channel');
+    },
+  );
 
   it('refuses non-list arguments and names the channel', async () => {
     const r = await dispatch(createHandlers(context()), 'vm.start', 'win11');
-    expect(r).toEqual({ ok: false, error: { code: 'invalid-arguments', message: 'vm.start: the arguments must be a list.' } });
+    expect(r).toEqual({
+      ok: false,
+      error: { code: 'invalid-arguments', message: 'vm.start: the arguments must be a list.' },
+    });
   });
 
   it('explains a schema failure by argument position', async () => {
@@ -100,7 +109,10 @@ describe('settings', () => {
   it('reports a broken settings file clearly and does not overwrite it', async () => {
     await writeFile(path.join(dataDir, 'settings.json'), '{"theme": "purple"}');
     const r = await dispatch(createHandlers(context()), 'settings.set', [{ autostart: true }]);
-    expect(r).toEqual({ ok: false, error: { code: 'settings-invalid', message: expect.stringMatching(/settings\.json is not valid/) } });
+    expect(r).toEqual({
+      ok: false,
+      error: { code: 'settings-invalid', message: expect.stringMatching(/settings\.json is not valid/) },
+    });
     expect(await readFile(path.join(dataDir, 'settings.json'), 'utf8')).toBe('{"theme": "purple"}');
   });
 });
