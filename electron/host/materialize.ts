@@ -1,0 +1,269 @@
+// Turns a host spec (`gpu-ferry-host/1`) or a raw snapshot (`gpu-ferry-snapshot/1`) into a temporary
+// root directory laid out like a real machine (../shared/host-spec.md §1), for the normal scanner.
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync, symlinkSync, chmodSync, existsSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { hostSpecSchema, snapshotSchema, describeIssues, type HostSpec, type HostSpecPci, type HostSnapshot } from './spec-schema';
+
+/** A spec or snapshot that fails validation; `problems` are "field: why" lines. */
+export class HostSpecError extends Error {
+  constructor(
+    readonly problems: string[],
+    readonly source?: string,
+  ) {
+    super(`${source ? source + ': ' : ''}invalid host description:\n  ${problems.join('\n  ')}`);
+    this.name = 'HostSpecError';
+  }
+}
+
+export interface MaterializedRoot {
+  root: string;
+  cleanup(): Promise<void>;
+}
+
+/** Known built-in module paths, so modules.builtin looks like a real one. */
+const BUILTIN_PATHS: Record<string, string> = {
+  vfio: 'kernel/drivers/vfio/vfio.ko',
+  vfio_pci: 'kernel/drivers/vfio/pci/vfio-pci.ko',
+  vfio_pci_core: 'kernel/drivers/vfio/pci/vfio-pci-core.ko',
+  vfio_iommu_type1: 'kernel/drivers/vfio/vfio_iommu_type1.ko',
+  vfio_virqfd: 'kernel/drivers/vfio/vfio_virqfd.ko',
+  kvm: 'arch/x86/kvm/kvm.ko',
+  kvm_intel: 'arch/x86/kvm/kvm-intel.ko',
+  kvm_amd: 'arch/x86/kvm/kvm-amd.ko',
+};
+
+function modulePath(name: string, dir: string): string {
+  return BUILTIN_PATHS[name] ?? `${dir}/${name.replace(/_/g, '-')}.ko`;
+}
+
+function prepareRoot(dir: string | undefined): string {
+  if (dir === undefined) return mkdtempSync(path.join(os.tmpdir(), 'gpu-ferry-host-'));
+  const root = path.resolve(dir);
+  if (existsSync(root) && readdirSync(root).length > 0) {
+    throw new HostSpecError([`target directory ${root} is not empty`]);
+  }
+  mkdirSync(root, { recursive: true });
+  return root;
+}
+
+/** Writes files and links under one root; every path is checked to stay inside it. */
+class TreeWriter {
+  constructor(readonly root: string) {}
+
+  private at(p: string): string {
+    const full = path.join(this.root, p);
+    if (full !== this.root && !full.startsWith(this.root + path.sep)) throw new HostSpecError([`path ${p} leaves the root`]);
+    return full;
+  }
+
+  dir(p: string): void {
+    mkdirSync(this.at(p), { recursive: true });
+  }
+
+  file(p: string, content: string, mode?: number): void {
+    const full = this.at(p);
+    mkdirSync(path.dirname(full), { recursive: true });
+    writeFileSync(full, content);
+    if (mode !== undefined) chmodSync(full, mode);
+  }
+
+  /** A link whose target is given as an absolute path inside the root: written relative, like sysfs. */
+  linkInside(p: string, target: string): void {
+    const full = this.at(p);
+    mkdirSync(path.dirname(full), { recursive: true });
+    symlinkSync(path.relative(path.dirname(p), target), full);
+  }
+
+  /** A link written verbatim (spec `symlinks`, snapshots). */
+  linkVerbatim(p: string, target: string): void {
+    const full = this.at(p);
+    mkdirSync(path.dirname(full), { recursive: true });
+    // A generated file at this path is replaced; a directory is never removed.
+    rmSync(full, { force: true });
+    symlinkSync(target, full);
+  }
+}
+
+function parseSpec(spec: unknown, source?: string): HostSpec {
+  const parsed = hostSpecSchema.safeParse(spec);
+  if (!parsed.success) throw new HostSpecError(describeIssues(parsed.error), source);
+  return parsed.data;
+}
+
+function writeCpu(w: TreeWriter, cpu: NonNullable<HostSpec['cpu']>): void {
+  const flags = cpu.flags ?? [];
+  const cores = cpu.cores ?? 1;
+  const threads = cpu.threads ?? cores;
+  const blocks: string[] = [];
+  for (let i = 0; i < threads; i++) {
+    blocks.push(
+      [
+        `processor\t: ${i}`,
+        `vendor_id\t: ${cpu.vendor}`,
+        `model name\t: ${cpu.model ?? 'Unknown CPU'}`,
+        `physical id\t: 0`,
+        `siblings\t: ${threads}`,
+        `core id\t\t: ${i % cores}`,
+        `cpu cores\t: ${cores}`,
+        `flags\t\t: ${flags.join(' ')}`,
+        '',
+      ].join('\n'),
+    );
+  }
+  w.file('/proc/cpuinfo', blocks.join('\n'));
+  const virt = flags.includes('vmx') || flags.includes('svm');
+  if (cpu.kvm ?? virt) w.file('/dev/kvm', '');
+  if (cpu.nested !== undefined) {
+    const kvmModule = cpu.vendor === 'AuthenticAMD' ? 'kvm_amd' : 'kvm_intel';
+    w.file(`/sys/module/${kvmModule}/parameters/nested`, cpu.nested ? (kvmModule === 'kvm_amd' ? '1\n' : 'Y\n') : (kvmModule === 'kvm_amd' ? '0\n' : 'N\n'));
+  }
+}
+
+function writeKernel(w: TreeWriter, kernel: NonNullable<HostSpec['kernel']>): void {
+  if (kernel.cmdline !== undefined) w.file('/proc/cmdline', kernel.cmdline + '\n');
+  if (kernel.release !== undefined) w.file('/proc/sys/kernel/osrelease', kernel.release + '\n');
+  const modules = kernel.modules ?? [];
+  if (kernel.modules !== undefined) {
+    w.file('/proc/modules', modules.map((m) => `${m} 16384 0 - Live 0x0000000000000000\n`).join(''));
+  }
+  for (const m of [...modules, ...(kernel.builtin ?? [])]) w.dir(`/sys/module/${m}`);
+  if (kernel.release !== undefined) {
+    const base = `/lib/modules/${kernel.release}`;
+    w.file(`${base}/modules.builtin`, (kernel.builtin ?? []).map((m) => modulePath(m, 'kernel/misc') + '\n').join(''));
+    const installed = [...new Set([...modules, ...(kernel.available ?? [])])];
+    w.file(`${base}/modules.dep`, installed.map((m) => modulePath(m, 'extra') + ':\n').join(''));
+  }
+}
+
+function sysDev(address: string): string {
+  return `/sys/bus/pci/devices/${address}`;
+}
+
+function writePci(w: TreeWriter, spec: HostSpec): void {
+  const pci = spec.pci ?? [];
+  const iommuOn = spec.iommu?.enabled === true;
+  w.dir('/sys/bus/pci/devices');
+  const vfsOf = new Map<string, string[]>();
+  for (const dev of pci) {
+    if (dev.physfn) vfsOf.set(dev.physfn, [...(vfsOf.get(dev.physfn) ?? []), dev.address]);
+  }
+  for (const dev of pci) writeDevice(w, dev, iommuOn, vfsOf.get(dev.address) ?? []);
+}
+
+function writeDevice(w: TreeWriter, dev: HostSpecPci, iommuOn: boolean, vfs: string[]): void {
+  const d = sysDev(dev.address);
+  w.file(`${d}/class`, dev.class + '\n');
+  w.file(`${d}/vendor`, dev.vendor + '\n');
+  w.file(`${d}/device`, dev.device + '\n');
+  w.file(`${d}/subsystem_vendor`, (dev.subsystemVendor ?? '0x0000') + '\n');
+  w.file(`${d}/subsystem_device`, (dev.subsystemDevice ?? '0x0000') + '\n');
+  if (dev.class.startsWith('0x03')) w.file(`${d}/boot_vga`, dev.bootVga ? '1\n' : '0\n');
+  if (dev.resetMethods && dev.resetMethods.length > 0) w.file(`${d}/reset_method`, dev.resetMethods.join(' ') + '\n');
+  w.file(`${d}/driver_override`, '(null)\n');
+  if (dev.driver) {
+    const drv = `/sys/bus/pci/drivers/${dev.driver}`;
+    w.dir(drv);
+    w.linkInside(`${d}/driver`, drv);
+    w.linkInside(`${drv}/${dev.address}`, d);
+  }
+  if (iommuOn && dev.iommuGroup !== undefined) {
+    const group = `/sys/kernel/iommu_groups/${dev.iommuGroup}`;
+    w.linkInside(`${d}/iommu_group`, group);
+    w.linkInside(`${group}/devices/${dev.address}`, d);
+  }
+  if (dev.drm) {
+    const card = dev.drm.card;
+    w.dir(`${d}/drm/${card}`);
+    w.linkInside(`/sys/class/drm/${card}/device`, d);
+    for (const [connector, status] of Object.entries(dev.drm.connectors ?? {})) {
+      w.file(`/sys/class/drm/${card}-${connector}/status`, status + '\n');
+    }
+  }
+  if (dev.sriovTotalVfs !== undefined) w.file(`${d}/sriov_totalvfs`, `${dev.sriovTotalVfs}\n`);
+  if (dev.sriovNumVfs !== undefined || vfs.length > 0) w.file(`${d}/sriov_numvfs`, `${dev.sriovNumVfs ?? vfs.length}\n`);
+  if (dev.physfn) w.linkInside(`${d}/physfn`, sysDev(dev.physfn));
+  vfs.forEach((vf, n) => w.linkInside(`${d}/virtfn${n}`, sysDev(vf)));
+}
+
+function writeUsers(w: TreeWriter, users: NonNullable<HostSpec['users']>): void {
+  const passwd = ['root:x:0:0:root:/root:/bin/bash'];
+  const groups = new Map<string, { gid: number; members: string[] }>([['root', { gid: 0, members: [] }]]);
+  let nextGid = 900;
+  for (const u of users) {
+    passwd.push(`${u.name}:x:${u.uid}:${u.uid}::/home/${u.name}:/bin/bash`);
+    groups.set(u.name, { gid: u.uid, members: [] });
+  }
+  for (const u of users) {
+    for (const g of u.groups ?? []) {
+      const entry = groups.get(g) ?? { gid: nextGid++, members: [] };
+      entry.members.push(u.name);
+      groups.set(g, entry);
+    }
+  }
+  w.file('/etc/passwd', passwd.join('\n') + '\n');
+  w.file('/etc/group', [...groups].map(([name, g]) => `${name}:x:${g.gid}:${g.members.join(',')}`).join('\n') + '\n');
+}
+
+function writeSpec(w: TreeWriter, spec: HostSpec): void {
+  if (spec.cpu) writeCpu(w, spec.cpu);
+  if (spec.firmware) {
+    if (spec.firmware.efi) w.dir('/sys/firmware/efi/efivars');
+    w.dir('/sys/firmware/acpi/tables');
+    for (const t of spec.firmware.acpiTables ?? []) w.file(`/sys/firmware/acpi/tables/${t}`, '');
+  }
+  if (spec.kernel) writeKernel(w, spec.kernel);
+  if (spec.iommu) {
+    w.dir('/sys/class/iommu');
+    w.dir('/sys/kernel/iommu_groups');
+    if (spec.iommu.enabled) w.dir(`/sys/class/iommu/${spec.cpu?.vendor === 'AuthenticAMD' ? 'ivhd0' : 'dmar0'}`);
+  }
+  if (spec.pci) writePci(w, spec);
+  if (spec.memory) {
+    const lines = Object.entries(spec.memory).map(([k, v]) => `${(k + ':').padEnd(16)}${String(v).padStart(8)}${k.startsWith('HugePages_') ? '' : ' kB'}`);
+    w.file('/proc/meminfo', lines.join('\n') + '\n');
+  }
+  for (const name of spec.commands ?? []) w.file(`/usr/bin/${name}`, '#!/bin/sh\n# placeholder from a host spec: exists for detection only\nexit 1\n', 0o755);
+  if (spec.users) writeUsers(w, spec.users);
+  // Verbatim content last, so a spec can override anything generated above.
+  for (const [p, content] of Object.entries(spec.files ?? {})) w.file(p, content);
+  for (const [p, target] of Object.entries(spec.symlinks ?? {})) w.linkVerbatim(p, target);
+}
+
+async function materialize(dir: string | undefined, write: (w: TreeWriter) => void): Promise<MaterializedRoot> {
+  const root = prepareRoot(dir);
+  const cleanup = () => rm(root, { recursive: true, force: true });
+  try {
+    write(new TreeWriter(root));
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+  return { root, cleanup };
+}
+
+/** Validates a `gpu-ferry-host/1` spec and writes its tree; throws HostSpecError naming the bad fields. */
+export async function materializeHostSpec(spec: unknown, dir?: string, source?: string): Promise<MaterializedRoot> {
+  const parsed = parseSpec(spec, source);
+  return materialize(dir, (w) => writeSpec(w, parsed));
+}
+
+const isBinPath = (p: string) => /\/s?bin\/[^/]+$/.test(p);
+
+/** Validates a raw `gpu-ferry-snapshot/1` capture and writes its files, directories and links. */
+export async function materializeSnapshot(snapshot: unknown, dir?: string, source?: string): Promise<MaterializedRoot> {
+  const parsed = snapshotSchema.safeParse(snapshot);
+  if (!parsed.success) throw new HostSpecError(describeIssues(parsed.error), source);
+  const snap: HostSnapshot = parsed.data;
+  return materialize(dir, (w) => {
+    for (const d of snap.dirs ?? []) w.dir(d);
+    for (const [p, content] of Object.entries(snap.files)) w.file(p, content, isBinPath(p) ? 0o755 : undefined);
+    // A link that is also a parent of captured paths (sysfs device links) is kept as the directory.
+    const parents = new Set<string>();
+    for (const p of [...Object.keys(snap.files), ...(snap.dirs ?? [])]) {
+      for (let d = path.posix.dirname(p); d !== '/'; d = path.posix.dirname(d)) parents.add(d);
+    }
+    for (const [p, target] of Object.entries(snap.symlinks ?? {})) if (!parents.has(p)) w.linkVerbatim(p, target);
+  });
+}

@@ -1,0 +1,91 @@
+// Every PCI device (ids, class, driver, IOMMU group, boot_vga, reset methods, DRM connectors, SR-IOV),
+// the IOMMU units and groups, and the ACPI tables that say whether firmware exposes an IOMMU.
+import path from 'node:path';
+import type { DrmInfo, IommuInfo, PciDevice } from '../../shared/host/model';
+import type { HostReader } from './reader';
+import { pciIdsFor } from './pci-ids';
+
+const DEVICES = '/sys/bus/pci/devices';
+
+const hexId = (v: string | null): string | null => (v === null ? null : v.replace(/^0x/i, '').toLowerCase());
+const base = (link: string | null): string | null => (link === null ? null : path.posix.basename(link));
+const int = (v: string | null): number | null => (v === null || !/^\d+$/.test(v) ? null : Number(v));
+
+/** DRM cards by PCI address, with connector statuses. */
+function scanDrm(r: HostReader): Map<string, DrmInfo> {
+  const byAddress = new Map<string, DrmInfo>();
+  const entries = r.list('/sys/class/drm') ?? [];
+  for (const card of entries.filter((e) => /^card\d+$/.test(e))) {
+    const address = base(r.link(`/sys/class/drm/${card}/device`));
+    if (!address) continue;
+    const connectors: Record<string, string> = {};
+    for (const entry of entries) {
+      if (!entry.startsWith(card + '-')) continue;
+      connectors[entry.slice(card.length + 1)] = r.attr(`/sys/class/drm/${entry}/status`) ?? 'unknown';
+    }
+    byAddress.set(address, { card, connectors });
+  }
+  return byAddress;
+}
+
+function scanDevice(r: HostReader, address: string, drm: Map<string, DrmInfo>): PciDevice {
+  const d = `${DEVICES}/${address}`;
+  const classCode = hexId(r.attr(`${d}/class`)) ?? '000000';
+  const override = r.attr(`${d}/driver_override`);
+  const group = base(r.link(`${d}/iommu_group`));
+  const bootVga = classCode.startsWith('03') ? r.attr(`${d}/boot_vga`) : null;
+  return {
+    address,
+    classCode,
+    vendorId: hexId(r.attr(`${d}/vendor`)) ?? '0000',
+    deviceId: hexId(r.attr(`${d}/device`)) ?? '0000',
+    subsystemVendorId: hexId(r.attr(`${d}/subsystem_vendor`)),
+    subsystemDeviceId: hexId(r.attr(`${d}/subsystem_device`)),
+    vendorName: null,
+    deviceName: null,
+    driver: base(r.link(`${d}/driver`)),
+    driverOverride: override === null || override === '(null)' || override === '' ? null : override,
+    iommuGroup: group === null ? null : int(group),
+    bootVga: bootVga === null ? null : bootVga === '1',
+    resetMethods: (r.attr(`${d}/reset_method`) ?? '').split(/\s+/).filter(Boolean),
+    drm: drm.get(address) ?? null,
+    sriovTotalVfs: int(r.attr(`${d}/sriov_totalvfs`)),
+    sriovNumVfs: int(r.attr(`${d}/sriov_numvfs`)),
+    physfn: base(r.link(`${d}/physfn`)),
+    virtfns: [],
+  };
+}
+
+export function scanPci(r: HostReader): PciDevice[] {
+  const addresses = (r.list(DEVICES) ?? []).filter((a) => /^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/.test(a));
+  const drm = scanDrm(r);
+  const devices = addresses.map((a) => scanDevice(r, a, drm));
+  const ids = pciIdsFor(r.root);
+  const byAddress = new Map(devices.map((d) => [d.address, d]));
+  for (const dev of devices) {
+    dev.vendorName = ids.vendorName(dev.vendorId);
+    dev.deviceName = ids.deviceName(dev.vendorId, dev.deviceId);
+    if (dev.physfn) byAddress.get(dev.physfn)?.virtfns.push(dev.address);
+  }
+  return devices;
+}
+
+export function scanIommu(r: HostReader): IommuInfo {
+  const groups: Record<number, string[]> = {};
+  for (const name of r.list('/sys/kernel/iommu_groups') ?? []) {
+    const n = int(name);
+    if (n === null) continue;
+    groups[n] = r.list(`/sys/kernel/iommu_groups/${name}/devices`) ?? [];
+  }
+  const tables = r.list('/sys/firmware/acpi/tables') ?? [];
+  return {
+    units: r.list('/sys/class/iommu') ?? [],
+    groups,
+    firmwareTable: tables.includes('DMAR') ? 'DMAR' : tables.includes('IVRS') ? 'IVRS' : null,
+  };
+}
+
+export function scanFirmware(r: HostReader): { efi: boolean; acpiTables: string[] } {
+  const tables = r.list('/sys/firmware/acpi/tables') ?? [];
+  return { efi: r.exists('/sys/firmware/efi'), acpiTables: tables.filter((t) => /^[A-Z0-9]{4}\d*$/.test(t)) };
+}

@@ -1,0 +1,72 @@
+// Reads a root directory (default `/`) into the HostModel. Never throws for missing or unreadable
+// parts: they become empty values and `notes`.
+import path from 'node:path';
+import type { HostModel } from '../../shared/host/model';
+import { CONFIG_SOURCES, type ConfigSource } from './config-files';
+import { HostReader } from './reader';
+import { scanCpu } from './scan-cpu';
+import { scanKernel } from './scan-kernel';
+import { scanFirmware, scanIommu, scanPci } from './scan-pci';
+import { parseOsRelease, scanCommands, scanLibvirt, scanLookingGlass, scanMemory, scanSecurity, scanUsers } from './scan-system';
+import { detectBootloader, detectDisplayManager, detectInitramfs, isRpmOstree } from './detect-boot';
+
+function readSource(r: HostReader, source: ConfigSource, files: Record<string, string>): void {
+  if ('file' in source) {
+    const content = r.text(source.file);
+    if (content !== null) files[source.file] = content;
+    return;
+  }
+  const walk = (dir: string, depth: number) => {
+    for (const name of r.list(dir) ?? []) {
+      const p = path.posix.join(dir, name);
+      if (source.match && !source.match.test(name)) {
+        if (source.deep && depth < 8 && r.list(p) !== null) walk(p, depth + 1);
+        continue;
+      }
+      const content = r.text(p);
+      if (content !== null) files[p] = content;
+      else if (source.deep && depth < 8) walk(p, depth + 1);
+    }
+  };
+  walk(source.dir, 0);
+}
+
+export function readConfigFiles(r: HostReader): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const source of CONFIG_SOURCES) readSource(r, source, files);
+  return files;
+}
+
+/** Scans with an existing reader (used by snapshot to record what was read). */
+export function scanWith(r: HostReader): HostModel {
+  const files = readConfigFiles(r);
+  const os = parseOsRelease(files['/etc/os-release'] ?? files['/usr/lib/os-release'] ?? null);
+  const commands = scanCommands(r);
+  const kernel = scanKernel(r);
+  const bootloader = detectBootloader(r, files, commands, os);
+  return {
+    format: 'gpu-ferry-host-model/1',
+    root: r.root,
+    cpu: scanCpu(r),
+    firmware: scanFirmware(r),
+    kernel,
+    iommu: scanIommu(r),
+    pci: scanPci(r),
+    os,
+    bootloader,
+    initramfs: detectInitramfs(files, commands, bootloader.kind === 'rpm-ostree' || isRpmOstree(os, false)),
+    displayManager: detectDisplayManager(r),
+    libvirt: scanLibvirt(r, commands, files['/etc/libvirt/qemu.conf'] ?? null),
+    lookingGlass: scanLookingGlass(commands, kernel),
+    security: scanSecurity(r),
+    users: scanUsers(r),
+    commands: [...commands.keys()].sort(),
+    files,
+    memory: scanMemory(r),
+    notes: r.notes,
+  };
+}
+
+export async function scanHost(root = '/'): Promise<HostModel> {
+  return scanWith(new HostReader(path.resolve(root)));
+}
