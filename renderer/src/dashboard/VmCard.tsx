@@ -1,0 +1,107 @@
+// One VM: mode, state, the big Launch / Shut down, preflight checks, Looking Glass and the last handoff.
+import { useState } from 'react';
+import type { VmSummary } from '../../../shared/ipc/contract';
+import { useAppStore } from '../store/context';
+import { StatusBadge } from '../ui/Notice';
+import { ConfirmDialog } from './ConfirmDialog';
+import { HandoffTimeline } from './HandoffTimeline';
+
+const modeLabel = { 'single-gpu': 'Single GPU', 'dual-gpu': 'Two GPUs' } as const;
+
+export const VmCard = ({ vm }: { vm: VmSummary }) => {
+  const { busy, preflight, events, startVm, stopVm, checkVm, launchLookingGlass } = useAppStore((s) => ({
+    busy: s.vmBusy[vm.name],
+    preflight: s.preflight[vm.name],
+    events: s.handoffLogs[vm.name] ?? [],
+    startVm: s.startVm,
+    stopVm: s.stopVm,
+    checkVm: s.checkVm,
+    launchLookingGlass: s.launchLookingGlass,
+  }));
+  const [confirming, setConfirming] = useState(false);
+  const running = vm.state === 'running' || vm.state === 'paused';
+  const blocked = preflight?.some((p) => p.status === 'fail') ?? false;
+  const launch = () => {
+    setConfirming(false);
+    void startVm(vm.name);
+  };
+  return (
+    <article className={`vm-card state-${running ? 'running' : 'off'}`} aria-labelledby={`vm-${vm.name}`}>
+      <header>
+        <h3 id={`vm-${vm.name}`}>{vm.name}</h3>
+        <span className="badge badge-muted">{vm.mode ? modeLabel[vm.mode] : 'No GPU assigned'}</span>
+        <span className={`state-pill ${running ? 'on' : 'off'}`} role="status">
+          {busy === 'starting' ? 'Starting…' : busy === 'stopping' ? 'Shutting down…' : vm.state}
+        </span>
+      </header>
+      {vm.gpu && (
+        <p className="muted small">
+          GPU <code>{vm.gpu}</code>
+        </p>
+      )}
+      <div className="vm-actions">
+        {running ? (
+          <button
+            type="button"
+            className="btn btn-big"
+            disabled={busy !== undefined}
+            onClick={() => void stopVm(vm.name, false)}
+            aria-label={`Shut down ${vm.name}`}
+          >
+            Shut down
+          </button>
+        ) : (
+          <button
+            type="button"
+            className="btn btn-primary btn-big"
+            disabled={busy !== undefined || blocked}
+            onClick={() => (vm.mode === 'single-gpu' ? setConfirming(true) : launch())}
+            aria-label={`Launch ${vm.name}`}
+          >
+            Launch
+          </button>
+        )}
+        <button type="button" className="btn" onClick={() => void checkVm(vm.name)} disabled={busy !== undefined}>
+          {busy === 'checking' ? 'Checking…' : 'Run checks'}
+        </button>
+        {running && vm.mode === 'dual-gpu' && (
+          <button type="button" className="btn" onClick={() => void launchLookingGlass(vm.name)}>
+            Open Looking Glass
+          </button>
+        )}
+        {running && (
+          <button type="button" className="btn btn-quiet" onClick={() => void stopVm(vm.name, true)} disabled={busy !== undefined}>
+            Force off
+          </button>
+        )}
+      </div>
+      {preflight && (
+        <ul className="checklist compact" aria-label={`Checks for ${vm.name}`}>
+          {preflight.map((p) => (
+            <li key={p.id} className={`check check-${p.status}`}>
+              <StatusBadge status={p.status} />
+              <div>
+                <p>{p.message}</p>
+                {p.fix && <p className="fix">{p.fix}</p>}
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+      <HandoffTimeline events={events} />
+      <ConfirmDialog
+        open={confirming}
+        title="Your desktop will close"
+        confirmLabel={`Close desktop and launch ${vm.name}`}
+        onConfirm={launch}
+        onCancel={() => setConfirming(false)}
+      >
+        <p>
+          This machine has one GPU. While <strong>{vm.name}</strong> runs, your Linux desktop closes and the screen shows
+          Windows. Save your work first. When Windows shuts down, the login screen comes back by itself.
+        </p>
+        <p className="muted small">If the screen stays dark, run <code>gpu-ferry rescue</code> from another computer over SSH.</p>
+      </ConfirmDialog>
+    </article>
+  );
+};

@@ -1,0 +1,39 @@
+// The journal: every applied plan with its files, and Undo for the ones still in effect.
+import { useAppStore } from '../store/context';
+import { EmptyState } from '../ui/Notice';
+
+export const JournalList = () => {
+  const { journal, undoing, undo } = useAppStore((s) => ({ journal: s.journal, undoing: s.undoing, undo: s.undo }));
+  if (journal.length === 0)
+    return (
+      <EmptyState title="No changes yet">
+        <p>Plans you apply appear here, with an Undo that restores every file byte for byte.</p>
+      </EmptyState>
+    );
+  return (
+    <ul className="journal" aria-label="Journal of applied changes">
+      {[...journal].reverse().map((j) => (
+        <li key={j.id} className="journal-entry">
+          <div>
+            <strong>{j.title}</strong>
+            <span className={`badge badge-${j.state === 'applied' ? 'pass' : 'muted'}`}>{j.state}</span>
+            <div className="muted small">
+              {new Date(j.createdAt).toLocaleString()} · {j.files.length} {j.files.length === 1 ? 'file' : 'files'}
+            </div>
+          </div>
+          {j.state === 'applied' && (
+            <button
+              type="button"
+              className="btn"
+              disabled={undoing !== null}
+              onClick={() => void undo(j.id)}
+              aria-label={`Undo ${j.title}`}
+            >
+              {undoing === j.id ? 'Undoing…' : 'Undo'}
+            </button>
+          )}
+        </li>
+      ))}
+    </ul>
+  );
+};

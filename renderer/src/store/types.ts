@@ -1,0 +1,83 @@
+// The store's shape: one slice per concern. Only facts and user choices live here; everything that can
+// be computed from them (wizard resume point, verdict texts, durations) is computed by selectors.
+import type { StateCreator } from 'zustand';
+import type { DoctorReport } from '../../../shared/analyze/report';
+import type {
+  AppInfo,
+  ApplyResult,
+  GpuFerryApi,
+  HandoffEvent,
+  JournalEntry,
+  PreflightItem,
+  Settings,
+  VmSummary,
+} from '../../../shared/ipc/contract';
+import type { IpcError } from '../../../shared/ipc/result';
+import type { Plan } from '../../../shared/plan/model';
+
+export type WizardStepId = 'check' | 'gpu' | 'boot' | 'vm' | 'looking-glass' | 'done';
+
+export interface HostSlice {
+  report: DoctorReport | null;
+  scanning: boolean;
+  hostError: IpcError | null;
+  rescan: () => Promise<void>;
+}
+
+export interface WizardSlice {
+  /** The step the person is looking at; null until the first scan decides where to resume. */
+  wizardStep: WizardStepId | null;
+  selectedGpu: string | null;
+  goToStep: (step: WizardStepId) => void;
+  selectGpu: (address: string) => void;
+}
+
+export interface PlansSlice {
+  goals: { name: string; summary: string }[];
+  plan: Plan | null;
+  planError: IpcError | null;
+  planBusy: 'making' | 'applying' | null;
+  progress: { index: number; line: string }[];
+  lastApply: ApplyResult | null;
+  journal: JournalEntry[];
+  undoing: string | null;
+  loadGoals: () => Promise<void>;
+  makePlan: (goal: string, options: Record<string, string | boolean | number>) => Promise<void>;
+  applyPlan: () => Promise<void>;
+  discardPlan: () => void;
+  loadJournal: () => Promise<void>;
+  undo: (journalId: string) => Promise<void>;
+  appendProgress: (line: { index: number; line: string }) => void;
+}
+
+export interface VmsSlice {
+  vms: VmSummary[];
+  vmsLoaded: boolean;
+  vmError: IpcError | null;
+  preflight: Record<string, PreflightItem[]>;
+  vmBusy: Record<string, 'checking' | 'starting' | 'stopping' | undefined>;
+  loadVms: () => Promise<void>;
+  checkVm: (name: string) => Promise<void>;
+  startVm: (name: string) => Promise<boolean>;
+  stopVm: (name: string, force: boolean) => Promise<void>;
+  upsertVm: (vm: VmSummary) => void;
+  launchLookingGlass: (name: string) => Promise<void>;
+}
+
+export interface HandoffSlice {
+  handoffLogs: Record<string, HandoffEvent[]>;
+  loadHandoffLog: (vm: string) => Promise<void>;
+  appendHandoffEvent: (event: HandoffEvent) => void;
+}
+
+export interface SettingsSlice {
+  info: AppInfo | null;
+  settings: Settings | null;
+  settingsError: IpcError | null;
+  loadSettings: () => Promise<void>;
+  updateSettings: (patch: Partial<Settings>) => Promise<void>;
+}
+
+export type AppState = HostSlice & WizardSlice & PlansSlice & VmsSlice & HandoffSlice & SettingsSlice;
+
+export type Slice<T> = (api: GpuFerryApi) => StateCreator<AppState, [], [], T>;

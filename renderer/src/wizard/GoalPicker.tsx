@@ -1,0 +1,51 @@
+// The goals of one wizard step as "Review plan" buttons, the plan review under them, and the journal.
+import { useAppStore } from '../store/context';
+import { PlanReview } from '../plans/PlanReview';
+import { EmptyState, ErrorNotice } from '../ui/Notice';
+
+export const GoalPicker = ({
+  goals,
+  options,
+}: {
+  goals: { name: string; summary: string }[];
+  options: (goal: string) => Record<string, string | boolean | number>;
+}) => {
+  const { plan, planBusy, planError, makePlan } = useAppStore((s) => ({
+    plan: s.plan,
+    planBusy: s.planBusy,
+    planError: s.planError,
+    makePlan: s.makePlan,
+  }));
+  if (goals.length === 0)
+    return (
+      <EmptyState title="Nothing to set up here">
+        <p>This version of GPU Ferry has no setup plan for this step.</p>
+      </EmptyState>
+    );
+  return (
+    <div>
+      <ul className="goals">
+        {goals.map((g) => (
+          <li key={g.name} className={plan?.goal === g.name ? 'goal active' : 'goal'}>
+            <div>
+              <strong>{g.summary}</strong>
+              <div className="muted small">
+                <code>{g.name}</code>
+              </div>
+            </div>
+            <button
+              type="button"
+              className="btn"
+              disabled={planBusy !== null}
+              onClick={() => void makePlan(g.name, options(g.name))}
+              aria-label={`Review plan: ${g.summary}`}
+            >
+              Review plan
+            </button>
+          </li>
+        ))}
+      </ul>
+      {plan || planBusy ? <PlanReview /> : <ErrorNotice error={planError} />}
+    </div>
+  );
+};

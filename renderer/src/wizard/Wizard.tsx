@@ -1,0 +1,74 @@
+// The setup wizard: a stepper over the steps that apply to this machine.
+import { useEffect, useRef } from 'react';
+import { useAppStore } from '../store/context';
+import type { WizardStepId } from '../store/types';
+import { BootStep } from './BootStep';
+import { CheckStep } from './CheckStep';
+import { DoneStep } from './DoneStep';
+import { GpuStep } from './GpuStep';
+import { LookingGlassStep } from './LookingGlassStep';
+import { stepTitles, wizardSteps } from './steps';
+import { VmStep } from './VmStep';
+
+export const Wizard = ({ onOpenDashboard }: { onOpenDashboard: () => void }) => {
+  const { report, step, goToStep, discardPlan } = useAppStore((s) => ({
+    report: s.report,
+    step: s.wizardStep ?? 'check',
+    goToStep: s.goToStep,
+    discardPlan: s.discardPlan,
+  }));
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), [step]);
+  const steps = wizardSteps(report);
+  const index = Math.max(0, steps.indexOf(step));
+  const go = (s: WizardStepId) => {
+    discardPlan();
+    goToStep(s);
+  };
+  const body: Record<WizardStepId, React.ReactNode> = {
+    check: <CheckStep />,
+    gpu: <GpuStep />,
+    boot: <BootStep />,
+    vm: <VmStep />,
+    'looking-glass': <LookingGlassStep />,
+    done: <DoneStep onOpenDashboard={onOpenDashboard} />,
+  };
+  const prev = steps[index - 1];
+  const next = steps[index + 1];
+  return (
+    <div className="wizard">
+      <nav aria-label="Setup steps">
+        <ol className="stepper">
+          {steps.map((s, i) => (
+            <li key={s} className={i < index ? 'past' : i === index ? 'current' : 'future'}>
+              <button type="button" onClick={() => go(s)} aria-current={i === index ? 'step' : undefined}>
+                <span className="dot" aria-hidden="true">
+                  {i + 1}
+                </span>
+                {stepTitles[s]}
+              </button>
+            </li>
+          ))}
+        </ol>
+      </nav>
+      <section className="panel" aria-labelledby="step-title">
+        <h2 id="step-title" tabIndex={-1} ref={heading}>
+          {stepTitles[steps[index] ?? 'check']}
+        </h2>
+        {body[steps[index] ?? 'check']}
+        <div className="wizard-nav">
+          {prev && (
+            <button type="button" className="btn" onClick={() => go(prev)}>
+              Back
+            </button>
+          )}
+          {next && (
+            <button type="button" className="btn btn-primary" onClick={() => go(next)}>
+              Continue to {stepTitles[next]}
+            </button>
+          )}
+        </div>
+      </section>
+    </div>
+  );
+};
