@@ -16,6 +16,8 @@ export interface WriteFileStep extends StepBase {
   mode: number;
   owner: string;
   group: string;
+  /** Optional check: the content expected now; null = the file must not exist; absent = no check. */
+  before?: string | null;
 }
 
 /** Change an existing file; `before` and `after` are whole contents, so a preview is a diff. */
