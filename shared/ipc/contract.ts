@@ -99,7 +99,11 @@ export const settingsSchema = z
 
 const none = z.tuple([]);
 
-/** Invoke channels: renderer asks, main answers with Result<T>. */
+/**
+ * Invoke channels: renderer asks, main answers with Result<T>. `changesSystem: true` marks channels that
+ * change the machine (browser mode refuses them on a real machine unless started with
+ * --allow-system-changes).
+ */
 export const invokeChannels = {
   'app.info': { args: none, result: returns<AppInfo>() },
   'host.doctor': { args: none, result: returns<DoctorReport>() },
@@ -110,16 +114,20 @@ export const invokeChannels = {
     args: z.tuple([goalName, z.record(z.string(), z.union([z.string().max(4096), z.boolean(), z.number()]))]),
     result: returns<Plan>(),
   },
-  'plan.apply': { args: z.tuple([planSchema]), result: returns<ApplyResult>() },
+  'plan.apply': { args: z.tuple([planSchema]), result: returns<ApplyResult>(), changesSystem: true },
   'journal.list': { args: none, result: returns<JournalEntry[]>() },
-  'journal.undo': { args: z.tuple([journalId]), result: returns<ApplyResult>() },
+  'journal.undo': { args: z.tuple([journalId]), result: returns<ApplyResult>(), changesSystem: true },
   'vm.list': { args: none, result: returns<VmSummary[]>() },
   'vm.check': { args: z.tuple([vmName]), result: returns<PreflightItem[]>() },
-  'vm.start': { args: z.tuple([vmName]), result: returns<VmSummary>() },
-  'vm.stop': { args: z.tuple([vmName, z.object({ force: z.boolean() }).strict()]), result: returns<VmSummary>() },
+  'vm.start': { args: z.tuple([vmName]), result: returns<VmSummary>(), changesSystem: true },
+  'vm.stop': {
+    args: z.tuple([vmName, z.object({ force: z.boolean() }).strict()]),
+    result: returns<VmSummary>(),
+    changesSystem: true,
+  },
   'handoff.log': { args: z.tuple([vmName]), result: returns<HandoffEvent[]>() },
   'lg.status': { args: z.tuple([vmName]), result: returns<{ client: boolean; version: string | null; running: boolean }>() },
-  'lg.launch': { args: z.tuple([vmName]), result: returns<{ pid: number }>() },
+  'lg.launch': { args: z.tuple([vmName]), result: returns<{ pid: number }>(), changesSystem: true },
   'settings.get': { args: none, result: returns<Settings>() },
   'settings.set': { args: z.tuple([settingsSchema]), result: returns<Settings>() },
 } as const;
@@ -138,6 +146,10 @@ export type ResultOf<C extends InvokeChannel> = (typeof invokeChannels)[C]['resu
 export type PayloadOf<E extends EventChannel> = (typeof eventChannels)[E]['payload'];
 
 export const invokeChannelNames = Object.keys(invokeChannels) as InvokeChannel[];
+/** True for channels that change the machine (files, VMs, processes). */
+export const changesSystem = (channel: InvokeChannel): boolean =>
+  (invokeChannels[channel] as { changesSystem?: boolean }).changesSystem === true;
+
 export const eventChannelNames = Object.keys(eventChannels) as EventChannel[];
 
 /** The API the renderer sees (window.gpuFerry in Electron, a fetch client in browser mode). */
