@@ -1,6 +1,8 @@
 // Every goal, once. Add a goal: one import, one entry.
 import type { GoalDefinition } from './goals';
+import { lookingGlassGoal } from '../lg/goal';
+import { iommuGoal, vfioEarlyGoal } from '../setup/goals';
 
-export const goalList: GoalDefinition[] = [];
+export const goalList: GoalDefinition[] = [lookingGlassGoal, iommuGoal, vfioEarlyGoal];
 
 export const goalsByName = (): Map<string, GoalDefinition> => new Map(goalList.map((g) => [g.name, g]));
