@@ -1,0 +1,64 @@
+// The service context browser mode runs with: a fixture host materialized into a temporary root that
+// plans apply to (demo / --host), VMs in libvirt's test driver; or the real machine (read-only unless
+// --allow-system-changes).
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { materializeHostFile } from '../host/load';
+import type { ServiceContext } from '../services/context';
+import { createEventHub, type EventHub } from '../services/events';
+
+export interface ServeSetup {
+  ctx: ServiceContext;
+  events: EventHub;
+  /** Temporary root the simulated machine lives in (null on the real machine). */
+  simulatedRoot: string | null;
+  /** Lines to tell the person (where the demo lives, what is missing). */
+  notes: string[];
+  cleanup(): Promise<void>;
+}
+
+export const virshAvailable = (): boolean => {
+  const r = spawnSync('virsh', ['--version'], { stdio: 'ignore' });
+  return r.status === 0;
+};
+
+export const createServeSetup = async (opts: { hostFile: string | null; version: string }): Promise<ServeSetup> => {
+  const events = createEventHub();
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'gpu-ferry-serve-data-'));
+  const notes: string[] = [];
+  if (opts.hostFile === null) {
+    return {
+      ctx: { hostSource: {}, simulatedRoot: null, libvirtUri: 'qemu:///system', dataDir, events, shell: 'browser', version: opts.version },
+      events,
+      simulatedRoot: null,
+      notes,
+      cleanup: () => rm(dataDir, { recursive: true, force: true }),
+    };
+  }
+  const text = await readFile(opts.hostFile, 'utf8');
+  const materialized = await materializeHostFile(JSON.parse(text) as unknown, opts.hostFile);
+  notes.push(`Simulated machine from ${opts.hostFile}, in ${materialized.root}`);
+  if (!virshAvailable())
+    notes.push('virsh was not found: VMs cannot be listed or launched. Install libvirt-clients (Debian/Ubuntu) or libvirt-client (Fedora).');
+  else notes.push("VMs live in libvirt's test driver (test:///default): nothing runs on this machine.");
+  return {
+    ctx: {
+      hostSource: { root: materialized.root },
+      simulatedRoot: materialized.root,
+      libvirtUri: 'test:///default',
+      dataDir,
+      events,
+      shell: 'browser',
+      version: opts.version,
+    },
+    events,
+    simulatedRoot: materialized.root,
+    notes,
+    cleanup: async () => {
+      await materialized.cleanup();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+};
