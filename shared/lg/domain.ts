@@ -81,9 +81,12 @@ export function removeLookingGlass(xml: string): string {
     }
     if (!commandline) break;
     const args = ourArgs(commandline);
-    const last = args[args.length - 1];
-    if (!last) break;
-    source = removeElement(source, commandline.children.length === args.length ? commandline : last);
+    if (commandline.children.length === args.length) {
+      source = removeElement(source, commandline);
+      continue;
+    }
+    // Last first, so the offsets of the ones before stay valid.
+    for (const arg of [...args].reverse()) source = removeElement(source, arg);
   }
   const root = parseXml(source).root;
   const usesQemuPrefix = allElements(root).some((el) => el.name.startsWith('qemu:') || Object.keys(el.attributes).some((a) => a.startsWith('qemu:')));
