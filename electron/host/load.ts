@@ -59,7 +59,7 @@ export async function materializeHostFile(data: unknown, source: string): Promis
   throw new HostSpecError([`format: must be "gpu-ferry-host/1" or "gpu-ferry-snapshot/1" (got ${JSON.stringify(format)})`], source);
 }
 
-async function checkRoot(root: string): Promise<void> {
+export async function checkRoot(root: string): Promise<void> {
   try {
     const st = await stat(root);
     if (!st.isDirectory()) throw new UnreadableRootError(root, 'not a directory');
