@@ -1,5 +1,5 @@
 // Where things are at run time: the bundles next to this file (dist/main/main.cjs → dist/renderer,
-// dist/preload), the icon (packaged under resources/icons, in a checkout under build/icons) and the
+// dist/preload), the icon (packaged under resources/icons, in a checkout under build/linux/icons) and the
 // user's data directory (XDG data home, shared with the CLI).
 import os from 'node:os';
 import path from 'node:path';
@@ -11,7 +11,7 @@ export const preloadFile = (): string => path.join(__dirname, '..', 'preload', '
 export function iconFile(resourcesPath: string | undefined): string {
   const packaged = resourcesPath ? path.join(resourcesPath, 'icons', 'gpu-ferry.png') : null;
   if (packaged && existsSync(packaged)) return packaged;
-  return path.join(__dirname, '..', '..', 'build', 'icons', '256x256.png');
+  return path.join(__dirname, '..', '..', 'build', 'linux', 'icons', '256x256.png');
 }
 
 export function dataDir(env: NodeJS.ProcessEnv = process.env): string {

@@ -1,0 +1,85 @@
+#!/bin/bash
+# GPU Ferry after-install (deb postinst, rpm %post), used by electron-builder instead of its default.
+# Puts the privileged parts at the fixed system paths they are trusted at, owned by root:
+#   /usr/libexec/gpu-ferry/   the helper (run by pkexec), its allowlist, the handoff runtime
+#   /usr/share/gpu-ferry/hooks/   the reference copy of the libvirt hook (installed into
+#                                 /etc/libvirt/hooks/qemu.d by a reviewed plan, never silently)
+#   /usr/share/polkit-1/actions/  the polkit policy
+#   /usr/share/metainfo/          AppStream metainfo
+# plus what electron-builder's own script does: /usr/bin/gpu-ferry, the chrome-sandbox mode fix and
+# the AppArmor profile. GPU_FERRY_DESTDIR installs under another root (tests); live-system commands
+# (update-alternatives, desktop database, AppArmor) are skipped there.
+# Note: electron-builder expands a dollar sign followed by letters in braces as a template macro, so
+# variables here are written $NAME, never in braces unless the name has an underscore or a default.
+set -euo pipefail
+
+DEST=${GPU_FERRY_DESTDIR:-}
+APP_DIR='/opt/GPU Ferry'
+EXECUTABLE=gpu-ferry
+RES="$DEST$APP_DIR/resources"
+
+# What goes where: packaged source (under resources/), mode, system path.
+FILES=(
+  "helper/gpu-ferry-helper 0755 /usr/libexec/gpu-ferry/gpu-ferry-helper"
+  "helper/allowlist.conf 0644 /usr/libexec/gpu-ferry/allowlist.conf"
+  "handoff/gpu-ferry-handoff 0755 /usr/libexec/gpu-ferry/gpu-ferry-handoff"
+  "hooks/gpu-ferry 0755 /usr/share/gpu-ferry/hooks/gpu-ferry"
+  "polkit/io.github.gpuferry.policy 0644 /usr/share/polkit-1/actions/io.github.gpuferry.policy"
+  "linux/io.github.gpuferry.GpuFerry.metainfo.xml 0644 /usr/share/metainfo/io.github.gpuferry.GpuFerry.metainfo.xml"
+)
+
+# Check every source first, so a broken package installs nothing rather than half.
+for spec in "${FILES[@]}"; do
+  read -r src _ _ <<<"$spec"
+  if [[ ! -f $RES/$src || -L $RES/$src ]]; then
+    echo "gpu-ferry: the package is incomplete: $RES/$src is missing" >&2
+    exit 1
+  fi
+done
+
+for spec in "${FILES[@]}"; do
+  read -r src mode target <<<"$spec"
+  install -d -o root -g root -m 0755 -- "$(dirname -- "$DEST$target")"
+  install -o root -g root -m "$mode" -- "$RES/$src" "$DEST$target"
+done
+
+# The command on PATH.
+if [[ -z $DEST ]] && command -v update-alternatives >/dev/null 2>&1; then
+  update-alternatives --install "/usr/bin/$EXECUTABLE" "$EXECUTABLE" "$APP_DIR/$EXECUTABLE" 100 ||
+    ln -sfn -- "$APP_DIR/$EXECUTABLE" "/usr/bin/$EXECUTABLE"
+else
+  install -d -m 0755 -- "$DEST/usr/bin"
+  ln -sfn -- "$APP_DIR/$EXECUTABLE" "$DEST/usr/bin/$EXECUTABLE"
+fi
+
+# chrome-sandbox must be setuid root only where unprivileged user namespaces are unavailable
+# (electron-builder's fix, kept).
+SANDBOX="$DEST$APP_DIR/chrome-sandbox"
+if [[ -e $SANDBOX ]]; then
+  chown root:root -- "$SANDBOX"
+  if [[ -L /proc/self/ns/user ]] && unshare --user true 2>/dev/null; then
+    chmod 0755 -- "$SANDBOX"
+  else
+    chmod 4755 -- "$SANDBOX"
+  fi
+fi
+
+[[ -z $DEST ]] || exit 0
+
+if command -v update-desktop-database >/dev/null 2>&1; then
+  update-desktop-database /usr/share/applications || true
+fi
+
+# AppArmor (Ubuntu 24.04+ restricts unprivileged user namespaces): install electron-builder's profile
+# where the running AppArmor accepts it.
+PROFILE_SOURCE="$RES/apparmor-profile"
+PROFILE_TARGET="/etc/apparmor.d/$EXECUTABLE"
+if [[ -f $PROFILE_SOURCE ]] && command -v apparmor_parser >/dev/null 2>&1 && apparmor_status --enabled >/dev/null 2>&1; then
+  if apparmor_parser --skip-kernel-load --debug "$PROFILE_SOURCE" >/dev/null 2>&1; then
+    install -o root -g root -m 0644 -- "$PROFILE_SOURCE" "$PROFILE_TARGET"
+    if ! { [[ -x /usr/bin/ischroot ]] && /usr/bin/ischroot; }; then
+      apparmor_parser --replace --write-cache --skip-read-cache "$PROFILE_TARGET" || true
+    fi
+  fi
+fi
+exit 0
