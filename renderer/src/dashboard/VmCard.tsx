@@ -1,18 +1,20 @@
 // One VM: mode, state, the big Launch / Shut down, preflight checks, Looking Glass and the last handoff.
 import { useState } from 'react';
-import type { VmSummary } from '../../../shared/ipc/contract';
+import type { HandoffEvent, VmSummary } from '../../../shared/ipc/contract';
 import { useAppStore } from '../store/context';
 import { StatusBadge } from '../ui/Notice';
 import { ConfirmDialog } from './ConfirmDialog';
 import { HandoffTimeline } from './HandoffTimeline';
 
+// One shared empty list: a fresh [] per render would look like a change to the selector and loop.
+const noEvents: HandoffEvent[] = [];
 const modeLabel = { 'single-gpu': 'Single GPU', 'dual-gpu': 'Two GPUs' } as const;
 
 export const VmCard = ({ vm }: { vm: VmSummary }) => {
   const { busy, preflight, events, startVm, stopVm, checkVm, launchLookingGlass } = useAppStore((s) => ({
     busy: s.vmBusy[vm.name],
     preflight: s.preflight[vm.name],
-    events: s.handoffLogs[vm.name] ?? [],
+    events: s.handoffLogs[vm.name] ?? noEvents,
     startVm: s.startVm,
     stopVm: s.stopVm,
     checkVm: s.checkVm,

@@ -1,0 +1,132 @@
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { App } from '../../renderer/src/App';
+import { VmCard } from '../../renderer/src/dashboard/VmCard';
+import { PlanReview } from '../../renderer/src/plans/PlanReview';
+import { StoreProvider } from '../../renderer/src/store/context';
+import { createAppStore, type AppStore } from '../../renderer/src/store/store';
+import { GpuStep } from '../../renderer/src/wizard/GpuStep';
+import type { Plan } from '../../shared/plan/model';
+import { createFakeApi, singleGpuReport, type FakeApi } from './fake-api';
+
+afterEach(cleanup);
+
+const settings = { autostart: false, launchLookingGlassAutomatically: false, theme: 'system' as const };
+const info = { version: '0.1.0', shell: 'browser' as const, simulated: true, hostName: 'demo' };
+
+const mount = (ui: React.ReactNode, store: AppStore) => render(<StoreProvider store={store}>{ui}</StoreProvider>);
+const flush = () => act(async () => new Promise((r) => setTimeout(r, 0)));
+
+describe('App', () => {
+  it('scans on start and resumes at the checklist when the IOMMU is off, showing each fix', async () => {
+    const api = createFakeApi({
+      'app.info': info,
+      'settings.get': settings,
+      'host.rescan': singleGpuReport(),
+      'plan.goals': [],
+      'journal.list': [],
+      'vm.list': [],
+    });
+    const store = createAppStore(api);
+    mount(<App store={store} />, store);
+    await flush();
+    expect(screen.getByRole('heading', { level: 2 }).textContent).toBe('Check this machine');
+    expect(screen.getByText('The IOMMU is off in the kernel.')).toBeTruthy();
+    expect(screen.getByText('Apply the boot setup plan.')).toBeTruthy();
+    expect(screen.getByText(/Demo machine/)).toBeTruthy();
+    expect(api.calls.map((c) => c.channel)).toContain('host.rescan');
+  });
+
+  it('opens the dashboard when the machine is set up and a VM exists', async () => {
+    const api = createFakeApi({
+      'app.info': info,
+      'settings.get': settings,
+      'host.rescan': singleGpuReport({ iommu: { state: 'on', groups: 30 } }),
+      'plan.goals': [],
+      'journal.list': [],
+      'vm.list': [{ name: 'win11', state: 'shut off', mode: 'single-gpu', gpu: '0000:0a:00.0' }],
+      'handoff.log': [],
+    });
+    const store = createAppStore(api);
+    mount(<App store={store} />, store);
+    await flush();
+    expect(screen.getByRole('heading', { name: 'Your VMs' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Launch win11' })).toBeTruthy();
+  });
+});
+
+describe('GPU step', () => {
+  it('draws the IOMMU group with foreign members and warns about identical ids', async () => {
+    const store = createAppStore(createFakeApi({ 'host.rescan': singleGpuReport() }));
+    await store.getState().rescan();
+    mount(<GpuStep />, store);
+    const group = screen.getByRole('figure', { name: 'IOMMU group 27' });
+    expect(within(group).getAllByRole('listitem').map((li) => li.className)).toEqual(['member own', 'member own', 'member peer']);
+    expect(screen.getByText(/Shares its IOMMU group with 1 other device/)).toBeTruthy();
+    expect(screen.getByText(/Identical vendor and device id as 0000:0b:00.0/)).toBeTruthy();
+    expect((screen.getByRole('radio') as HTMLInputElement).checked).toBe(true);
+  });
+});
+
+describe('Plan review', () => {
+  const plan: Plan = {
+    format: 'gpu-ferry-plan/1',
+    goal: 'iommu',
+    title: 'Turn the IOMMU on',
+    steps: [
+      { kind: 'edit-file', path: '/etc/default/grub', before: 'GRUB_CMDLINE_LINUX_DEFAULT="quiet"\n', after: 'GRUB_CMDLINE_LINUX_DEFAULT="quiet amd_iommu=on"\n', reason: 'Add amd_iommu=on.' },
+      { kind: 'run', argv: ['grub-mkconfig', '-o', '/boot/grub/grub.cfg'], reason: 'Regenerate the boot menu.' },
+    ],
+    warnings: ['Your root is encrypted.'],
+    reboot: 'The kernel reads its command line at boot.',
+  };
+
+  it('shows the diff, the exact command, the reasons, and applies once', async () => {
+    const api: FakeApi = createFakeApi({
+      'plan.make': plan,
+      'plan.apply': { journalId: 'j1', steps: [{ index: 0, status: 'done', message: '' }, { index: 1, status: 'done', message: '' }] },
+      'journal.list': [],
+      'host.rescan': singleGpuReport(),
+    });
+    const store = createAppStore(api);
+    await store.getState().makePlan('iommu', {});
+    mount(<PlanReview />, store);
+    expect(screen.getByText('Add amd_iommu=on.')).toBeTruthy();
+    const diff = screen.getByLabelText('Changes to /etc/default/grub');
+    expect(diff.querySelectorAll('.dl-add')).toHaveLength(1);
+    expect(diff.querySelectorAll('.dl-del')).toHaveLength(1);
+    expect(screen.getByLabelText('Exact command').textContent).toBe('$ grub-mkconfig -o /boot/grub/grub.cfg');
+    expect(screen.getByText('Your root is encrypted.')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Apply' }));
+    await flush();
+    expect(api.calls.filter((c) => c.channel === 'plan.apply')).toHaveLength(1);
+    expect(screen.getByText(/Reboot needed:/)).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Apply' })).toBeNull();
+  });
+});
+
+describe('VM card', () => {
+  it('asks before closing the desktop on a single-GPU VM, and starts only after confirmation', async () => {
+    const api = createFakeApi({
+      'vm.start': { name: 'win11', state: 'running', mode: 'single-gpu', gpu: '0000:0a:00.0' },
+      'handoff.log': [],
+    });
+    const store = createAppStore(api);
+    mount(<VmCard vm={{ name: 'win11', state: 'shut off', mode: 'single-gpu', gpu: '0000:0a:00.0' }} />, store);
+    fireEvent.click(screen.getByRole('button', { name: 'Launch win11' }));
+    expect(api.calls).toHaveLength(0);
+    expect(screen.getByText('Your desktop will close')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Close desktop and launch win11' }));
+    await flush();
+    expect(api.calls.map((c) => c.channel)).toEqual(['vm.start', 'handoff.log']);
+  });
+
+  it('launches a dual-GPU VM at once', async () => {
+    const api = createFakeApi({ 'vm.start': { name: 'w', state: 'running', mode: 'dual-gpu', gpu: null }, 'handoff.log': [] });
+    const store = createAppStore(api);
+    mount(<VmCard vm={{ name: 'w', state: 'shut off', mode: 'dual-gpu', gpu: null }} />, store);
+    fireEvent.click(screen.getByRole('button', { name: 'Launch w' }));
+    await flush();
+    expect(api.calls[0]?.channel).toBe('vm.start');
+  });
+});
