@@ -1,0 +1,52 @@
+// The setup goals in the goal registry: `gpu-ferry plan|apply iommu` and `vfio-early --gpu ADDR | --remove`.
+import { z } from 'zod';
+import type { HostModel } from '../host/model';
+import { defineGoal } from '../plan/goals';
+import { bootDisplayGpu, isDisplayClass } from './host-facts';
+import { planIommu } from './plan-iommu';
+import { planVfioEarly } from './plan-vfio-early';
+
+export const iommuGoal = defineGoal({
+  name: 'iommu',
+  summary: 'Add the kernel parameters that turn the IOMMU on (intel_iommu=on on Intel, iommu=pt) through the bootloader in use',
+  options: z.strictObject({}),
+  flags: {},
+  plan: (host) => planIommu(host),
+  examples: (host) => (host.bootloader.kind === 'unknown' ? [] : [{}]),
+});
+
+const vfioEarlyOptions = z
+  .strictObject({
+    gpu: z
+      .string()
+      .regex(/^[0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7]$/, 'must be a PCI address like 0000:0a:00.0')
+      .transform((s) => s.toLowerCase())
+      .optional(),
+    remove: z.boolean().optional(),
+  })
+  .refine((o) => (o.gpu === undefined) !== (o.remove === true), 'give either --gpu ADDRESS or --remove, not both');
+
+/** GPUs other than the boot display that this planner can bind on `host` (the round-trip test's cases). */
+function bindableGpus(host: HostModel): string[] {
+  const boot = bootDisplayGpu(host);
+  return host.pci
+    .filter((d) => isDisplayClass(d) && d.address !== boot?.address && d.address.endsWith('.0'))
+    .map((d) => d.address)
+    .filter((gpu) => {
+      try {
+        planVfioEarly(host, { gpu });
+        return true;
+      } catch {
+        return false;
+      }
+    });
+}
+
+export const vfioEarlyGoal = defineGoal({
+  name: 'vfio-early',
+  summary: 'Bind a second GPU to vfio-pci at boot (dual-GPU static mode), or --remove such a binding, ours or hand-made',
+  options: vfioEarlyOptions,
+  flags: { '--gpu': { key: 'gpu' }, '--remove': { key: 'remove', boolean: true } },
+  plan: (host, options) => planVfioEarly(host, options),
+  examples: (host) => [...bindableGpus(host).map((gpu) => ({ gpu })), { remove: true }],
+});
