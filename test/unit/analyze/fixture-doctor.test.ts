@@ -1,0 +1,143 @@
+// `gpu-ferry doctor --host <fixture> --json` through the real built CLI: mode, GPU roles, functions and
+// isolation for every issue-2 fixture host.
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { DoctorReport } from '../../../shared/analyze/report';
+import { buildCli, fixture, runCli } from '../host/cli-helpers';
+
+interface GpuExpect {
+  address: string;
+  integrated: boolean;
+  drivesHostDisplay: boolean;
+  functions: string[];
+  isolation: 'isolated' | 'shared' | 'unknown';
+  groupPeers?: string[];
+  identicalIdsWith?: string[];
+  displayOutputs?: boolean;
+}
+
+interface FixtureExpect {
+  iommu: DoctorReport['iommu']['state'];
+  mode: DoctorReport['recommendation']['mode'];
+  gpu: string | null;
+  cpu: 'intel' | 'amd';
+  gpus: GpuExpect[];
+  /** Check ids that must be warn or fail. */
+  problems: string[];
+}
+
+const navi21 = ['0000:0e:00.0', '0000:0e:00.1', '0000:0e:00.2', '0000:0e:00.3'];
+const turing = (bus: string) => [0, 1, 2, 3].map((f) => `0000:${bus}:00.${f}`);
+
+const EXPECT: Record<string, FixtureExpect> = {
+  'nvidia-only-desktop': {
+    iommu: 'on', mode: 'single-gpu', gpu: '0000:0a:00.0', cpu: 'amd', problems: [],
+    gpus: [{ address: '0000:0a:00.0', integrated: false, drivesHostDisplay: true, functions: ['0000:0a:00.0', '0000:0a:00.1'], isolation: 'isolated', groupPeers: [] }],
+  },
+  'amd-navi21-desktop': {
+    iommu: 'on', mode: 'single-gpu', gpu: '0000:0e:00.0', cpu: 'amd', problems: [],
+    gpus: [{ address: '0000:0e:00.0', integrated: false, drivesHostDisplay: true, functions: navi21, isolation: 'isolated', groupPeers: [] }],
+  },
+  'intel-igpu-nvidia': {
+    iommu: 'on', mode: 'dual-gpu', gpu: '0000:01:00.0', cpu: 'intel', problems: [],
+    gpus: [
+      { address: '0000:00:02.0', integrated: true, drivesHostDisplay: true, functions: ['0000:00:02.0'], isolation: 'isolated' },
+      { address: '0000:01:00.0', integrated: false, drivesHostDisplay: false, functions: ['0000:01:00.0', '0000:01:00.1'], isolation: 'isolated' },
+    ],
+  },
+  'amd-apu-amd-dgpu': {
+    iommu: 'on', mode: 'dual-gpu', gpu: '0000:03:00.0', cpu: 'amd', problems: ['looking-glass'],
+    gpus: [
+      { address: '0000:0b:00.0', integrated: true, drivesHostDisplay: true, functions: ['0000:0b:00.0', '0000:0b:00.1'], isolation: 'isolated' },
+      { address: '0000:03:00.0', integrated: false, drivesHostDisplay: false, functions: ['0000:03:00.0', '0000:03:00.1'], isolation: 'isolated' },
+    ],
+  },
+  'two-identical-gpus': {
+    iommu: 'on', mode: 'dual-gpu', gpu: '0000:21:00.0', cpu: 'amd', problems: ['identical-ids:0000:21:00.0', 'identical-ids:0000:4a:00.0', 'looking-glass'],
+    gpus: [
+      { address: '0000:4a:00.0', integrated: false, drivesHostDisplay: true, functions: turing('4a'), isolation: 'isolated', identicalIdsWith: ['0000:21:00.0'] },
+      { address: '0000:21:00.0', integrated: false, drivesHostDisplay: false, functions: turing('21'), isolation: 'isolated', identicalIdsWith: ['0000:4a:00.0'] },
+    ],
+  },
+  'gpu-shared-group': {
+    iommu: 'on', mode: 'none', gpu: null, cpu: 'amd', problems: ['isolation:0000:04:00.0', 'user-groups'],
+    gpus: [
+      {
+        address: '0000:04:00.0', integrated: false, drivesHostDisplay: true, isolation: 'shared',
+        functions: ['0000:02:00.0', '0000:02:00.1', '0000:04:00.0', '0000:04:00.1', '0000:06:00.0'],
+        groupPeers: ['0000:02:00.0', '0000:02:00.1', '0000:06:00.0'],
+      },
+    ],
+  },
+  'iommu-off-firmware': {
+    iommu: 'off-in-firmware', mode: 'none', gpu: null, cpu: 'intel', problems: ['iommu-enabled'],
+    gpus: [
+      { address: '0000:01:00.0', integrated: false, drivesHostDisplay: true, functions: turing('01'), isolation: 'unknown' },
+      { address: '0000:00:02.0', integrated: true, drivesHostDisplay: false, functions: ['0000:00:02.0'], isolation: 'unknown' },
+    ],
+  },
+  'iommu-off-kernel': {
+    iommu: 'off-in-kernel', mode: 'none', gpu: null, cpu: 'intel', problems: ['iommu-enabled'],
+    gpus: [{ address: '0000:03:00.0', integrated: false, drivesHostDisplay: true, functions: ['0000:03:00.0', '0000:03:00.1'], isolation: 'unknown' }],
+  },
+  'optimus-laptop': {
+    iommu: 'on', mode: 'dual-gpu', gpu: '0000:01:00.0', cpu: 'intel', problems: ['no-outputs:0000:01:00.0', 'looking-glass', 'user-groups'],
+    gpus: [
+      { address: '0000:00:02.0', integrated: true, drivesHostDisplay: true, functions: ['0000:00:02.0'], isolation: 'isolated', displayOutputs: true },
+      { address: '0000:01:00.0', integrated: false, drivesHostDisplay: false, functions: ['0000:01:00.0'], isolation: 'isolated', displayOutputs: false },
+    ],
+  },
+  'ubuntu-builtin-vfio': {
+    iommu: 'on', mode: 'dual-gpu', gpu: '0000:03:00.0', cpu: 'intel', problems: ['looking-glass'],
+    gpus: [
+      { address: '0000:03:00.0', integrated: false, drivesHostDisplay: true, functions: ['0000:03:00.0', '0000:03:00.1'], isolation: 'isolated' },
+      { address: '0000:00:02.0', integrated: true, drivesHostDisplay: false, functions: ['0000:00:02.0'], isolation: 'isolated' },
+    ],
+  },
+  'fedora-silverblue': {
+    iommu: 'on', mode: 'dual-gpu', gpu: '0000:05:00.0', cpu: 'amd', problems: ['looking-glass'],
+    gpus: [
+      { address: '0000:10:00.0', integrated: true, drivesHostDisplay: true, functions: ['0000:10:00.0', '0000:10:00.1'], isolation: 'isolated' },
+      { address: '0000:05:00.0', integrated: false, drivesHostDisplay: false, functions: ['0000:05:00.0', '0000:05:00.1'], isolation: 'isolated' },
+    ],
+  },
+  'no-libvirt': {
+    iommu: 'on', mode: 'dual-gpu', gpu: '0000:01:00.0', cpu: 'intel', problems: ['libvirt', 'looking-glass', 'user-groups'],
+    gpus: [
+      { address: '0000:00:02.0', integrated: true, drivesHostDisplay: true, functions: ['0000:00:02.0'], isolation: 'isolated' },
+      { address: '0000:01:00.0', integrated: false, drivesHostDisplay: false, functions: ['0000:01:00.0', '0000:01:00.1'], isolation: 'isolated' },
+    ],
+  },
+  'intel-sriov-igpu': {
+    iommu: 'on', mode: 'dual-gpu', gpu: '0000:00:02.1', cpu: 'intel', problems: [],
+    gpus: [
+      { address: '0000:00:02.0', integrated: true, drivesHostDisplay: true, functions: ['0000:00:02.0'], isolation: 'isolated', identicalIdsWith: [] },
+      { address: '0000:00:02.1', integrated: true, drivesHostDisplay: false, functions: ['0000:00:02.1'], isolation: 'isolated', identicalIdsWith: [] },
+      { address: '0000:00:02.2', integrated: true, drivesHostDisplay: false, functions: ['0000:00:02.2'], isolation: 'isolated', identicalIdsWith: [] },
+    ],
+  },
+};
+
+beforeAll(() => buildCli(), 60_000);
+
+describe('doctor --json on every fixture host', () => {
+  for (const [name, want] of Object.entries(EXPECT)) {
+    it(name, () => {
+      const run = runCli(['doctor', '--host', fixture(name), '--json']);
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      const report = JSON.parse(run.stdout) as DoctorReport;
+      expect(report.cpu.vendor).toBe(want.cpu);
+      expect(report.cpu.virtualization).toBe(true);
+      expect(report.iommu.state).toBe(want.iommu);
+      expect(report.recommendation.mode).toBe(want.mode);
+      expect(report.recommendation.gpu).toBe(want.gpu);
+      expect(report.recommendation.reasons.length).toBeGreaterThan(0);
+      // Host-display GPU first, then in the expected order; nothing more, nothing less.
+      expect(report.gpus.map((g) => g.address)).toEqual(want.gpus.map((g) => g.address));
+      want.gpus.forEach((g, i) => expect(report.gpus[i]).toMatchObject(g));
+      const problems = report.checks.filter((c) => c.status !== 'pass').map((c) => c.id).sort();
+      expect(problems).toEqual([...want.problems].sort());
+      for (const c of report.checks) if (c.status !== 'pass') expect(c.fix, c.id).toMatch(/\S{3,}/);
+    });
+  }
+});
