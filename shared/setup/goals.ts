@@ -24,7 +24,7 @@ const vfioEarlyOptions = z
       .optional(),
     remove: z.boolean().optional(),
   })
-  .refine((o) => (o.gpu === undefined) !== (o.remove === true), 'give either --gpu ADDRESS or --remove, not both');
+  .refine((o) => (o.gpu !== undefined) !== (o.remove === true), 'give either --gpu ADDRESS or --remove, not both');
 
 /** GPUs other than the boot display that this planner can bind on `host` (the round-trip test's cases). */
 function bindableGpus(host: HostModel): string[] {
