@@ -1,0 +1,212 @@
+// The domain XML of a new Windows VM tuned for GPU passthrough: q35, UEFI Secure Boot, TPM 2.0,
+// virtio disk and network, host-passthrough CPU mirroring the host topology with pinning, Hyper-V
+// enlightenments, no balloon, evdev input, audio, and every GPU function as a managed hostdev.
+import type { HostModel } from '../host/model';
+import { cputuneXml, planCpuPinning, type CpuPinning } from './cpu-pinning';
+import { escapeAttribute, escapeText } from './domain-xml';
+import { hostdevXml } from './gpu-hostdev';
+import { requireVmName } from './vm-name';
+
+export interface NewVmOptions {
+  name: string;
+  memoryMiB: number;
+  /** Disk image path; `createGiB` set means a new qcow2 of that size is made with qemu-img. */
+  disk: { path: string; createGiB: number | null };
+  windowsIso: string | null;
+  virtioIso: string | null;
+  /** PCI functions to pass through (the GPU and its group peers); [] for none. */
+  gpuFunctions: string[];
+  romFile: string | null;
+  hugepages: boolean;
+  /** libvirt network name; null: user-mode networking (works without a libvirt network). */
+  network: string | null;
+  /** /dev/input/by-id/... event devices for evdev passthrough (toggle with both Ctrl keys). */
+  evdevKeyboard: string | null;
+  evdevMouse: string | null;
+  /** 'kvm' normally; 'qemu' (software emulation) for tests on machines without KVM. */
+  domainType: 'kvm' | 'qemu';
+  /** Secure Boot UEFI with enrolled keys (Windows 11); false: plain UEFI. */
+  secureBoot: boolean;
+  tpm: boolean;
+  /** libvirt audio backend; null: no sound device. */
+  audio: 'pulseaudio' | 'spice' | 'none' | null;
+  /** Physical cores the host keeps (default from cpu-pinning). */
+  hostCores?: number;
+}
+
+export const defaultNewVmOptions = (name: string): NewVmOptions => ({
+  name,
+  memoryMiB: 16384,
+  disk: { path: `/var/lib/libvirt/images/${name}.qcow2`, createGiB: 128 },
+  windowsIso: null,
+  virtioIso: null,
+  gpuFunctions: [],
+  romFile: null,
+  hugepages: false,
+  network: 'default',
+  evdevKeyboard: null,
+  evdevMouse: null,
+  domainType: 'kvm',
+  secureBoot: true,
+  tpm: true,
+  audio: 'pulseaudio',
+});
+
+export interface NewVm {
+  xml: string;
+  pinning: CpuPinning | null;
+  /** qemu-img argv when a new disk must be created first (run as the user). */
+  createDisk: string[] | null;
+  warnings: string[];
+}
+
+const indent = (text: string, by = '  '): string =>
+  text
+    .split('\n')
+    .map((l) => (l ? by + l : l))
+    .join('\n');
+
+const attr = escapeAttribute;
+
+/** Builds the XML. Pure; throws on invalid options (bad name, no memory, bad PCI address). */
+export function newVmXml(host: HostModel, options: NewVmOptions): NewVm {
+  requireVmName(options.name);
+  if (!Number.isInteger(options.memoryMiB) || options.memoryMiB < 1024)
+    throw new Error(`Memory must be a whole number of MiB, at least 1024 (got ${options.memoryMiB}).`);
+  if (!options.disk.path.startsWith('/')) throw new Error(`The disk path must be absolute: "${options.disk.path}".`);
+  const warnings: string[] = [];
+  let pinning: CpuPinning | null = null;
+  try {
+    pinning = planCpuPinning(host.cpu.topology, options.hostCores === undefined ? {} : { hostCores: options.hostCores });
+  } catch (error) {
+    warnings.push(`No CPU pinning: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const vcpus = pinning ? pinning.vcpus.length : Math.max(1, host.cpu.threads - 1);
+  const kvm = options.domainType === 'kvm';
+  const amd = host.cpu.vendor === 'amd';
+
+  const os = [
+    "<os firmware='efi'>",
+    "  <type arch='x86_64' machine='q35'>hvm</type>",
+    '  <firmware>',
+    `    <feature enabled='${options.secureBoot ? 'yes' : 'no'}' name='enrolled-keys'/>`,
+    `    <feature enabled='${options.secureBoot ? 'yes' : 'no'}' name='secure-boot'/>`,
+    '  </firmware>',
+    '</os>',
+  ];
+  const hyperv = [
+    "<hyperv mode='custom'>",
+    "  <relaxed state='on'/>",
+    "  <vapic state='on'/>",
+    "  <spinlocks state='on' retries='8191'/>",
+    "  <vpindex state='on'/>",
+    "  <runtime state='on'/>",
+    "  <synic state='on'/>",
+    "  <stimer state='on'/>",
+    "  <reset state='on'/>",
+    "  <vendor_id state='on' value='gpuferry'/>",
+    "  <frequencies state='on'/>",
+    '</hyperv>',
+  ];
+  const features = ['<features>', '  <acpi/>', '  <apic/>', ...(kvm ? indent(hyperv.join('\n')).split('\n') : []), "  <vmport state='off'/>", "  <smm state='on'/>", '</features>'];
+
+  const topology = pinning?.topology ?? { sockets: 1, dies: 1, cores: vcpus, threads: 1 };
+  const cpu = [
+    kvm ? "<cpu mode='host-passthrough' check='none' migratable='off'>" : "<cpu mode='maximum' check='none'>",
+    `  <topology sockets='1' dies='1' cores='${topology.cores}' threads='${topology.threads}'/>`,
+    ...(kvm ? ["  <cache mode='passthrough'/>"] : []),
+    ...(kvm && amd && host.cpu.flags.includes('topoext') ? ["  <feature policy='require' name='topoext'/>"] : []),
+    '</cpu>',
+  ];
+  if (kvm && amd && !host.cpu.flags.includes('topoext')) warnings.push('This AMD CPU does not report topoext: the guest may see SMT siblings as separate cores.');
+
+  const devices: string[] = [];
+  const diskType = options.disk.path.endsWith('.qcow2') || options.disk.createGiB !== null ? 'qcow2' : 'raw';
+  devices.push(
+    [
+      "<disk type='file' device='disk'>",
+      `  <driver name='qemu' type='${diskType}' discard='unmap' iothread='1'/>`,
+      `  <source file='${attr(options.disk.path)}'/>`,
+      "  <target dev='vda' bus='virtio'/>",
+      `  <boot order='${options.windowsIso ? 2 : 1}'/>`,
+      '</disk>',
+    ].join('\n'),
+  );
+  const cdrom = (path: string, dev: string, boot: number | null) =>
+    [
+      "<disk type='file' device='cdrom'>",
+      "  <driver name='qemu' type='raw'/>",
+      `  <source file='${attr(path)}'/>`,
+      `  <target dev='${dev}' bus='sata'/>`,
+      '  <readonly/>',
+      ...(boot ? [`  <boot order='${boot}'/>`] : []),
+      '</disk>',
+    ].join('\n');
+  if (options.windowsIso) devices.push(cdrom(options.windowsIso, 'sda', 1));
+  if (options.virtioIso) devices.push(cdrom(options.virtioIso, 'sdb', null));
+  devices.push(
+    options.network === null
+      ? "<interface type='user'>\n  <model type='virtio'/>\n</interface>"
+      : `<interface type='network'>\n  <source network='${attr(options.network)}'/>\n  <model type='virtio'/>\n</interface>`,
+  );
+  const evdev = (dev: string, keyboard: boolean) =>
+    `<input type='evdev'>\n  <source dev='${attr(dev)}'${keyboard ? " grab='all' grabToggle='ctrl-ctrl' repeat='on'" : ''}/>\n</input>`;
+  if (options.evdevKeyboard) devices.push(evdev(options.evdevKeyboard, true));
+  if (options.evdevMouse) devices.push(evdev(options.evdevMouse, false));
+  if (!options.evdevKeyboard && options.gpuFunctions.length > 0)
+    warnings.push('No evdev keyboard chosen: attach a USB keyboard to the VM or add one later.');
+  if (options.tpm) devices.push("<tpm model='tpm-crb'>\n  <backend type='emulator' version='2.0'/>\n</tpm>");
+  if (options.audio && options.audio !== 'none') devices.push("<sound model='ich9'>\n  <audio id='1'/>\n</sound>", `<audio id='1' type='${options.audio}'/>`);
+  if (options.gpuFunctions.length > 0) {
+    options.gpuFunctions.forEach((address, i) => devices.push(hostdevXml(address, i === 0 ? options.romFile : null)));
+    devices.push("<video>\n  <model type='none'/>\n</video>");
+  } else {
+    devices.push("<video>\n  <model type='virtio' heads='1' primary='yes'/>\n</video>");
+  }
+  devices.push("<memballoon model='none'/>");
+
+  const xml = [
+    `<domain type='${options.domainType}'>`,
+    `  <name>${escapeText(options.name)}</name>`,
+    '  <metadata>',
+    "    <gpu-ferry:vm xmlns:gpu-ferry='https://gpu-ferry.app/xmlns/vm/1'>",
+    `      <gpu-ferry:gpu>${escapeText(options.gpuFunctions.join(' '))}</gpu-ferry:gpu>`,
+    '    </gpu-ferry:vm>',
+    '  </metadata>',
+    `  <memory unit='MiB'>${options.memoryMiB}</memory>`,
+    `  <currentMemory unit='MiB'>${options.memoryMiB}</currentMemory>`,
+    ...(options.hugepages ? ['  <memoryBacking>', '    <hugepages/>', '  </memoryBacking>'] : []),
+    `  <vcpu placement='static'>${vcpus}</vcpu>`,
+    '  <iothreads>1</iothreads>',
+    ...(pinning ? indent(cputuneXml(pinning)).split('\n') : []),
+    indent(os.join('\n')),
+    indent(features.join('\n')),
+    indent(cpu.join('\n')),
+    "  <clock offset='localtime'>",
+    "    <timer name='rtc' tickpolicy='catchup'/>",
+    "    <timer name='pit' tickpolicy='delay'/>",
+    "    <timer name='hpet' present='no'/>",
+    ...(kvm ? ["    <timer name='hypervclock' present='yes'/>"] : []),
+    '  </clock>',
+    '  <on_poweroff>destroy</on_poweroff>',
+    '  <on_reboot>restart</on_reboot>',
+    '  <on_crash>destroy</on_crash>',
+    '  <pm>',
+    "    <suspend-to-mem enabled='no'/>",
+    "    <suspend-to-disk enabled='no'/>",
+    '  </pm>',
+    '  <devices>',
+    ...devices.map((d) => indent(indent(d))),
+    '  </devices>',
+    '</domain>',
+    '',
+  ].join('\n');
+
+  const createDisk = options.disk.createGiB === null ? null : ['qemu-img', 'create', '-f', 'qcow2', '--', options.disk.path, `${options.disk.createGiB}G`];
+  if (options.disk.createGiB !== null && (!Number.isInteger(options.disk.createGiB) || options.disk.createGiB < 1))
+    throw new Error(`The new disk size must be a whole number of GiB, at least 1 (got ${options.disk.createGiB}).`);
+  return { xml, pinning, createDisk, warnings };
+}
+
+/** Hugepages (2 MiB) needed to back `memoryMiB`. */
+export const hugepagesFor = (memoryMiB: number, pageKiB = 2048): number => Math.ceil((memoryMiB * 1024) / pageKiB);
