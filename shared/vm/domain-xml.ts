@@ -69,7 +69,7 @@ export function parseXml(source: string): XmlTree {
     const element = stack.pop();
     if (!element) return;
     element.end = parser.position;
-    element.endTagStart = element.selfClosing ? element.end : source.lastIndexOf('</', element.end);
+    element.endTagStart = element.selfClosing ? element.end : source.lastIndexOf('</', element.end - 1);
   });
   try {
     parser.write(source).close();

@@ -94,6 +94,15 @@ describe('insertChild / removeElement', () => {
     expect(edited).toContain("fd</nvram>\n    <smbios mode='host'/>\n    <boot dev='hd'/>");
   });
 
+  it('finds the end tag when end tags touch (</devices></domain>)', () => {
+    const src = '<domain><devices>\n</devices></domain>';
+    const tree = parseXml(src);
+    const devices = findFirst(tree.root, 'devices');
+    if (!devices) throw new Error('x');
+    expect(src.slice(devices.endTagStart, devices.end)).toBe('</devices>');
+    expect(insertChild(src, devices, '<watchdog/>')).toBe('<domain><devices>\n  <watchdog/>\n</devices></domain>');
+  });
+
   it('expands a self-closing parent', () => {
     const src = "<domain>\n  <features/>\n</domain>\n";
     const features = findFirst(parseXml(src).root, 'features');
