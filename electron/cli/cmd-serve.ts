@@ -18,7 +18,7 @@ export const demoHostFile = (root: string): string | null => {
   const dir = path.join(root, 'test/fixtures/hosts');
   if (!existsSync(dir)) return null;
   const files = readdirSync(dir).filter((f) => f.endsWith('.host.json')).sort();
-  const pick = files.find((f) => /nvidia/i.test(f) && /single/i.test(f)) ?? files.find((f) => /nvidia/i.test(f)) ?? files[0];
+  const pick = files.find((f) => f === 'nvidia-only-desktop.host.json') ?? files.find((f) => /nvidia/i.test(f) && /single|only/i.test(f)) ?? files.find((f) => /nvidia/i.test(f)) ?? files[0];
   return pick ? path.join(dir, pick) : null;
 };
 

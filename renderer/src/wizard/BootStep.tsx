@@ -32,7 +32,7 @@ export const BootStep = () => {
           </p>
         </Notice>
       ) : null}
-      <GoalPicker goals={goalsForStep('boot', goals)} options={(g) => goalOptions(g, { gpu })} />
+      <GoalPicker goals={goalsForStep('boot', goals, report?.recommendation.mode)} options={(g) => goalOptions(g, { gpu })} />
       <h3>Journal</h3>
       <JournalList />
     </div>

@@ -7,17 +7,20 @@ export interface WizardChoices {
   cpus?: number;
   hugepages?: boolean;
   pinCpus?: boolean;
+  resolution?: string;
 }
 
-export const goalOptions = (goal: string, c: WizardChoices): Record<string, string | boolean | number> => {
-  const o: Record<string, string | boolean | number> = {};
-  if (c.gpu && !/^iommu/.test(goal)) o.gpu = c.gpu;
-  if (c.vmName && /^(vm|hook|handoff|lg|looking)/.test(goal)) o.name = c.vmName;
-  if (/^vm-create/.test(goal)) {
-    if (c.memoryMiB) o.memory = c.memoryMiB;
-    if (c.cpus) o.cpus = c.cpus;
-    if (c.hugepages !== undefined) o.hugepages = c.hugepages;
-    if (c.pinCpus !== undefined) o.pin = c.pinCpus;
-  }
-  return o;
+type Options = Record<string, string | boolean | number>;
+
+const defined = (o: Record<string, string | boolean | number | null | undefined>): Options =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null)) as Options;
+
+export const goalOptions = (goal: string, c: WizardChoices): Options => {
+  if (goal === 'iommu') return {};
+  if (goal === 'vfio-early') return defined({ gpu: c.gpu });
+  if (goal === 'looking-glass') return defined({ vm: c.vmName, resolution: c.resolution });
+  if (/^vm-create/.test(goal))
+    return defined({ name: c.vmName, gpu: c.gpu, memory: c.memoryMiB, cpus: c.cpus, hugepages: c.hugepages, pin: c.pinCpus });
+  if (/^(vm|hook|handoff)/.test(goal)) return defined({ name: c.vmName, gpu: c.gpu });
+  return defined({ gpu: c.gpu });
 };

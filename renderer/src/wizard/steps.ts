@@ -36,12 +36,17 @@ export const resumeStep = (report: DoctorReport, vms: VmSummary[], journal: Jour
 };
 
 /** Which registered goals belong to which wizard step, by the goal's name. */
-export const goalsForStep = (step: WizardStepId, goals: { name: string; summary: string }[]) => {
+export const goalsForStep = (
+  step: WizardStepId,
+  goals: { name: string; summary: string }[],
+  mode: DoctorReport['recommendation']['mode'] = 'dual-gpu',
+) => {
   const patterns: Partial<Record<WizardStepId, RegExp>> = {
     boot: /^(iommu|vfio|initramfs|kernel|boot|cmdline)/,
     vm: /^(vm|hook|handoff)/,
     'looking-glass': /^(lg|looking)/,
   };
   const pattern = patterns[step];
-  return pattern ? goals.filter((g) => pattern.test(g.name)) : [];
+  // Binding at boot takes the GPU away from the host for good: only when the host keeps another GPU.
+  return pattern ? goals.filter((g) => pattern.test(g.name) && (mode === 'dual-gpu' || g.name !== 'vfio-early')) : [];
 };
