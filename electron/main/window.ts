@@ -41,6 +41,8 @@ export async function createMainWindow(options: WindowOptions): Promise<BrowserW
       navigateOnDragDrop: false,
       safeDialogs: true,
       spellcheck: false,
+      // Middle-click would otherwise open links in new windows, around setWindowOpenHandler's checks.
+      disableBlinkFeatures: 'Auxclick',
     },
   });
   if (saved.maximized) win.maximize();
