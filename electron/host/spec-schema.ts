@@ -140,10 +140,13 @@ export const snapshotSchema = z.strictObject({
 
 export type HostSnapshot = z.output<typeof snapshotSchema>;
 
-/** Renders zod issues as "field.path: why" lines. */
+/** Renders zod issues as "field.path: why" lines (record-key problems show the key's own reason). */
 export function describeIssues(error: z.ZodError): string[] {
   return error.issues.map((issue) => {
-    const where = issue.path.length ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[') : '(top level)';
-    return `${where}: ${issue.message}`;
+    const where = issue.path.length
+      ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[')
+      : '(top level)';
+    const nested = issue.code === 'invalid_key' ? issue.issues.map((i) => i.message).join('; ') : '';
+    return `${where}: ${nested ? `bad path: ${nested}` : issue.message}`;
   });
 }
