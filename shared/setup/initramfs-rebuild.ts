@@ -15,8 +15,14 @@ export function initramfsRebuild(host: HostModel, reason: string): RunStep | nul
       return runStep(['dracut', '--regenerate-all', '--force'], reason);
     case 'initramfs-tools':
       return runStep(['update-initramfs', '-u', '-k', 'all'], reason);
-    case 'booster':
-      return runStep(['/usr/lib/booster/regenerate_images'], reason);
+    case 'booster': {
+      // Arch's booster package rebuilds images from a pacman hook script that is not on PATH; build the
+      // running kernel's image by its package name (6.12.4-zen1-1-zen → booster-linux-zen.img).
+      const release = host.kernel.release;
+      if (release === null) return null;
+      const flavour = /-(lts|zen|hardened|rt|rt-lts)$/.exec(release)?.[1];
+      return runStep(['booster', 'build', '--force', '--kernel-version', release, `/boot/booster-linux${flavour ? `-${flavour}` : ''}.img`], reason);
+    }
     default:
       return null;
   }

@@ -63,20 +63,8 @@ export function vfioModprobeFile(b: VfioBinding): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** `options vfio-pci ... ids=...` lines in a modprobe.d file (also `vfio_pci`). */
+/** The `ids=` values of `options vfio-pci ...` lines in modprobe.d text (also `vfio_pci`). */
 const OPTIONS_LINE = /^([ \t]*options[ \t]+vfio[-_]pci\b)([^\n]*)$/gm;
 
 export const foreignVfioIds = (text: string): string[] =>
   [...text.matchAll(OPTIONS_LINE)].flatMap((m) => [...(m[2] ?? '').matchAll(/(?:^|[ \t])ids=(\S+)/g)].map((i) => i[1] ?? ''));
-
-/** Strips `ids=` from vfio-pci options lines; a line left with no option goes entirely. */
-export function stripVfioIds(text: string): string {
-  return text.replace(/^[ \t]*options[ \t]+vfio[-_]pci\b[^\n]*(\n|$)/gm, (line) => {
-    const newline = line.endsWith('\n') ? '\n' : '';
-    const body = line.slice(0, line.length - newline.length);
-    const m = /^([ \t]*options[ \t]+vfio[-_]pci)(.*)$/.exec(body);
-    if (!m) return line;
-    const rest = (m[2] ?? '').replace(/(^|[ \t]+)ids=\S+/g, '');
-    return rest.trim() === '' ? '' : `${m[1] ?? ''}${rest}${newline}`;
-  });
-}

@@ -6,10 +6,10 @@ import { planCmdline } from './cmdline-target';
 import { bootDisplayGpu, encryptedRoot, firmwareIommu, firmwareIommuAdvice, isBridge, isDisplayClass, slotFunctions } from './host-facts';
 import { initramfsRebuild } from './initramfs-rebuild';
 import { initramfsVfio } from './initramfs-vfio';
-import { foreignVfioIds, idOf, stripVfioIds, VFIO_MODPROBE_FILE, vfioModprobeFile } from './modprobe-vfio';
+import { foreignVfioIds, idOf, VFIO_MODPROBE_FILE, vfioModprobeFile } from './modprobe-vfio';
 import { filesUnder } from './cmdline-change';
 import { planIommu } from './plan-iommu';
-import { editStep, removeStep, touchedPaths, writeStep } from './steps';
+import { removeStep, touchedPaths, writeStep } from './steps';
 
 export interface VfioEarlyOptions {
   gpu?: string;
@@ -119,9 +119,12 @@ export function planVfioRemove(host: HostModel): Plan {
   const warnings: string[] = [];
   const ours = host.files[VFIO_MODPROBE_FILE];
   if (ours !== undefined) steps.push(removeStep(VFIO_MODPROBE_FILE, ours, 'stop vfio-pci from claiming GPUs at boot'));
+  // The helper may write only the modprobe.d files this app owns (a deliberate limit of its allowlist),
+  // so ids set up by hand there are reported with the exact lines to delete rather than edited.
   for (const path of otherModprobeFiles(host)) {
     const text = host.files[path] ?? '';
-    steps.push(...editStep(path, text, stripVfioIds(text), 'remove vfio-pci ids set up outside GPU Ferry'));
+    const lines = text.split('\n').filter((l) => foreignVfioIds(l).length > 0);
+    if (lines.length > 0) warnings.push(`${path} sets vfio-pci ids by hand; GPU Ferry does not edit files it does not own: remove the ids from ${lines.map((l) => `"${l.trim()}"`).join(', ')} (as root), then rebuild the initramfs.`);
   }
   try {
     const edit = planCmdline(host, { add: [], removeKeys: [IDS_PARAM], purpose: 'stop vfio-pci from claiming GPUs at boot' });
