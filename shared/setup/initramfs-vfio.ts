@@ -28,7 +28,10 @@ export interface InitramfsEdit {
 
 function mkinitcpio(host: HostModel, remove: boolean): InitramfsEdit {
   const text = host.files[MKINITCPIO_CONF];
-  if (text === undefined) throw new Error(`mkinitcpio was detected but ${MKINITCPIO_CONF} is missing`);
+  if (text === undefined) {
+    if (remove) return { steps: [], warnings: [] };
+    throw new Error(`mkinitcpio was detected but ${MKINITCPIO_CONF} is missing`);
+  }
   const modules = findAssignments(text, 'MODULES').at(-1);
   const reason = remove ? 'stop loading vfio in the initramfs' : 'load vfio-pci first in the initramfs, before any GPU driver listed there';
   if (!modules) {

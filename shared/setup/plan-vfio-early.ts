@@ -30,6 +30,15 @@ const idsOnCmdline = (host: HostModel): boolean => vfioBuiltin(host) || host.ini
 const cmdlineHow = (host: HostModel): string =>
   vfioBuiltin(host) ? 'this kernel has vfio-pci built in' : host.initramfs === 'booster' ? 'booster loads modules without modprobe' : 'rpm-ostree systems boot an initramfs built by the distro';
 
+/** The IOMMU parameters are still to be added (false when that cannot be told, e.g. unknown bootloader). */
+function iommuPending(host: HostModel): boolean {
+  try {
+    return planIommu(host).steps.length > 0;
+  } catch {
+    return false;
+  }
+}
+
 function findGpu(host: HostModel, address: string): PciDevice {
   const gpu = host.pci.find((d) => d.address === address.toLowerCase());
   if (!gpu) throw new Error(`No PCI device ${address} on this machine; \`gpu-ferry doctor\` lists the GPUs`);
@@ -106,7 +115,7 @@ export function planVfioEarly(host: HostModel, options: VfioEarlyOptions): Plan 
     warnings.push('The root file system is encrypted: with vfio-pci in the initramfs, the passphrase prompt may appear on the other GPU, or the screen may freeze at the prompt on some firmware. Keep a way to type it blind or connect both GPUs before rebooting.');
   }
   if (firmwareIommu(host) === 'off') warnings.push(firmwareIommuAdvice(host));
-  else if (planIommu(host).steps.length > 0) warnings.push('The IOMMU kernel parameters are not set yet: apply the `iommu` goal too, or vfio-pci cannot be used by a VM.');
+  else if (iommuPending(host)) warnings.push('The IOMMU kernel parameters are not set yet: apply the `iommu` goal too, or vfio-pci cannot be used by a VM.');
   plan.warnings = warnings;
   if (plan.steps.length > 0) plan.reboot = REBOOT;
   return plan;
