@@ -25,7 +25,7 @@ const goalName = z.string().regex(/^[a-z][a-z0-9-]{0,40}$/, 'A goal is a lower-c
 const journalId = z.string().regex(/^[0-9A-Za-z._-]{1,64}$/, 'A journal id is letters, digits, dot, dash.');
 
 // Plans sent back from the renderer are re-validated by the helper; this only checks the shape.
-const stepSchema = z.object({ kind: z.string(), reason: z.string() }).passthrough();
+const stepSchema = z.object({ kind: z.string().max(40), reason: z.string().max(2000) }).passthrough();
 export const planSchema = z.object({
   format: z.literal('gpu-ferry-plan/1'),
   goal: goalName,
