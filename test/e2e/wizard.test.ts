@@ -31,7 +31,7 @@ const applyAndUndo = async (page: Page, root: string, prefix: string) => {
   await expect.poll(async () => (await plan.locator('li.step').count()) > 0).toBe(true);
   await screen(page, `${prefix}-03-plan-review`);
   await plan.getByRole('button', { name: 'Apply' }).click();
-  await plan.getByText(/^Applied$|Some steps failed/).waitFor({ timeout: 60000 });
+  await plan.getByText(/^Applied$|Some steps failed/).or(plan.getByRole('alert')).first().waitFor({ timeout: 60000 });
   expect(await plan.getByText('Applied', { exact: true }).count(), await plan.textContent() ?? '').toBe(1);
   await screen(page, `${prefix}-04-plan-applied`);
   const applied = snapshotTree(root);
