@@ -1,0 +1,50 @@
+// `npm start` (build/start.mjs): with no Electron binary it explains and offers browser mode; with one it
+// runs it on this checkout with the given arguments (a recording stand-in binary plays Electron here).
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const repo = path.resolve(__dirname, '../../..');
+const start = path.join(repo, 'build/start.mjs');
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'gpuferry-start-'));
+});
+afterEach(async () => rm(dir, { recursive: true, force: true }));
+
+describe('npm start', () => {
+  it('without an Electron binary: says why, offers browser mode, exits 2', async () => {
+    const missing = path.join(dir, 'no-electron');
+    const failure = await run(process.execPath, [start], {
+      env: { ...process.env, GPU_FERRY_ELECTRON: missing },
+    }).catch((e: unknown) => e);
+    expect(failure).toMatchObject({ code: 2 });
+    const stderr = (failure as { stderr: string }).stderr;
+    expect(stderr).toContain(`No Electron binary: GPU_FERRY_ELECTRON=${missing} does not exist.`);
+    expect(stderr).toMatch(/gpu-ferry\.cjs serve/);
+    expect(stderr).toContain('npm run demo');
+  });
+
+  it('with a binary: runs it on this checkout with the extra arguments and passes its exit code', async () => {
+    const fake = path.join(dir, 'electron');
+    const record = path.join(dir, 'args.txt');
+    await writeFile(fake, `#!/bin/sh\nprintf '%s\\n' "$@" > '${record}'\nexit 7\n`);
+    await chmod(fake, 0o755);
+    const result = await run(process.execPath, [start, '--host=x.json'], {
+      env: { ...process.env, GPU_FERRY_ELECTRON: fake },
+    }).catch((e: unknown) => e);
+    if (existsSync(path.join(repo, 'dist/main/main.cjs'))) {
+      expect(result).toMatchObject({ code: 7 });
+      expect(await readFile(record, 'utf8')).toBe(`${repo}\n--host=x.json\n`);
+    } else {
+      // Unbuilt checkout: it must say what to do rather than start Electron on nothing.
+      expect(result).toMatchObject({ code: 1, stderr: expect.stringContaining('run `npm run build` first') });
+      expect(existsSync(record)).toBe(false);
+    }
+  });
+});
