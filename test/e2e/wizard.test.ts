@@ -20,6 +20,16 @@ const screen = async (page: Page, name: string) => {
 const continueTo = async (page: Page, title: string) => {
   await page.getByRole('button', { name: `Continue to ${title}` }).click();
   await expect.poll(() => heading(page).textContent()).toBe(title);
+  // Keyboard users land on the new step's heading, and the next Tab shows a visible focus ring.
+  expect(await page.evaluate(() => document.activeElement?.id)).toBe('step-title');
+  await page.keyboard.press('Tab');
+  const focus = await page.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null;
+    const style = el ? getComputedStyle(el) : null;
+    return { tag: el?.tagName ?? '', outline: style ? `${style.outlineStyle} ${style.outlineWidth}` : '' };
+  });
+  expect(['BUTTON', 'INPUT', 'SELECT', 'A', 'PRE', 'SUMMARY']).toContain(focus.tag);
+  expect(focus.outline).toMatch(/^solid [1-9]/);
 };
 
 /** Applies the IOMMU plan in the browser, then undoes it from the journal; checks the root both times. */
