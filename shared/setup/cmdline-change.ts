@@ -4,7 +4,7 @@ import type { Step } from '../plan/model';
 export interface CmdlineChange {
   /** Parameters that must hold afterwards, e.g. `intel_iommu=on`, `vfio-pci.ids=10de:2206`. */
   add: string[];
-  /** Parameter names to strip, e.g. `vfio-pci.ids`. */
+  /** Parameters to strip: a name (`vfio-pci.ids`, any value) or an exact `name=value`. */
   removeKeys: string[];
   /** Why, for the step reasons: "enable the IOMMU", ... */
   purpose: string;

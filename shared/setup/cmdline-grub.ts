@@ -56,5 +56,14 @@ export function grubCmdline(host: HostModel, change: CmdlineChange): CmdlineEdit
     after = last ? replaceInner(after, last, editCmdline(last.inner, missing)) : appendLine(after, `${variable}="${missing.join(' ')}"`);
   }
   const steps = editStep(GRUB_DEFAULTS, text, after, `${change.purpose}: kernel parameters in ${variable}`);
-  return { steps: steps.length > 0 ? [...steps, grubRegenerate(host)] : [], where, warnings: [] };
+  return { steps: steps.length > 0 ? [...steps, grubRegenerate(host)] : [], where, warnings: steps.length > 0 ? grubDropInOverrides(host, variable) : [] };
+}
+
+/** /etc/default/grub.d/*.cfg is read after /etc/default/grub: a plain reassignment there hides our edit. */
+function grubDropInOverrides(host: HostModel, variable: string): string[] {
+  return Object.keys(host.files)
+    .filter((p) => p.startsWith('/etc/default/grub.d/') && p.endsWith('.cfg'))
+    .sort()
+    .filter((p) => findAssignments(host.files[p] ?? '', variable).some((a) => a.operator === '=' && !a.inner.includes(`$${variable}`) && !a.inner.includes(`\${${variable}}`)))
+    .map((p) => `${p} sets ${variable} again after ${GRUB_DEFAULTS}, replacing the edited value: add the same parameters there, or remove that line.`);
 }

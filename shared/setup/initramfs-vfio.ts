@@ -58,6 +58,12 @@ function mkinitcpio(host: HostModel, remove: boolean): InitramfsEdit {
     !remove && !tokenize(hooks).some((t) => t.key === 'modconf')
       ? [`${MKINITCPIO_CONF} has no "modconf" hook, so ${VFIO_MODPROBE_FILE} is not copied into the initramfs: add modconf to HOOKS.`]
       : [];
+  // Drop-ins are sourced after the main file: a plain MODULES=(...) there replaces ours.
+  for (const p of Object.keys(host.files).filter((f) => f.startsWith('/etc/mkinitcpio.conf.d/')).sort()) {
+    if (!remove && findAssignments(host.files[p] ?? '', 'MODULES').some((a) => a.operator === '=' && !a.inner.includes('${MODULES[@]}'))) {
+      warnings.push(`${p} sets MODULES again after ${MKINITCPIO_CONF}: put ${VFIO_MODULES.join(' ')} first there too.`);
+    }
+  }
   return { steps: editStep(MKINITCPIO_CONF, text, after, reason), warnings };
 }
 

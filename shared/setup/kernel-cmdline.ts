@@ -80,11 +80,19 @@ export function missingParams(text: string, wanted: string[]): string[] {
   });
 }
 
-/** The tokens of `text` whose name is one of `keys` (e.g. `vfio-pci.ids`). */
-export const paramsPresent = (text: string, keys: string[]): CmdlineToken[] => {
-  const wanted = new Set(keys.map(normalizeKey));
-  return tokenize(text).filter((t) => wanted.has(t.key));
+/**
+ * Whether a token matches a removal pattern: a bare name (`vfio-pci.ids`) matches any value, a
+ * `name=value` pattern (`rd.driver.pre=vfio_pci`) only that exact parameter.
+ */
+const matchesPattern = (t: CmdlineToken, pattern: string): boolean => {
+  const eq = pattern.indexOf('=');
+  if (eq === -1) return t.key === normalizeKey(pattern);
+  return t.key === normalizeKey(pattern.slice(0, eq)) && t.value === pattern.slice(eq + 1);
 };
+
+/** The tokens of `text` matching one of `patterns` (see matchesPattern). */
+export const paramsPresent = (text: string, patterns: string[]): CmdlineToken[] =>
+  tokenize(text).filter((t) => patterns.some((p) => matchesPattern(t, p)));
 
 const removeSpan = (text: string, start: number, end: number): string => {
   // Take one neighbouring run of blanks with the token so no double space is left behind.
@@ -99,18 +107,18 @@ const removeSpan = (text: string, start: number, end: number): string => {
 };
 
 /**
- * Ensures every `wanted` parameter holds and no token named in `removeKeys` remains. A parameter whose
+ * Ensures every `wanted` parameter holds and no token matching `removeKeys` remains (a bare name or an
+ * exact `name=value`). A parameter whose
  * name is already there is rewritten in place (last occurrence; earlier duplicates are dropped), a new one
  * is appended after the last token; everything else is left byte for byte.
  */
 export function editCmdline(text: string, wanted: string[], removeKeys: string[] = []): string {
   let out = text;
-  const removeSet = new Set(removeKeys.map(normalizeKey));
   // Work from the end so earlier offsets stay valid.
   const tokens = tokenize(out);
   const appended: string[] = [];
   const replacements = new Map<CmdlineToken, string | null>();
-  for (const t of tokens) if (removeSet.has(t.key)) replacements.set(t, null);
+  for (const t of tokens) if (removeKeys.some((p) => matchesPattern(t, p))) replacements.set(t, null);
   for (const w of wanted) {
     const key = splitParam(w).key;
     const same = tokens.filter((t) => t.key === key);

@@ -17,6 +17,8 @@ export interface VfioEarlyOptions {
 }
 
 const IDS_PARAM = 'vfio-pci.ids';
+/** dracut's early load of vfio-pci, used on rpm-ostree. */
+const PRELOAD_PARAM = 'rd.driver.pre=vfio_pci';
 const REBOOT = 'vfio-pci binds devices only while the kernel boots: the change takes effect after a restart.';
 
 const vfioBuiltin = (host: HostModel): boolean => host.kernel.builtin.includes('vfio_pci');
@@ -89,7 +91,7 @@ export function planVfioEarly(host: HostModel, options: VfioEarlyOptions): Plan 
   const content = vfioModprobeFile({ functions, byAddress, idsInFile: !onCmdline });
   if (!onCmdline || !vfioBuiltin(host)) steps.push(...writeStep(VFIO_MODPROBE_FILE, content, host.files[VFIO_MODPROBE_FILE] ?? null, `let vfio-pci claim ${[...ours].join(', ')} before any host driver`));
   if (onCmdline) {
-    const preload = host.bootloader.kind === 'rpm-ostree' && !vfioBuiltin(host) ? ['rd.driver.pre=vfio_pci'] : [];
+    const preload = host.bootloader.kind === 'rpm-ostree' && !vfioBuiltin(host) ? [PRELOAD_PARAM] : [];
     const edit = planCmdline(host, { add: [`${IDS_PARAM}=${ids}`, ...preload], removeKeys: [], purpose: `let vfio-pci claim ${ids} at boot (${cmdlineHow(host)})` });
     steps.push(...edit.steps);
     warnings.push(...edit.warnings);
@@ -106,6 +108,8 @@ export function planVfioEarly(host: HostModel, options: VfioEarlyOptions): Plan 
       `${twins.map((t) => t.address).join(', ')} has the same ids as this GPU, so GPU Ferry binds by PCI address (a modprobe install hook writes driver_override for ${[...ours].join(', ')}); if you move the card to another slot, plan this again.`,
     );
   }
+  const screens = Object.entries(gpu.drm?.connectors ?? {}).filter(([, status]) => status === 'connected').map(([name]) => name);
+  if (screens.length > 0) warnings.push(`A monitor is connected to this GPU (${screens.join(', ')}): after the restart the host no longer drives it; connect it to the other GPU.`);
   const group = new Set(functions.map((f) => f.iommuGroup).filter((g): g is number => g !== null));
   const peers = host.pci.filter((d) => !ours.has(d.address) && d.iommuGroup !== null && group.has(d.iommuGroup) && !isBridge(d));
   if (peers.length > 0) warnings.push(`The GPU's IOMMU group also holds ${peers.map((p) => p.address).join(', ')}: the VM can start only when those are free too.`);
@@ -136,7 +140,7 @@ export function planVfioRemove(host: HostModel): Plan {
     if (lines.length > 0) warnings.push(`${path} sets vfio-pci ids by hand; GPU Ferry does not edit files it does not own: remove the ids from ${lines.map((l) => `"${l.trim()}"`).join(', ')} (as root), then rebuild the initramfs.`);
   }
   try {
-    const edit = planCmdline(host, { add: [], removeKeys: [IDS_PARAM], purpose: 'stop vfio-pci from claiming GPUs at boot' });
+    const edit = planCmdline(host, { add: [], removeKeys: [IDS_PARAM, PRELOAD_PARAM], purpose: 'stop vfio-pci from claiming GPUs at boot' });
     steps.push(...edit.steps);
     warnings.push(...edit.warnings);
   } catch (error) {

@@ -64,6 +64,30 @@ describe('vfio-early guards', () => {
   });
 });
 
+describe('configuration that would hide an edit', () => {
+  it('warns when /etc/default/grub.d reassigns the variable, not when it only appends to it', () => {
+    const m = clone(arch.model);
+    m.files['/etc/default/grub.d/50-appends.cfg'] = 'GRUB_CMDLINE_LINUX_DEFAULT="$GRUB_CMDLINE_LINUX_DEFAULT splash"\n';
+    expect(planIommu(m).warnings).toEqual([]);
+    m.files['/etc/default/grub.d/90-cloud.cfg'] = 'GRUB_CMDLINE_LINUX_DEFAULT="console=tty1"\n';
+    expect(planIommu(m).warnings).toEqual([expect.stringMatching(/^\/etc\/default\/grub.d\/90-cloud.cfg sets GRUB_CMDLINE_LINUX_DEFAULT again/)]);
+  });
+
+  it('warns when a mkinitcpio drop-in replaces MODULES', () => {
+    const m = clone(arch.model);
+    m.files['/etc/mkinitcpio.conf.d/nvidia.conf'] = 'MODULES=(nvidia nvidia_modeset nvidia_uvm nvidia_drm)\n';
+    expect(planVfioEarly(m, { gpu: '0000:01:00.0' }).warnings.join('\n')).toMatch(/nvidia.conf sets MODULES again/);
+  });
+
+  it('warns when a monitor is connected to the GPU being bound', () => {
+    const m = clone(arch.model);
+    const gpu = m.pci.find((d) => d.address === '0000:01:00.0')!;
+    expect(planVfioEarly(m, { gpu: gpu.address }).warnings.join('\n')).not.toMatch(/monitor/);
+    gpu.drm = { card: 'card1', connectors: { 'DP-2': 'connected', 'HDMI-A-1': 'disconnected' } };
+    expect(planVfioEarly(m, { gpu: gpu.address }).warnings.join('\n')).toMatch(/A monitor is connected to this GPU \(DP-2\)/);
+  });
+});
+
 describe('iommu guards and choices', () => {
   it('on AMD adds only iommu=pt, never amd_iommu=on', () => {
     const text = JSON.stringify(planIommu(amd.model).steps);

@@ -26,6 +26,11 @@ describe('kernel command line tokens', () => {
     expect(editCmdline('vfio-pci.ids=1:2 quiet vfio-pci.ids=3:4', ['vfio-pci.ids=5:6'])).toBe('quiet vfio-pci.ids=5:6');
   });
 
+  it('removes by exact name=value when the pattern has a value, by name otherwise', () => {
+    expect(editCmdline('rd.driver.pre=nvidia rd.driver.pre=vfio_pci quiet', [], ['rd.driver.pre=vfio_pci'])).toBe('rd.driver.pre=nvidia quiet');
+    expect(editCmdline('rd.driver.pre=nvidia quiet', [], ['rd.driver.pre'])).toBe('quiet');
+  });
+
   it('removes a parameter with one neighbouring blank run', () => {
     expect(editCmdline('quiet vfio-pci.ids=1002:73bf splash', [], ['vfio_pci.ids'])).toBe('quiet splash');
     expect(editCmdline('quiet vfio-pci.ids=1002:73bf', [], ['vfio-pci.ids'])).toBe('quiet');
