@@ -1,5 +1,6 @@
 // Goal `vfio-early`: vfio-pci claims a GPU (every function of its slot) at boot, for the dual-GPU static
-// mode; and its reversal `--remove`, which also cleans vfio-pci ids that were set up by hand.
+// mode; and its reversal `--remove`, which also takes vfio-pci ids set up by hand off the kernel command
+// line and vfio out of the initramfs (hand-made modprobe.d lines are named for the user to delete).
 import type { HostModel, PciDevice } from '../host/model';
 import { emptyPlan, type Plan, type Step } from '../plan/model';
 import { planCmdline } from './cmdline-target';
@@ -54,9 +55,10 @@ function findGpu(host: HostModel, address: string): PciDevice {
   return gpu;
 }
 
-/** Modprobe files other than ours, and the steps that rebuild the initramfs after `steps`. */
+/** Files in /etc/modprobe.d/ other than ours. */
 const otherModprobeFiles = (host: HostModel): string[] => filesUnder(host.files, '/etc/modprobe.d', '.conf').filter((p) => p !== VFIO_MODPROBE_FILE);
 
+/** `steps` plus one initramfs rebuild at the end when any of them touches an initramfs input. */
 function withRebuild(host: HostModel, steps: Step[], initramfsPaths: (p: string) => boolean, reason: string): Step[] {
   if (!touchedPaths(steps).some(initramfsPaths)) return steps;
   const rebuild = initramfsRebuild(host, reason);
@@ -66,7 +68,8 @@ function withRebuild(host: HostModel, steps: Step[], initramfsPaths: (p: string)
   return [...steps.filter((s) => !same(s)), rebuild];
 }
 
-const isInitramfsInput = (p: string): boolean => p.startsWith('/etc/modprobe.d/') || !p.startsWith('/boot/') && /mkinitcpio|dracut|initramfs-tools|booster/.test(p);
+const isInitramfsInput = (p: string): boolean => p.startsWith('/etc/modprobe.d/') || (!p.startsWith('/boot/') && /mkinitcpio|dracut|initramfs-tools|booster/.test(p));
+const listed = (devices: PciDevice[]): string => `${devices.map((d) => d.address).join(', ')} ${devices.length === 1 ? 'has' : 'have'}`;
 
 export function planVfioEarly(host: HostModel, options: VfioEarlyOptions): Plan {
   if (options.remove) return planVfioRemove(host);
@@ -80,7 +83,7 @@ export function planVfioEarly(host: HostModel, options: VfioEarlyOptions): Plan 
   const onCmdline = idsOnCmdline(host);
   if (byAddress && onCmdline) {
     throw new Error(
-      `${twins.map((t) => t.address).join(', ')} has the same vendor:device ids as the GPU, so vfio-pci must bind by address; that needs vfio-pci as a module loaded through modprobe, but ${cmdlineHow(host)}. Not supported on this machine.`,
+      `${listed(twins)} the same vendor:device ids as the GPU, so vfio-pci must bind by address; that needs vfio-pci as a module loaded through modprobe, but ${cmdlineHow(host)}. Not supported on this machine.`,
     );
   }
   const plan = emptyPlan('vfio-early', `Bind ${gpu.address} to vfio-pci at boot`);
@@ -105,7 +108,7 @@ export function planVfioEarly(host: HostModel, options: VfioEarlyOptions): Plan 
 
   if (byAddress) {
     warnings.push(
-      `${twins.map((t) => t.address).join(', ')} has the same ids as this GPU, so GPU Ferry binds by PCI address (a modprobe install hook writes driver_override for ${[...ours].join(', ')}); if you move the card to another slot, plan this again.`,
+      `${listed(twins)} the same ids as this GPU, so GPU Ferry binds by PCI address (a modprobe install hook writes driver_override for ${[...ours].join(', ')}); if you move the card to another slot, plan this again.`,
     );
   }
   const screens = Object.entries(gpu.drm?.connectors ?? {}).filter(([, status]) => status === 'connected').map(([name]) => name);
