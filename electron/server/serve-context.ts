@@ -8,6 +8,7 @@ import path from 'node:path';
 import { materializeHostFile } from '../host/load';
 import type { ServiceContext } from '../services/context';
 import { createEventHub, type EventHub } from '../services/events';
+import { handSimulatedRootToUser } from './simulated-root-owner';
 
 export interface ServeSetup {
   ctx: ServiceContext;
@@ -39,6 +40,7 @@ export const createServeSetup = async (opts: { hostFile: string | null; version:
   }
   const text = await readFile(opts.hostFile, 'utf8');
   const materialized = await materializeHostFile(JSON.parse(text) as unknown, opts.hostFile);
+  await handSimulatedRootToUser(materialized.root);
   notes.push(`Simulated machine from ${opts.hostFile}, in ${materialized.root}`);
   if (!virshAvailable())
     notes.push('virsh was not found: VMs cannot be listed or launched. Install libvirt-clients (Debian/Ubuntu) or libvirt-client (Fedora).');

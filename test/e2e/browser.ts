@@ -45,6 +45,8 @@ export type { Browser, Page };
 /** Saves a full-page screenshot and returns the serious/critical axe violations of the screen. */
 export const captureScreen = async (page: Page, name: string) => {
   mkdirSync(screenshotDir, { recursive: true });
+  // From the top, so the sticky header sits where a person sees it.
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
   const results = await new AxeBuilder({ page }).analyze();
   return results.violations
