@@ -5,7 +5,10 @@ import type { Handlers } from './dispatch';
 import type { ServiceContext } from './context';
 import { withHost } from './host-access';
 import { readableZodError } from './readable-zod-error';
-import { ServiceError, unavailable } from './service-error';
+import { applyPlan, listJournal, undoEntry } from '../system/helper-runner';
+import { helperTarget, withHelperErrors } from './helper-access';
+import { checkPlanInput } from './plan-input';
+import { ServiceError } from './service-error';
 
 type PlanHandlers = Pick<
   Handlers,
@@ -29,14 +32,10 @@ export const createPlanHandlers = (ctx: ServiceContext): PlanHandlers => ({
     }
     return withHost(ctx, (model) => goal.plan(model, options.data));
   },
-  // TODO(helper runner): electron/system/helper-runner.ts (issue 3) for apply / journal / undo.
-  'plan.apply': async () => {
-    throw unavailable('Applying plans (electron/system/helper-runner.ts)');
+  'plan.apply': async (input) => {
+    const plan = checkPlanInput(input);
+    return withHelperErrors(() => applyPlan(plan, helperTarget(ctx)));
   },
-  'journal.list': async () => {
-    throw unavailable('The change journal (electron/system/helper-runner.ts)');
-  },
-  'journal.undo': async () => {
-    throw unavailable('Undoing changes (electron/system/helper-runner.ts)');
-  },
+  'journal.list': async () => withHelperErrors(() => listJournal(helperTarget(ctx))),
+  'journal.undo': async (id) => withHelperErrors(() => undoEntry(id, helperTarget(ctx, id))),
 });

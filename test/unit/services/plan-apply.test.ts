@@ -1,0 +1,108 @@
+// plan.make → plan.apply → journal.list → journal.undo through dispatch and the real helper, into a
+// simulated root materialized from the same host spec (owned by an unprivileged user, as the helper
+// requires when we are root). Undo gives the tree back byte for byte; progress arrives as events.
+import { execFile } from 'node:child_process';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { materializeHostSpec } from '../../../electron/host/materialize';
+import { dispatch } from '../../../electron/services/dispatch';
+import { createEventHub } from '../../../electron/services/events';
+import { createHandlers } from '../../../electron/services/handlers';
+import type { ApplyResult, JournalEntry } from '../../../shared/ipc/contract';
+import type { Plan } from '../../../shared/plan/model';
+import { diffTrees, snapshotTree } from '../packaging/tree-snapshot';
+
+const run = promisify(execFile);
+const spec = path.join(__dirname, 'fixtures/single-gpu.host.json');
+let work: string;
+let root: string;
+
+beforeEach(async () => {
+  work = await mkdtemp(path.join(os.tmpdir(), 'gpuferry-apply-'));
+  root = path.join(work, 'root');
+  await materializeHostSpec(JSON.parse(await readFile(spec, 'utf8')), root);
+  if (process.getuid?.() === 0) {
+    await chmod(work, 0o755); // the helper runs as nobody and must reach the root
+    await run('chown', ['-R', 'nobody:', root]);
+  }
+});
+afterEach(async () => rm(work, { recursive: true, force: true }));
+
+describe('plan handlers with the real helper', () => {
+  it('applies the iommu plan into the simulated root, lists it in the journal and undoes it exactly', async () => {
+    const hub = createEventHub();
+    const progress: unknown[] = [];
+    hub.onAny((event, payload) => {
+      if (event === 'plan.progress') progress.push(payload);
+    });
+    const handlers = createHandlers({
+      hostSource: { host: spec },
+      simulatedRoot: root,
+      libvirtUri: 'test:///default',
+      dataDir: path.join(work, 'data'),
+      events: hub,
+      shell: 'browser',
+      version: '0',
+    });
+    const made = await dispatch(handlers, 'plan.make', ['iommu', {}]);
+    expect(made.ok, JSON.stringify(made)).toBe(true);
+    const plan = (made as { value: Plan }).value;
+    expect(plan.steps.length).toBeGreaterThan(0);
+
+    const before = await snapshotTree(root);
+    const applied = await dispatch(handlers, 'plan.apply', [plan]);
+    expect(applied.ok, JSON.stringify(applied)).toBe(true);
+    const result = (applied as { value: ApplyResult }).value;
+    expect(result.journalId).toMatch(/\S/);
+    expect(result.steps.map((s) => s.status)).not.toContain('failed');
+    expect(diffTrees(before, await snapshotTree(root)).changed).toContain('etc/default/grub');
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress[0]).toMatchObject({ journalId: result.journalId });
+
+    const journal = await dispatch(handlers, 'journal.list', []);
+    expect((journal as { value: JournalEntry[] }).value.map((e) => [e.id, e.state])).toContainEqual([
+      result.journalId,
+      'applied',
+    ]);
+
+    const undone = await dispatch(handlers, 'journal.undo', [result.journalId!]);
+    expect(undone.ok, JSON.stringify(undone)).toBe(true);
+    const after = diffTrees(before, await snapshotTree(root));
+    // Only the journal (our own record under var/lib/gpu-ferry) remains; every system file is back.
+    expect(
+      [...after.added, ...after.changed, ...after.removed].filter(
+        (p) => !['var', 'var/lib'].includes(p) && !p.startsWith('var/lib/gpu-ferry'),
+      ),
+    ).toEqual([]);
+  });
+
+  it('refuses a plan whose steps do not match the plan model, before running anything', async () => {
+    const handlers = createHandlers({
+      hostSource: { host: spec },
+      simulatedRoot: root,
+      libvirtUri: 'test:///default',
+      dataDir: path.join(work, 'data'),
+      events: createEventHub(),
+      shell: 'browser',
+      version: '0',
+    });
+    const before = await snapshotTree(root);
+    const plan = {
+      format: 'gpu-ferry-plan/1',
+      goal: 'iommu',
+      title: 't',
+      steps: [{ kind: 'write-file', reason: 'r', path: '/etc/x' }],
+      warnings: [],
+      reboot: null,
+    };
+    const r = await dispatch(handlers, 'plan.apply', [plan]);
+    expect(r).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-plan', message: expect.stringMatching(/content/) },
+    });
+    expect(diffTrees(before, await snapshotTree(root))).toEqual({ added: [], removed: [], changed: [] });
+  });
+});
