@@ -1,6 +1,6 @@
 // Turns a host spec (`gpu-ferry-host/1`) or a raw snapshot (`gpu-ferry-snapshot/1`) into a temporary
 // root directory laid out like a real machine (../shared/host-spec.md §1), for the normal scanner.
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync, symlinkSync, chmodSync, existsSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, mkdtempSync, readdirSync, writeFileSync, symlinkSync, chmodSync, existsSync, rmSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -38,8 +38,24 @@ function modulePath(name: string, dir: string): string {
   return BUILTIN_PATHS[name] ?? `${dir}/${name.replace(/_/g, '-')}.ko`;
 }
 
+/**
+ * Where temporary roots go: $GPU_FERRY_TMPDIR, else /dev/shm (a big host is thousands of tiny files;
+ * tmpfs writes them ~50x faster than a loaded disk), else the system temp directory.
+ */
+function tempBase(): string {
+  const fromEnv = process.env.GPU_FERRY_TMPDIR;
+  if (fromEnv) return fromEnv;
+  try {
+    accessSync('/dev/shm', constants.W_OK);
+    if (statSync('/dev/shm').isDirectory()) return '/dev/shm';
+  } catch {
+    // No usable /dev/shm: fall through.
+  }
+  return os.tmpdir();
+}
+
 function prepareRoot(dir: string | undefined): string {
-  if (dir === undefined) return mkdtempSync(path.join(os.tmpdir(), 'gpu-ferry-host-'));
+  if (dir === undefined) return mkdtempSync(path.join(tempBase(), 'gpu-ferry-host-'));
   const root = path.resolve(dir);
   if (existsSync(root) && readdirSync(root).length > 0) {
     throw new HostSpecError([`target directory ${root} is not empty`]);

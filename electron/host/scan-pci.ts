@@ -30,28 +30,33 @@ function scanDrm(r: HostReader): Map<string, DrmInfo> {
 
 function scanDevice(r: HostReader, address: string, drm: Map<string, DrmInfo>): PciDevice {
   const d = `${DEVICES}/${address}`;
-  const classCode = hexId(r.attr(`${d}/class`)) ?? '000000';
-  const override = r.attr(`${d}/driver_override`);
-  const group = base(r.link(`${d}/iommu_group`));
-  const bootVga = classCode.startsWith('03') ? r.attr(`${d}/boot_vga`) : null;
+  // One listing instead of failed opens for the attributes and links most devices lack.
+  const listed = r.list(d, { record: false });
+  const has = (name: string) => listed === null || listed.includes(name);
+  const attr = (name: string) => (has(name) ? r.attr(`${d}/${name}`) : null);
+  const link = (name: string) => (has(name) ? base(r.link(`${d}/${name}`)) : null);
+  const classCode = hexId(attr('class')) ?? '000000';
+  const override = attr('driver_override');
+  const group = link('iommu_group');
+  const bootVga = classCode.startsWith('03') ? attr('boot_vga') : null;
   return {
     address,
     classCode,
-    vendorId: hexId(r.attr(`${d}/vendor`)) ?? '0000',
-    deviceId: hexId(r.attr(`${d}/device`)) ?? '0000',
-    subsystemVendorId: hexId(r.attr(`${d}/subsystem_vendor`)),
-    subsystemDeviceId: hexId(r.attr(`${d}/subsystem_device`)),
+    vendorId: hexId(attr('vendor')) ?? '0000',
+    deviceId: hexId(attr('device')) ?? '0000',
+    subsystemVendorId: hexId(attr('subsystem_vendor')),
+    subsystemDeviceId: hexId(attr('subsystem_device')),
     vendorName: null,
     deviceName: null,
-    driver: base(r.link(`${d}/driver`)),
+    driver: link('driver'),
     driverOverride: override === null || override === '(null)' || override === '' ? null : override,
     iommuGroup: group === null ? null : int(group),
     bootVga: bootVga === null ? null : bootVga === '1',
-    resetMethods: (r.attr(`${d}/reset_method`) ?? '').split(/\s+/).filter(Boolean),
+    resetMethods: (attr('reset_method') ?? '').split(/\s+/).filter(Boolean),
     drm: drm.get(address) ?? null,
-    sriovTotalVfs: int(r.attr(`${d}/sriov_totalvfs`)),
-    sriovNumVfs: int(r.attr(`${d}/sriov_numvfs`)),
-    physfn: base(r.link(`${d}/physfn`)),
+    sriovTotalVfs: int(attr('sriov_totalvfs')),
+    sriovNumVfs: int(attr('sriov_numvfs')),
+    physfn: link('physfn'),
     virtfns: [],
   };
 }
