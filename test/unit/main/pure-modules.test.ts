@@ -127,19 +127,44 @@ describe('handoff notifications', () => {
     ts: '2026-01-01T00:00:00Z',
     vm: 'win11',
     phase: 'release',
-    step: 'unbind',
-    status: 'ok',
+    step: 'unbind-vfio',
+    status: 'done',
     durationMs: 120,
     message: 'ok',
   };
-  it('notifies failures and phase ends only', () => {
+  it('announces the end of a run once, not every step', () => {
     expect(handoffNotification(base)).toBeNull();
-    expect(handoffNotification({ ...base, status: 'failed', message: 'nvidia in use' })?.body).toBe(
-      'release / unbind: nvidia in use',
+    expect(handoffNotification({ ...base, status: 'fail', message: 'nvidia in use' })).toBeNull(); // its run end follows
+    expect(handoffNotification({ ...base, step: 'release', durationMs: 4200 })).toEqual({
+      title: 'GPU handoff finished',
+      body: 'The GPU is back on the host after win11 (4.2 s).',
+    });
+    expect(handoffNotification({ ...base, phase: 'prepare', step: 'prepare', durationMs: null })?.body).toBe(
+      'The GPU now belongs to win11.',
     );
-    expect(handoffNotification({ ...base, step: 'complete', durationMs: 4200 })?.body).toBe(
-      'The GPU is back on the host (win11 stopped). Took 4.2 s.',
-    );
+  });
+  it('announces failures of a run and runs stopped before any step', () => {
+    expect(
+      handoffNotification({
+        ...base,
+        phase: 'prepare',
+        step: 'prepare',
+        status: 'fail',
+        message: 'rolled back: display restored',
+      }),
+    ).toEqual({
+      title: 'GPU handoff for win11 failed',
+      body: 'prepare: rolled back: display restored',
+    });
+    expect(
+      handoffNotification({
+        ...base,
+        phase: 'prepare',
+        step: 'lock',
+        status: 'fail',
+        message: 'another handoff runs',
+      })?.title,
+    ).toBe('GPU handoff for win11 failed');
   });
 });
 
