@@ -65,6 +65,22 @@ describe('GPU step', () => {
     expect(screen.getByText(/Shares its IOMMU group with 1 other device/)).toBeTruthy();
     expect(screen.getByText(/Identical vendor and device id as 0000:0b:00.0/)).toBeTruthy();
     expect((screen.getByRole('radio') as HTMLInputElement).checked).toBe(true);
+    // With one GPU there is no other for the host to keep: no "your desktop runs on this GPU" warning.
+    expect(screen.queryByText(/Your desktop runs on this GPU/)).toBeNull();
+  });
+
+  it('warns before giving away the GPU the desktop runs on when another GPU exists', async () => {
+    const report = singleGpuReport();
+    const igpu = { ...report.gpus[0]!, address: '0000:00:02.0', name: 'UHD 770', integrated: true, isolation: 'isolated' as const, groupPeers: [], identicalIdsWith: [] };
+    const dgpu = { ...report.gpus[0]!, drivesHostDisplay: false, identicalIdsWith: [] };
+    const store = createAppStore(createFakeApi({ 'host.rescan': { ...report, gpus: [igpu, dgpu] } }));
+    await store.getState().rescan();
+    mount(<GpuStep />, store);
+    const warnings = screen.getAllByText(/Your desktop runs on this GPU/);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.closest('.gpu-card')?.textContent).toContain('UHD 770');
+    fireEvent.click(screen.getAllByRole('radio')[0]!);
+    expect(store.getState().selectedGpu).toBe('0000:00:02.0');
   });
 });
 

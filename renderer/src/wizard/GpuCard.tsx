@@ -25,11 +25,14 @@ export const GpuCard = ({
   gpu,
   selected,
   recommended,
+  othersPresent,
   onSelect,
 }: {
   gpu: GpuReport;
   selected: boolean;
   recommended: boolean;
+  /** Another GPU exists, so the host could keep that one. */
+  othersPresent: boolean;
   onSelect: () => void;
 }) => {
   const v = verdict(gpu);
@@ -61,6 +64,12 @@ export const GpuCard = ({
         <p className="warn-line" role="note">
           Identical vendor and device id as {gpu.identicalIdsWith.join(', ')}: binding by id would take both, so GPU Ferry
           binds this one by its address.
+        </p>
+      )}
+      {gpu.drivesHostDisplay && othersPresent && (
+        <p className="warn-line" role="note">
+          Your desktop runs on this GPU. Give it to the VM only if you want the desktop to close while the VM runs;
+          usually the VM gets the other GPU.
         </p>
       )}
       {gpu.displayOutputs === false && (

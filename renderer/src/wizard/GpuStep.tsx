@@ -31,6 +31,7 @@ export const GpuStep = () => {
               gpu={gpu}
               selected={chosen?.address === gpu.address}
               recommended={report.recommendation.gpu === gpu.address}
+              othersPresent={report.gpus.length > 1}
               onSelect={() => selectGpu(gpu.address)}
             />
           ))}
