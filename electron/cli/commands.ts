@@ -1,8 +1,12 @@
 // Every `gpu-ferry` command, in the order `--help` lists them. Add a command: one import, one entry.
 import type { CliCommand } from './command';
+import { lookingGlassPlanCommand } from './cmd-looking-glass-plan';
+import { lookingGlassApplyCommand } from './cmd-looking-glass-apply';
+import { lookingGlassStatusCommand } from './cmd-looking-glass-status';
+import { lookingGlassLaunchCommand } from './cmd-looking-glass-launch';
 import { doctorCommand } from './cmd-doctor';
 import { scanCommand } from './cmd-scan';
 import { snapshotCommand } from './cmd-snapshot';
 import { serveCommand } from './cmd-serve';
 
-export const commands: CliCommand[] = [doctorCommand, scanCommand, snapshotCommand, serveCommand];
+export const commands: CliCommand[] = [doctorCommand, scanCommand, snapshotCommand, serveCommand, lookingGlassPlanCommand, lookingGlassApplyCommand, lookingGlassStatusCommand, lookingGlassLaunchCommand];
