@@ -1,12 +1,10 @@
-// Facts about the machine that the setup planners need and the doctor report will also provide
-// (shared/analyze/); computed here from the host model so the planners stand alone.
+// Facts about the machine that the setup planners need, on top of the doctor's analyzers (shared/analyze/).
 import type { HostModel, PciDevice } from '../host/model';
+import { gpuRoles } from '../analyze/gpus';
+import { iommuState } from '../analyze/iommu-state';
+import { isDisplay, slotOf } from '../analyze/pci-class';
 
-export const isDisplayClass = (d: PciDevice): boolean => d.classCode.startsWith('03');
-export const isBridge = (d: PciDevice): boolean => d.classCode.startsWith('0604');
-
-/** `0000:0a:00.1` → `0000:0a:00`. */
-export const slotOf = (address: string): string => address.slice(0, address.lastIndexOf('.'));
+export { isBridge, isDisplay as isDisplayClass } from '../analyze/pci-class';
 
 /** Every function of the device's slot (the GPU, its HDMI audio, USB-C and UCSI controllers), address order. */
 export const slotFunctions = (host: HostModel, address: string): PciDevice[] =>
@@ -17,16 +15,21 @@ export const slotFunctions = (host: HostModel, address: string): PciDevice[] =>
  * (some firmware leaves boot_vga unset), the only display-class device, if there is just one.
  */
 export function bootDisplayGpu(host: HostModel): PciDevice | null {
-  const gpus = host.pci.filter(isDisplayClass);
+  const gpus = host.pci.filter(isDisplay);
   return gpus.find((g) => g.bootVga === true) ?? (gpus.length === 1 ? (gpus[0] ?? null) : null);
 }
 
-export type FirmwareIommu = 'on' | 'off' | 'unknown';
-
 /** Off in firmware: the ACPI tables were readable and neither DMAR (Intel) nor IVRS (AMD) is among them. */
-export function firmwareIommu(host: HostModel): FirmwareIommu {
-  if (host.iommu.firmwareTable !== null || host.iommu.units.length > 0) return 'on';
-  return host.firmware.acpiTables.length > 0 ? 'off' : 'unknown';
+export const iommuOffInFirmware = (host: HostModel): boolean => iommuState(host) === 'off-in-firmware';
+
+/**
+ * Whether the host would be left without any screen if `gpu` went to vfio-pci: it drives the host
+ * display now (the doctor's rule: connected outputs, else the boot VGA device) and no other GPU does.
+ */
+export function onlyHostDisplay(host: HostModel, gpu: PciDevice): boolean {
+  const roles = gpuRoles(host);
+  const drives = roles.filter((r) => r.drivesHostDisplay).map((r) => r.device.address);
+  return drives.length > 0 && drives.every((a) => a === gpu.address);
 }
 
 /** What to look for in the firmware setup, by CPU vendor. */

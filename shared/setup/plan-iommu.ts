@@ -2,7 +2,7 @@
 import type { HostModel } from '../host/model';
 import { emptyPlan, type Plan } from '../plan/model';
 import { planCmdline } from './cmdline-target';
-import { firmwareIommu, firmwareIommuAdvice } from './host-facts';
+import { firmwareIommuAdvice, iommuOffInFirmware } from './host-facts';
 import { iommuParams } from './iommu-params';
 
 export function planIommu(host: HostModel): Plan {
@@ -12,7 +12,7 @@ export function planIommu(host: HostModel): Plan {
   plan.steps = edit.steps;
   plan.warnings = [...edit.warnings];
   // The parameters are still planned: they are needed as soon as the firmware option is switched on.
-  if (firmwareIommu(host) === 'off') plan.warnings.unshift(firmwareIommuAdvice(host));
+  if (iommuOffInFirmware(host)) plan.warnings.unshift(firmwareIommuAdvice(host));
   if (plan.steps.length > 0) {
     plan.title = `Add ${params.join(' ')} to the kernel command line (${edit.where})`;
     plan.reboot = 'The kernel reads its command line only at boot: the IOMMU parameters take effect after a restart.';

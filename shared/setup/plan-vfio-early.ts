@@ -4,7 +4,7 @@
 import type { HostModel, PciDevice } from '../host/model';
 import { emptyPlan, type Plan, type Step } from '../plan/model';
 import { planCmdline } from './cmdline-target';
-import { bootDisplayGpu, encryptedRoot, firmwareIommu, firmwareIommuAdvice, isBridge, isDisplayClass, slotFunctions } from './host-facts';
+import { bootDisplayGpu, encryptedRoot, firmwareIommuAdvice, iommuOffInFirmware, isBridge, isDisplayClass, onlyHostDisplay, slotFunctions } from './host-facts';
 import { initramfsRebuild } from './initramfs-rebuild';
 import { initramfsVfio } from './initramfs-vfio';
 import { foreignVfioIds, idOf, VFIO_MODPROBE_FILE, vfioModprobeFile } from './modprobe-vfio';
@@ -50,6 +50,11 @@ function findGpu(host: HostModel, address: string): PciDevice {
   if (boot && boot.address === gpu.address) {
     throw new Error(
       `Refusing: ${address} drives the host display at boot. Binding it to vfio-pci at boot would leave this machine without a screen. Use the single-GPU handoff mode instead, or make the other GPU the primary display in the firmware settings first.`,
+    );
+  }
+  if (onlyHostDisplay(host, gpu)) {
+    throw new Error(
+      `Refusing: ${address} drives every screen of the host now (no other GPU has a monitor connected). Binding it to vfio-pci at boot would leave this machine without a screen. Connect a monitor to the other GPU first, or use the single-GPU handoff mode.`,
     );
   }
   return gpu;
@@ -121,7 +126,7 @@ export function planVfioEarly(host: HostModel, options: VfioEarlyOptions): Plan 
   if (plan.steps.length > 0 && encryptedRoot(host)) {
     warnings.push('The root file system is encrypted: with vfio-pci in the initramfs, the passphrase prompt may appear on the other GPU, or the screen may freeze at the prompt on some firmware. Keep a way to type it blind or connect both GPUs before rebooting.');
   }
-  if (firmwareIommu(host) === 'off') warnings.push(firmwareIommuAdvice(host));
+  if (iommuOffInFirmware(host)) warnings.push(firmwareIommuAdvice(host));
   else if (iommuPending(host)) warnings.push('The IOMMU kernel parameters are not set yet: apply the `iommu` goal too, or vfio-pci cannot be used by a VM.');
   plan.warnings = warnings;
   if (plan.steps.length > 0) plan.reboot = REBOOT;

@@ -25,6 +25,13 @@ describe('vfio-early guards', () => {
     expect(() => planVfioEarly(arch.model, { gpu: '0000:00:02.0' })).toThrow(/Refusing: 0000:00:02.0 drives the host display/);
   });
 
+  it('refuses a GPU that is not the boot GPU but has every monitor of the host connected', () => {
+    const m = clone(arch.model);
+    m.pci.find((d) => d.address === '0000:00:02.0')!.drm = { card: 'card0', connectors: { 'HDMI-A-1': 'disconnected' } };
+    m.pci.find((d) => d.address === '0000:01:00.0')!.drm = { card: 'card1', connectors: { 'DP-1': 'connected' } };
+    expect(() => planVfioEarly(m, { gpu: '0000:01:00.0' })).toThrow(/Refusing: 0000:01:00.0 drives every screen of the host now/);
+  });
+
   it('rejects an unknown address and a device that is not a GPU', () => {
     expect(() => planVfioEarly(arch.model, { gpu: '0000:09:00.0' })).toThrow(/No PCI device 0000:09:00.0/);
     expect(() => planVfioEarly(arch.model, { gpu: '0000:01:00.1' })).toThrow(/is not a GPU/);
@@ -110,6 +117,7 @@ describe('iommu guards and choices', () => {
     const a = clone(amd.model);
     a.iommu.firmwareTable = null;
     a.iommu.units = [];
+    a.iommu.groups = {};
     a.firmware.acpiTables = ['FACP'];
     expect(planIommu(a).warnings[0]).toMatch(/IVRS.*"IOMMU".*AMD-Vi.*SVM/);
   });
