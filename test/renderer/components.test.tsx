@@ -5,6 +5,7 @@ import { VmCard } from '../../renderer/src/dashboard/VmCard';
 import { PlanReview } from '../../renderer/src/plans/PlanReview';
 import { StoreProvider } from '../../renderer/src/store/context';
 import { createAppStore, type AppStore } from '../../renderer/src/store/store';
+import { DoneStep } from '../../renderer/src/wizard/DoneStep';
 import { GpuStep } from '../../renderer/src/wizard/GpuStep';
 import type { Plan } from '../../shared/plan/model';
 import { createFakeApi, singleGpuReport, type FakeApi } from './fake-api';
@@ -144,5 +145,21 @@ describe('VM card', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Launch w' }));
     await flush();
     expect(api.calls[0]?.channel).toBe('vm.start');
+  });
+});
+
+describe('Done step', () => {
+  it('says what is still missing instead of claiming success', async () => {
+    const api = createFakeApi({ 'host.rescan': singleGpuReport({ iommu: { state: 'on', groups: 30 } }), 'vm.list': [] });
+    const store = createAppStore(api);
+    await Promise.all([store.getState().rescan(), store.getState().loadVms()]);
+    mount(<DoneStep onOpenDashboard={() => {}} />, store);
+    expect(screen.getByText('Almost there.')).toBeTruthy();
+    expect(within(screen.getByRole('list', { name: 'Still to do' })).getAllByRole('listitem')).toHaveLength(1);
+    cleanup();
+    api.answers['vm.list'] = [{ name: 'win11', state: 'shut off', mode: 'single-gpu', gpu: null }];
+    await store.getState().loadVms();
+    mount(<DoneStep onOpenDashboard={() => {}} />, store);
+    expect(screen.getByText('You are set up.')).toBeTruthy();
   });
 });
