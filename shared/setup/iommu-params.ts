@@ -7,9 +7,13 @@
 // nothing; otherwise we add it, which is harmless where the default is already on.
 // AMD: the AMD IOMMU is on by default whenever the firmware enables it; `amd_iommu=on` is not even a
 // valid value, so nothing is added. Both: `iommu=pt` (passthrough for host devices: no translation
-// cost for the devices the host keeps).
+// cost for the devices the host keeps). An `amd_iommu=off` left from earlier troubleshooting is taken
+// out, since it switches the AMD IOMMU off (`intel_iommu=off` is rewritten to on by the merge rules).
 import type { HostModel } from '../host/model';
 import { lastToken, tokenize } from './kernel-cmdline';
+
+/** Parameters that would keep the IOMMU off, to strip wherever the command line is edited. */
+export const IOMMU_BLOCKERS = ['amd_iommu=off'];
 
 export function iommuParams(host: HostModel): string[] {
   const params: string[] = [];

@@ -3,12 +3,12 @@ import type { HostModel } from '../host/model';
 import { emptyPlan, type Plan } from '../plan/model';
 import { planCmdline } from './cmdline-target';
 import { firmwareIommuAdvice, iommuOffInFirmware } from './host-facts';
-import { iommuParams } from './iommu-params';
+import { IOMMU_BLOCKERS, iommuParams } from './iommu-params';
 
 export function planIommu(host: HostModel): Plan {
   const plan = emptyPlan('iommu', 'Turn on the IOMMU for GPU passthrough');
   const params = iommuParams(host);
-  const edit = planCmdline(host, { add: params, removeKeys: [], purpose: `turn on the IOMMU (${params.join(' ')})` });
+  const edit = planCmdline(host, { add: params, removeKeys: IOMMU_BLOCKERS, purpose: `turn on the IOMMU (${params.join(' ')})` });
   plan.steps = edit.steps;
   plan.warnings = [...edit.warnings];
   // The parameters are still planned: they are needed as soon as the firmware option is switched on.

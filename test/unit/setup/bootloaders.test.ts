@@ -89,3 +89,13 @@ describe('kernelstub', () => {
     expect(planIommu(m).steps.map((s) => (s.kind === 'run' ? s.argv.join(' ') : s.kind))).toEqual(['kernelstub -d iommu=soft', 'kernelstub -a iommu=pt']);
   });
 });
+
+describe('parameters that keep the IOMMU off', () => {
+  it('takes amd_iommu=off out while adding iommu=pt', () => {
+    const m = host((h) => {
+      h.bootloader = { kind: 'grub', evidence: [], espPath: null, uki: false };
+      h.files['/etc/default/grub'] = 'GRUB_CMDLINE_LINUX_DEFAULT="quiet amd_iommu=off splash"\n';
+    });
+    expect(after(planIommu(m).steps, '/etc/default/grub')).toBe('GRUB_CMDLINE_LINUX_DEFAULT="quiet splash iommu=pt"\n');
+  });
+});
