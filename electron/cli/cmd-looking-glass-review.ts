@@ -42,6 +42,8 @@ export async function buildReview(host: HostModel, options: LookingGlassOptions,
     }
   }
   const clientConfig = live ? await previewClientConfig(defaultClientChoices(shmPath)) : null;
-  const client = live ? (await detectClient()).version : host.lookingGlass.clientVersion ? parseLgVersion(host.lookingGlass.clientVersion) : null;
-  return { plan, sizeMiB, shmPath, domain, domainNote, clientConfig, checklist: windowsChecklist(client, mode) };
+  const detected = live ? await detectClient() : null;
+  const client = detected ? detected.version : host.lookingGlass.clientVersion ? parseLgVersion(host.lookingGlass.clientVersion) : null;
+  const installed = detected ? detected.path !== null : host.lookingGlass.client;
+  return { plan, sizeMiB, shmPath, domain, domainNote, clientConfig, checklist: windowsChecklist(client, mode, installed) };
 }

@@ -46,7 +46,7 @@ ${HOST_OPTIONS_HELP}
           shm: state.shm,
           clientConfig: state.clientConfig,
           vm,
-          checklist: windowsChecklist(version ? parseLgVersion(version) : null, mode),
+          checklist: windowsChecklist(version ? parseLgVersion(version) : null, mode, model.lookingGlass.client || state.client.path !== null),
         };
         if (opts.json) {
           io.out(JSON.stringify(status, null, 2) + '\n');

@@ -14,12 +14,14 @@ export interface ChecklistItem {
 
 export const IVSHMEM_DRIVER_PAGE = 'https://fedorapeople.org/groups/virt/virtio-win/direct-downloads/upstream-virtio/';
 
-function hostAppItem(client: LgVersion | null): ChecklistItem {
+function hostAppItem(client: LgVersion | null, clientInstalled: boolean): ChecklistItem {
   if (!client) {
     return {
       id: 'host-app',
       title: 'Install the Looking Glass host application (same version as the client)',
-      detail: 'The Linux client was not found, so its version is unknown. Install the client first; the Windows host application must be exactly the same release.',
+      detail: clientInstalled
+        ? 'The client\'s version could not be read (run `looking-glass-client --version`). The Windows host application must be exactly the same release.'
+        : 'The Linux client was not found, so its version is unknown. Install the client first; the Windows host application must be exactly the same release.',
       link: LG_DOWNLOAD_PAGE,
     };
   }
@@ -39,9 +41,9 @@ function hostAppItem(client: LgVersion | null): ChecklistItem {
   };
 }
 
-export function windowsChecklist(client: LgVersion | null, mode: 'kvmfr' | 'shm'): ChecklistItem[] {
+export function windowsChecklist(client: LgVersion | null, mode: 'kvmfr' | 'shm', clientInstalled = client !== null): ChecklistItem[] {
   return [
-    hostAppItem(client),
+    hostAppItem(client, clientInstalled),
     {
       id: 'ivshmem-driver',
       title: 'Install the IVSHMEM driver',

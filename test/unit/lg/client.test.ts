@@ -34,6 +34,7 @@ describe('Windows checklist', () => {
   it('asks for the same commit for a git build, and for the client first when it is missing', () => {
     expect(windowsChecklist(parseLgVersion('B6-12-g0123abcd'), 'shm')[0]?.title).toMatch(/commit 0123abcd/);
     expect(windowsChecklist(null, 'shm')[0]?.detail).toMatch(/client was not found/);
+    expect(windowsChecklist(null, 'shm', true)[0]?.detail).toMatch(/version could not be read/);
   });
 
   it('lists the IVSHMEM driver, a display on the GPU, the GPU driver and SPICE', () => {
