@@ -23,9 +23,13 @@ export const blsField = (text: string, key: string): string | null => {
 };
 
 /** An entry boots a Linux kernel (not an `efi` chainload such as Windows or a firmware tool). */
-export const bootsLinux = (text: string): boolean => blsField(text, 'linux') !== null || blsField(text, 'uki') !== null;
+export const bootsLinux = (text: string): boolean =>
+  blsField(text, 'linux') !== null || blsField(text, 'uki') !== null;
 
-export const entryOptions = (text: string): string => optionsLines(text).map((l) => l.value).join(' ');
+export const entryOptions = (text: string): string =>
+  optionsLines(text)
+    .map((l) => l.value)
+    .join(' ');
 
 /** Applies `add` to the last options line (or a new one) and strips `removeKeys` from every options line. */
 export function editEntryOptions(text: string, add: string[], removeKeys: string[]): string {

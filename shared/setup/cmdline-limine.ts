@@ -18,7 +18,9 @@ export const limineConfigs = (host: HostModel): string[] =>
 
 function editDefaults(text: string, change: CmdlineChange): string {
   // `+=` lines accumulate, so every assignment counts for what is already there.
-  const effective = findAssignments(text, VARIABLE).map((a) => a.inner).join(' ');
+  const effective = findAssignments(text, VARIABLE)
+    .map((a) => a.inner)
+    .join(' ');
   const missing = missingParams(effective, change.add);
   let out = text;
   for (const a of findAssignments(out, VARIABLE).reverse()) {
@@ -27,28 +29,47 @@ function editDefaults(text: string, change: CmdlineChange): string {
   }
   if (missing.length === 0) return out;
   const last = findAssignments(out, VARIABLE).at(-1);
-  return last ? replaceInner(out, last, editCmdline(last.inner, missing)) : appendLine(out, `${VARIABLE}+="${missing.join(' ')}"`);
+  return last
+    ? replaceInner(out, last, editCmdline(last.inner, missing))
+    : appendLine(out, `${VARIABLE}+="${missing.join(' ')}"`);
 }
 
 /** `cmdline: ...` (limine.conf, v8+) and the older `CMDLINE=` / `KERNEL_CMDLINE=` lines. */
 export const editLimineConf = (text: string, change: CmdlineChange): string =>
-  text.replace(/^([ \t]*(?:(?:kernel_)?cmdline:[ \t]*|(?:KERNEL_)?CMDLINE=))([^\n]*)$/gim, (_m, head: string, options: string) => {
-    return head + editCmdline(options, missingParams(options, change.add), change.removeKeys);
-  });
+  text.replace(
+    /^([ \t]*(?:(?:kernel_)?cmdline:[ \t]*|(?:KERNEL_)?CMDLINE=))([^\n]*)$/gim,
+    (_m, head: string, options: string) => {
+      return head + editCmdline(options, missingParams(options, change.add), change.removeKeys);
+    },
+  );
 
 export function limineCmdline(host: HostModel, change: CmdlineChange): CmdlineEdit {
   const defaults = host.files[LIMINE_DEFAULTS];
   if (defaults !== undefined) {
-    const steps: Step[] = editStep(LIMINE_DEFAULTS, defaults, editDefaults(defaults, change), `${change.purpose}: ${VARIABLE}, from which the Limine entries are generated`);
+    const steps: Step[] = editStep(
+      LIMINE_DEFAULTS,
+      defaults,
+      editDefaults(defaults, change),
+      `${change.purpose}: ${VARIABLE}, from which the Limine entries are generated`,
+    );
     const regenerate = host.commands.includes('limine-update') ? 'limine-update' : 'limine-mkinitcpio';
-    if (steps.length > 0) steps.push(runStep([regenerate], 'Limine entries are generated from /etc/default/limine: regenerate them'));
+    if (steps.length > 0)
+      steps.push(
+        runStep([regenerate], 'Limine entries are generated from /etc/default/limine: regenerate them'),
+      );
     return { steps, where: `${LIMINE_DEFAULTS} (${VARIABLE})`, warnings: [] };
   }
   const configs = limineConfigs(host);
-  if (configs.length === 0) throw new Error('Limine was detected but neither /etc/default/limine nor a limine.conf was found');
+  if (configs.length === 0)
+    throw new Error('Limine was detected but neither /etc/default/limine nor a limine.conf was found');
   const steps: Step[] = configs.flatMap((path) => {
     const text = host.files[path] ?? '';
-    return editStep(path, text, editLimineConf(text, change), `${change.purpose}: every cmdline line of Limine`);
+    return editStep(
+      path,
+      text,
+      editLimineConf(text, change),
+      `${change.purpose}: every cmdline line of Limine`,
+    );
   });
   return { steps, where: configs.join(', '), warnings: [] };
 }

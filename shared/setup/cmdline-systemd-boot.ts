@@ -27,24 +27,54 @@ function kernelCmdlineFile(host: HostModel, change: CmdlineChange, createIfMissi
     const base = runningCmdline(host);
     const edited = editCmdline(base, change.add, change.removeKeys);
     if (edited === base) return [];
-    return writeStep(KERNEL_CMDLINE_FILE, `${edited}\n`, null, `${change.purpose}: the command line built into the unified kernel images`);
+    return writeStep(
+      KERNEL_CMDLINE_FILE,
+      `${edited}\n`,
+      null,
+      `${change.purpose}: the command line built into the unified kernel images`,
+    );
   }
-  return editStep(KERNEL_CMDLINE_FILE, current, editCmdline(current, change.add, change.removeKeys), `${change.purpose}: the command line built into kernel images and new entries`);
+  return editStep(
+    KERNEL_CMDLINE_FILE,
+    current,
+    editCmdline(current, change.add, change.removeKeys),
+    `${change.purpose}: the command line built into kernel images and new entries`,
+  );
 }
 
 export function systemdBootCmdline(host: HostModel, change: CmdlineChange): CmdlineEdit {
   if (host.bootloader.uki) {
     const steps = kernelCmdlineFile(host, change, true);
-    const rebuild = initramfsRebuild(host, 'the command line is part of each unified kernel image: rebuild them');
-    const warnings = steps.length > 0 && !rebuild ? [`Rebuild your unified kernel images after this change (no known generator found): the new ${KERNEL_CMDLINE_FILE} takes effect only then.`] : [];
-    return { steps: steps.length > 0 && rebuild ? [...steps, rebuild] : steps, where: KERNEL_CMDLINE_FILE, warnings };
+    const rebuild = initramfsRebuild(
+      host,
+      'the command line is part of each unified kernel image: rebuild them',
+    );
+    const warnings =
+      steps.length > 0 && !rebuild
+        ? [
+            `Rebuild your unified kernel images after this change (no known generator found): the new ${KERNEL_CMDLINE_FILE} takes effect only then.`,
+          ]
+        : [];
+    return {
+      steps: steps.length > 0 && rebuild ? [...steps, rebuild] : steps,
+      where: KERNEL_CMDLINE_FILE,
+      warnings,
+    };
   }
   const esp = host.bootloader.espPath ?? '/boot';
-  const entries = filesUnder(host.files, `${esp}/loader/entries`, '.conf').filter((p) => bootsLinux(host.files[p] ?? ''));
-  if (entries.length === 0) throw new Error(`systemd-boot was detected but no Linux entry was found under ${esp}/loader/entries/`);
+  const entries = filesUnder(host.files, `${esp}/loader/entries`, '.conf').filter((p) =>
+    bootsLinux(host.files[p] ?? ''),
+  );
+  if (entries.length === 0)
+    throw new Error(`systemd-boot was detected but no Linux entry was found under ${esp}/loader/entries/`);
   const steps: Step[] = entries.flatMap((path) => {
     const text = host.files[path] ?? '';
-    return editStep(path, text, editEntryOptions(text, missingParams(entryOptions(text), change.add), change.removeKeys), `${change.purpose}: the options line of this boot entry`);
+    return editStep(
+      path,
+      text,
+      editEntryOptions(text, missingParams(entryOptions(text), change.add), change.removeKeys),
+      `${change.purpose}: the options line of this boot entry`,
+    );
   });
   steps.push(...kernelCmdlineFile(host, change, false));
   return { steps, where: `${esp}/loader/entries/*.conf`, warnings: [] };

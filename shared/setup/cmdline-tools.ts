@@ -16,7 +16,11 @@ const keyOf = (param: string): string => param.split('=')[0] ?? param;
 const unique = (items: string[]): string[] => [...new Set(items)];
 
 /** Parameters missing from at least one entry, and present tokens to strip, across the given entries. */
-function entriesDelta(host: HostModel, paths: string[], change: CmdlineChange): { missing: string[]; strip: string[] } {
+function entriesDelta(
+  host: HostModel,
+  paths: string[],
+  change: CmdlineChange,
+): { missing: string[]; strip: string[] } {
   const options = paths.map((p) => entryOptions(host.files[p] ?? ''));
   return {
     missing: unique(options.flatMap((o) => missingParams(o, change.add))),
@@ -26,12 +30,28 @@ function entriesDelta(host: HostModel, paths: string[], change: CmdlineChange): 
 
 export function grubbyCmdline(host: HostModel, change: CmdlineChange): CmdlineEdit {
   const entries = filesUnder(host.files, BLS_DIR, '.conf').filter((p) => bootsLinux(host.files[p] ?? ''));
-  const warnings = entries.length === 0 ? [`No boot entries were readable under ${BLS_DIR}/, so GPU Ferry cannot tell whether the parameters are already set.`] : [];
-  const { missing, strip } = entries.length === 0 ? { missing: change.add, strip: [] } : entriesDelta(host, entries, change);
+  const warnings =
+    entries.length === 0
+      ? [
+          `No boot entries were readable under ${BLS_DIR}/, so GPU Ferry cannot tell whether the parameters are already set.`,
+        ]
+      : [];
+  const { missing, strip } =
+    entries.length === 0 ? { missing: change.add, strip: [] } : entriesDelta(host, entries, change);
   // One parameter per run: grubby keeps only the last of repeated --args, and the helper allows no blanks in an argument.
   const steps = [
-    ...strip.map((t) => runStep(['grubby', '--update-kernel=ALL', `--remove-args=${t}`], `${change.purpose}: remove ${t} from every boot entry`)),
-    ...missing.map((p) => runStep(['grubby', '--update-kernel=ALL', `--args=${p}`], `${change.purpose}: add ${p} to every boot entry`)),
+    ...strip.map((t) =>
+      runStep(
+        ['grubby', '--update-kernel=ALL', `--remove-args=${t}`],
+        `${change.purpose}: remove ${t} from every boot entry`,
+      ),
+    ),
+    ...missing.map((p) =>
+      runStep(
+        ['grubby', '--update-kernel=ALL', `--args=${p}`],
+        `${change.purpose}: add ${p} to every boot entry`,
+      ),
+    ),
   ];
   return { steps, where: `grubby (${BLS_DIR}/*.conf)`, warnings };
 }
@@ -39,12 +59,21 @@ export function grubbyCmdline(host: HostModel, change: CmdlineChange): CmdlineEd
 /** The entry of the deployment that boots next: ostree titles it `(ostree:0)`. */
 export function ostreeDefaultEntry(host: HostModel): string | null {
   const entries = filesUnder(host.files, BLS_DIR, '.conf').filter((p) => /\/ostree-[^/]*\.conf$/.test(p));
-  return entries.find((p) => (blsField(host.files[p] ?? '', 'title') ?? '').includes('(ostree:0)')) ?? entries.at(-1) ?? null;
+  return (
+    entries.find((p) => (blsField(host.files[p] ?? '', 'title') ?? '').includes('(ostree:0)')) ??
+    entries.at(-1) ??
+    null
+  );
 }
 
 export function rpmOstreeCmdline(host: HostModel, change: CmdlineChange): CmdlineEdit {
   const entry = ostreeDefaultEntry(host);
-  const warnings = entry === null ? [`No ostree boot entry was readable under ${BLS_DIR}/, so GPU Ferry cannot tell which kernel arguments are already set.`] : [];
+  const warnings =
+    entry === null
+      ? [
+          `No ostree boot entry was readable under ${BLS_DIR}/, so GPU Ferry cannot tell which kernel arguments are already set.`,
+        ]
+      : [];
   const options = entry === null ? '' : entryOptions(host.files[entry] ?? '');
   const tokens = tokenize(options);
   const args = [
@@ -55,7 +84,10 @@ export function rpmOstreeCmdline(host: HostModel, change: CmdlineChange): Cmdlin
       return old ? [`--delete=${old.text}`, `--append=${p}`] : [`--append-if-missing=${p}`];
     }),
   ];
-  const steps = args.length > 0 ? [runStep(['rpm-ostree', 'kargs', ...args], `${change.purpose}: kernel arguments of a new deployment`)] : [];
+  const steps =
+    args.length > 0
+      ? [runStep(['rpm-ostree', 'kargs', ...args], `${change.purpose}: kernel arguments of a new deployment`)]
+      : [];
   return { steps, where: 'rpm-ostree kargs', warnings };
 }
 
@@ -67,7 +99,9 @@ export function kernelstubOptions(host: HostModel): string[] | null {
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new Error(`${KERNELSTUB_CONFIG} is not valid JSON: fix it or run kernelstub once so it rewrites it`);
+    throw new Error(
+      `${KERNELSTUB_CONFIG} is not valid JSON: fix it or run kernelstub once so it rewrites it`,
+    );
   }
   const user = (parsed as { user?: { kernel_options?: unknown } }).user;
   const options = user?.kernel_options;
@@ -82,9 +116,18 @@ export function kernelstubCmdline(host: HostModel, change: CmdlineChange): Cmdli
   const strip = unique([...paramsPresent(options, change.removeKeys).map((t) => t.text), ...replaced]);
   // One option per run: kernelstub keeps only the last of repeated -a/-d.
   const steps = [
-    ...strip.map((t) => runStep(['kernelstub', '-d', t], `${change.purpose}: remove ${t} from the kernel options`)),
-    ...missing.map((p) => runStep(['kernelstub', '-a', p], `${change.purpose}: add ${p} to the kernel options`)),
+    ...strip.map((t) =>
+      runStep(['kernelstub', '-d', t], `${change.purpose}: remove ${t} from the kernel options`),
+    ),
+    ...missing.map((p) =>
+      runStep(['kernelstub', '-a', p], `${change.purpose}: add ${p} to the kernel options`),
+    ),
   ];
-  const warnings = options === '' && kernelstubOptions(host) === null ? [`${KERNELSTUB_CONFIG} was not readable, so GPU Ferry cannot tell whether the options are already set.`] : [];
+  const warnings =
+    options === '' && kernelstubOptions(host) === null
+      ? [
+          `${KERNELSTUB_CONFIG} was not readable, so GPU Ferry cannot tell whether the options are already set.`,
+        ]
+      : [];
   return { steps, where: `kernelstub (${KERNELSTUB_CONFIG})`, warnings };
 }

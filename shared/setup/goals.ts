@@ -8,7 +8,8 @@ import { planVfioEarly } from './plan-vfio-early';
 
 export const iommuGoal = defineGoal({
   name: 'iommu',
-  summary: 'Add the kernel parameters that turn the IOMMU on (intel_iommu=on on Intel, iommu=pt) through the bootloader in use',
+  summary:
+    'Add the kernel parameters that turn the IOMMU on (intel_iommu=on on Intel, iommu=pt) through the bootloader in use',
   options: z.strictObject({}),
   flags: {},
   plan: (host) => planIommu(host),
@@ -19,12 +20,18 @@ const vfioEarlyOptions = z
   .strictObject({
     gpu: z
       .string()
-      .regex(/^[0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7]$/, 'must be a PCI address like 0000:0a:00.0')
+      .regex(
+        /^[0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7]$/,
+        'must be a PCI address like 0000:0a:00.0',
+      )
       .transform((s) => s.toLowerCase())
       .optional(),
     remove: z.boolean().optional(),
   })
-  .refine((o) => (o.gpu !== undefined) !== (o.remove === true), 'give either --gpu ADDRESS or --remove, not both');
+  .refine(
+    (o) => (o.gpu !== undefined) !== (o.remove === true),
+    'give either --gpu ADDRESS or --remove, not both',
+  );
 
 /** GPUs other than the boot display that this planner can bind on `host` (the round-trip test's cases). */
 function bindableGpus(host: HostModel): string[] {
@@ -44,7 +51,8 @@ function bindableGpus(host: HostModel): string[] {
 
 export const vfioEarlyGoal = defineGoal({
   name: 'vfio-early',
-  summary: 'Bind a second GPU to vfio-pci at boot (dual-GPU static mode), or --remove such a binding, ours or hand-made',
+  summary:
+    'Bind a second GPU to vfio-pci at boot (dual-GPU static mode), or --remove such a binding, ours or hand-made',
   options: vfioEarlyOptions,
   flags: { '--gpu': { key: 'gpu' }, '--remove': { key: 'remove', boolean: true } },
   plan: (host, options) => planVfioEarly(host, options),

@@ -8,7 +8,9 @@ export { isBridge, isDisplay as isDisplayClass } from '../analyze/pci-class';
 
 /** Every function of the device's slot (the GPU, its HDMI audio, USB-C and UCSI controllers), address order. */
 export const slotFunctions = (host: HostModel, address: string): PciDevice[] =>
-  host.pci.filter((d) => slotOf(d.address) === slotOf(address)).sort((a, b) => a.address.localeCompare(b.address));
+  host.pci
+    .filter((d) => slotOf(d.address) === slotOf(address))
+    .sort((a, b) => a.address.localeCompare(b.address));
 
 /**
  * The GPU that lights the screen at boot: the firmware's boot VGA device. When no device says so

@@ -21,10 +21,19 @@ export function initramfsRebuild(host: HostModel, reason: string): RunStep | nul
       const release = host.kernel.release;
       if (release === null) return null;
       const flavour = /-(lts|zen|hardened|rt|rt-lts)$/.exec(release)?.[1];
-      return runStep(['booster', 'build', '--force', '--kernel-version', release, `/boot/booster-linux${flavour ? `-${flavour}` : ''}.img`], reason);
+      return runStep(
+        [
+          'booster',
+          'build',
+          '--force',
+          '--kernel-version',
+          release,
+          `/boot/booster-linux${flavour ? `-${flavour}` : ''}.img`,
+        ],
+        reason,
+      );
     }
     default:
       return null;
   }
 }
-

@@ -17,7 +17,17 @@ export const BOOSTER_CONF = '/etc/booster.yaml';
 export const VFIO_MODULES = ['vfio_pci', 'vfio', 'vfio_iommu_type1'];
 /** Modules a hand-made setup may have added that --remove also takes out. */
 const VFIO_MODULES_ALL = [...VFIO_MODULES, 'vfio_virqfd'];
-const GPU_DRIVERS = new Set(['nvidia', 'nvidia_modeset', 'nvidia_uvm', 'nvidia_drm', 'nouveau', 'amdgpu', 'radeon', 'i915', 'xe']);
+const GPU_DRIVERS = new Set([
+  'nvidia',
+  'nvidia_modeset',
+  'nvidia_uvm',
+  'nvidia_drm',
+  'nouveau',
+  'amdgpu',
+  'radeon',
+  'i915',
+  'xe',
+]);
 
 const norm = (word: string): string => word.replace(/^["']|["']$/g, '').replace(/-/g, '_');
 
@@ -33,7 +43,9 @@ function mkinitcpio(host: HostModel, remove: boolean): InitramfsEdit {
     throw new Error(`mkinitcpio was detected but ${MKINITCPIO_CONF} is missing`);
   }
   const modules = findAssignments(text, 'MODULES').at(-1);
-  const reason = remove ? 'stop loading vfio in the initramfs' : 'load vfio-pci first in the initramfs, before any GPU driver listed there';
+  const reason = remove
+    ? 'stop loading vfio in the initramfs'
+    : 'load vfio-pci first in the initramfs, before any GPU driver listed there';
   if (!modules) {
     if (remove) return { steps: [], warnings: [] };
     throw new Error(`${MKINITCPIO_CONF} has no MODULES=(...) line; add MODULES=() and plan again`);
@@ -56,12 +68,23 @@ function mkinitcpio(host: HostModel, remove: boolean): InitramfsEdit {
   const hooks = findAssignments(text, 'HOOKS').at(-1)?.inner ?? '';
   const warnings =
     !remove && !tokenize(hooks).some((t) => t.key === 'modconf')
-      ? [`${MKINITCPIO_CONF} has no "modconf" hook, so ${VFIO_MODPROBE_FILE} is not copied into the initramfs: add modconf to HOOKS.`]
+      ? [
+          `${MKINITCPIO_CONF} has no "modconf" hook, so ${VFIO_MODPROBE_FILE} is not copied into the initramfs: add modconf to HOOKS.`,
+        ]
       : [];
   // Drop-ins are sourced after the main file: a plain MODULES=(...) there replaces ours.
-  for (const p of Object.keys(host.files).filter((f) => f.startsWith('/etc/mkinitcpio.conf.d/')).sort()) {
-    if (!remove && findAssignments(host.files[p] ?? '', 'MODULES').some((a) => a.operator === '=' && !a.inner.includes('${MODULES[@]}'))) {
-      warnings.push(`${p} sets MODULES again after ${MKINITCPIO_CONF}: put ${VFIO_MODULES.join(' ')} first there too.`);
+  for (const p of Object.keys(host.files)
+    .filter((f) => f.startsWith('/etc/mkinitcpio.conf.d/'))
+    .sort()) {
+    if (
+      !remove &&
+      findAssignments(host.files[p] ?? '', 'MODULES').some(
+        (a) => a.operator === '=' && !a.inner.includes('${MODULES[@]}'),
+      )
+    ) {
+      warnings.push(
+        `${p} sets MODULES again after ${MKINITCPIO_CONF}: put ${VFIO_MODULES.join(' ')} first there too.`,
+      );
     }
   }
   return { steps: editStep(MKINITCPIO_CONF, text, after, reason), warnings };
@@ -77,8 +100,23 @@ const DRACUT_CONTENT = [
 
 function dracut(host: HostModel, remove: boolean): InitramfsEdit {
   const current = host.files[DRACUT_VFIO_CONF];
-  if (remove) return { steps: current === undefined ? [] : [removeStep(DRACUT_VFIO_CONF, current, 'stop loading vfio in the initramfs')], warnings: [] };
-  return { steps: writeStep(DRACUT_VFIO_CONF, DRACUT_CONTENT, current ?? null, 'load vfio-pci in the initramfs before any GPU driver'), warnings: [] };
+  if (remove)
+    return {
+      steps:
+        current === undefined
+          ? []
+          : [removeStep(DRACUT_VFIO_CONF, current, 'stop loading vfio in the initramfs')],
+      warnings: [],
+    };
+  return {
+    steps: writeStep(
+      DRACUT_VFIO_CONF,
+      DRACUT_CONTENT,
+      current ?? null,
+      'load vfio-pci in the initramfs before any GPU driver',
+    ),
+    warnings: [],
+  };
 }
 
 /** initramfs-tools loads the listed modules in order; vfio_pci last so its dependencies are there. */
@@ -89,15 +127,32 @@ function initramfsTools(host: HostModel, remove: boolean): InitramfsEdit {
   const listed = (current ?? '').split('\n').map((l) => norm(l.trim().split(/\s+/)[0] ?? ''));
   if (remove) {
     if (current === undefined) return { steps: [], warnings: [] };
-    const kept = current.split('\n').filter((l) => !VFIO_MODULES_ALL.includes(norm(l.trim().split(/\s+/)[0] ?? '')));
-    return { steps: editStep(INITRAMFS_TOOLS_MODULES, current, kept.join('\n'), 'stop loading vfio in the initramfs'), warnings: [] };
+    const kept = current
+      .split('\n')
+      .filter((l) => !VFIO_MODULES_ALL.includes(norm(l.trim().split(/\s+/)[0] ?? '')));
+    return {
+      steps: editStep(
+        INITRAMFS_TOOLS_MODULES,
+        current,
+        kept.join('\n'),
+        'stop loading vfio in the initramfs',
+      ),
+      warnings: [],
+    };
   }
   const missing = INITRAMFS_TOOLS_ORDER.filter((m) => !listed.includes(m));
   if (missing.length === 0) return { steps: [], warnings: [] };
   const base = current ?? '';
-  const after = (base === '' || base.endsWith('\n') ? base : `${base}\n`) + missing.map((m) => `${m}\n`).join('');
+  const after =
+    (base === '' || base.endsWith('\n') ? base : `${base}\n`) + missing.map((m) => `${m}\n`).join('');
   const reason = 'load vfio-pci in the initramfs before any GPU driver';
-  return { steps: current === undefined ? writeStep(INITRAMFS_TOOLS_MODULES, after, null, reason) : editStep(INITRAMFS_TOOLS_MODULES, current, after, reason), warnings: [] };
+  return {
+    steps:
+      current === undefined
+        ? writeStep(INITRAMFS_TOOLS_MODULES, after, null, reason)
+        : editStep(INITRAMFS_TOOLS_MODULES, current, after, reason),
+    warnings: [],
+  };
 }
 
 function booster(host: HostModel, remove: boolean): InitramfsEdit {
@@ -105,7 +160,12 @@ function booster(host: HostModel, remove: boolean): InitramfsEdit {
   const reason = remove ? 'stop force-loading vfio in the initramfs' : 'force-load vfio-pci in the initramfs';
   const text = current ?? '';
   const m = /^(modules_force_load:[ \t]*)([^\n#]*?)([ \t]*(?:#[^\n]*)?)$/m.exec(text);
-  const listed = m ? (m[2] ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '') : [];
+  const listed = m
+    ? (m[2] ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '')
+    : [];
   const kept = listed.filter((s) => !(remove ? VFIO_MODULES_ALL : VFIO_MODULES).includes(norm(s)));
   const wanted = remove ? kept : [...VFIO_MODULES, ...kept];
   if (wanted.join(',') === listed.join(',')) return { steps: [], warnings: [] };
@@ -118,7 +178,13 @@ function booster(host: HostModel, remove: boolean): InitramfsEdit {
   } else {
     after = `${text}${text === '' || text.endsWith('\n') ? '' : '\n'}modules_force_load: ${wanted.join(',')}\n`;
   }
-  return { steps: current === undefined ? writeStep(BOOSTER_CONF, after, null, reason) : editStep(BOOSTER_CONF, current, after, reason), warnings: [] };
+  return {
+    steps:
+      current === undefined
+        ? writeStep(BOOSTER_CONF, after, null, reason)
+        : editStep(BOOSTER_CONF, current, after, reason),
+    warnings: [],
+  };
 }
 
 export function initramfsVfio(host: HostModel, remove: boolean): InitramfsEdit {
@@ -135,7 +201,11 @@ export function initramfsVfio(host: HostModel, remove: boolean): InitramfsEdit {
     case 'unknown':
       return {
         steps: [],
-        warnings: remove ? [] : ['No initramfs generator was found: vfio-pci loads from the root filesystem, which is early enough only when no GPU driver is in the initramfs.'],
+        warnings: remove
+          ? []
+          : [
+              'No initramfs generator was found: vfio-pci loads from the root filesystem, which is early enough only when no GPU driver is in the initramfs.',
+            ],
       };
   }
 }

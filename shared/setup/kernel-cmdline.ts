@@ -46,7 +46,9 @@ const OPTION_LIST_KEYS = new Set(['intel_iommu', 'amd_iommu', 'rd.driver.pre']);
 
 const splitParam = (param: string): { key: string; value: string | null } => {
   const eq = param.indexOf('=');
-  return eq === -1 ? { key: normalizeKey(param), value: null } : { key: normalizeKey(param.slice(0, eq)), value: param.slice(eq + 1) };
+  return eq === -1
+    ? { key: normalizeKey(param), value: null }
+    : { key: normalizeKey(param.slice(0, eq)), value: param.slice(eq + 1) };
 };
 
 /**
@@ -133,7 +135,10 @@ export function editCmdline(text: string, wanted: string[], removeKeys: string[]
   }
   const ordered = [...replacements.entries()].sort((a, b) => b[0].start - a[0].start);
   for (const [t, replacement] of ordered) {
-    out = replacement === null ? removeSpan(out, t.start, t.end) : out.slice(0, t.start) + replacement + out.slice(t.end);
+    out =
+      replacement === null
+        ? removeSpan(out, t.start, t.end)
+        : out.slice(0, t.start) + replacement + out.slice(t.end);
   }
   if (appended.length > 0) {
     const remaining = tokenize(out);

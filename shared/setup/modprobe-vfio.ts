@@ -19,7 +19,8 @@ export const VFIO_MODPROBE_FILE = '/etc/modprobe.d/gpu-ferry-vfio.conf';
 function candidateDrivers(d: PciDevice): string[] {
   const cls = d.classCode;
   const fromClass = cls.startsWith('03')
-    ? ({ '10de': ['nouveau', 'nvidia'], '1002': ['amdgpu', 'radeon'], '8086': ['i915', 'xe'] }[d.vendorId] ?? [])
+    ? ({ '10de': ['nouveau', 'nvidia'], '1002': ['amdgpu', 'radeon'], '8086': ['i915', 'xe'] }[d.vendorId] ??
+      [])
     : cls.startsWith('0403')
       ? ['snd_hda_intel']
       : cls.startsWith('0c03')
@@ -27,11 +28,15 @@ function candidateDrivers(d: PciDevice): string[] {
         : cls.startsWith('0c80') && d.vendorId === '10de'
           ? ['i2c_nvidia_gpu']
           : [];
-  const current = d.driver && !['vfio-pci', 'vfio_pci', 'pci-stub', 'pci_stub'].includes(d.driver) ? [d.driver.replace(/-/g, '_')] : [];
+  const current =
+    d.driver && !['vfio-pci', 'vfio_pci', 'pci-stub', 'pci_stub'].includes(d.driver)
+      ? [d.driver.replace(/-/g, '_')]
+      : [];
   return [...fromClass, ...current];
 }
 
-export const softdepDrivers = (functions: PciDevice[]): string[] => [...new Set(functions.flatMap(candidateDrivers))].sort();
+export const softdepDrivers = (functions: PciDevice[]): string[] =>
+  [...new Set(functions.flatMap(candidateDrivers))].sort();
 
 export const idOf = (d: PciDevice): string => `${d.vendorId}:${d.deviceId}`;
 
@@ -67,4 +72,6 @@ export function vfioModprobeFile(b: VfioBinding): string {
 const OPTIONS_LINE = /^([ \t]*options[ \t]+vfio[-_]pci\b)([^\n]*)$/gm;
 
 export const foreignVfioIds = (text: string): string[] =>
-  [...text.matchAll(OPTIONS_LINE)].flatMap((m) => [...(m[2] ?? '').matchAll(/(?:^|[ \t])ids=(\S+)/g)].map((i) => i[1] ?? ''));
+  [...text.matchAll(OPTIONS_LINE)].flatMap((m) =>
+    [...(m[2] ?? '').matchAll(/(?:^|[ \t])ids=(\S+)/g)].map((i) => i[1] ?? ''),
+  );

@@ -4,7 +4,16 @@
 import type { HostModel, PciDevice } from '../host/model';
 import { emptyPlan, type Plan, type Step } from '../plan/model';
 import { planCmdline } from './cmdline-target';
-import { bootDisplayGpu, encryptedRoot, firmwareIommuAdvice, iommuOffInFirmware, isBridge, isDisplayClass, onlyHostDisplay, slotFunctions } from './host-facts';
+import {
+  bootDisplayGpu,
+  encryptedRoot,
+  firmwareIommuAdvice,
+  iommuOffInFirmware,
+  isBridge,
+  isDisplayClass,
+  onlyHostDisplay,
+  slotFunctions,
+} from './host-facts';
 import { initramfsRebuild } from './initramfs-rebuild';
 import { initramfsVfio } from './initramfs-vfio';
 import { foreignVfioIds, idOf, VFIO_MODPROBE_FILE, vfioModprobeFile } from './modprobe-vfio';
@@ -29,9 +38,14 @@ const vfioBuiltin = (host: HostModel): boolean => host.kernel.builtin.includes('
  * itself); rpm-ostree, whose initramfs is built by the distro (`rd.driver.pre=vfio_pci` makes dracut load
  * vfio-pci there before anything else, with the ids from the command line).
  */
-const idsOnCmdline = (host: HostModel): boolean => vfioBuiltin(host) || host.initramfs === 'booster' || host.bootloader.kind === 'rpm-ostree';
+const idsOnCmdline = (host: HostModel): boolean =>
+  vfioBuiltin(host) || host.initramfs === 'booster' || host.bootloader.kind === 'rpm-ostree';
 const cmdlineHow = (host: HostModel): string =>
-  vfioBuiltin(host) ? 'this kernel has vfio-pci built in' : host.initramfs === 'booster' ? 'booster loads modules without modprobe' : 'rpm-ostree systems boot an initramfs built by the distro';
+  vfioBuiltin(host)
+    ? 'this kernel has vfio-pci built in'
+    : host.initramfs === 'booster'
+      ? 'booster loads modules without modprobe'
+      : 'rpm-ostree systems boot an initramfs built by the distro';
 
 /** The IOMMU parameters are still to be added (false when that cannot be told, e.g. unknown bootloader). */
 function iommuPending(host: HostModel): boolean {
@@ -45,7 +59,10 @@ function iommuPending(host: HostModel): boolean {
 function findGpu(host: HostModel, address: string): PciDevice {
   const gpu = host.pci.find((d) => d.address === address.toLowerCase());
   if (!gpu) throw new Error(`No PCI device ${address} on this machine; \`gpu-ferry doctor\` lists the GPUs`);
-  if (!isDisplayClass(gpu)) throw new Error(`${address} is not a GPU (PCI class ${gpu.classCode}); pass the address of the GPU's function 0`);
+  if (!isDisplayClass(gpu))
+    throw new Error(
+      `${address} is not a GPU (PCI class ${gpu.classCode}); pass the address of the GPU's function 0`,
+    );
   const boot = bootDisplayGpu(host);
   if (boot && boot.address === gpu.address) {
     throw new Error(
@@ -61,10 +78,16 @@ function findGpu(host: HostModel, address: string): PciDevice {
 }
 
 /** Files in /etc/modprobe.d/ other than ours. */
-const otherModprobeFiles = (host: HostModel): string[] => filesUnder(host.files, '/etc/modprobe.d', '.conf').filter((p) => p !== VFIO_MODPROBE_FILE);
+const otherModprobeFiles = (host: HostModel): string[] =>
+  filesUnder(host.files, '/etc/modprobe.d', '.conf').filter((p) => p !== VFIO_MODPROBE_FILE);
 
 /** `steps` plus one initramfs rebuild at the end when any of them touches an initramfs input. */
-function withRebuild(host: HostModel, steps: Step[], initramfsPaths: (p: string) => boolean, reason: string): Step[] {
+function withRebuild(
+  host: HostModel,
+  steps: Step[],
+  initramfsPaths: (p: string) => boolean,
+  reason: string,
+): Step[] {
   if (!touchedPaths(steps).some(initramfsPaths)) return steps;
   const rebuild = initramfsRebuild(host, reason);
   if (!rebuild) return steps;
@@ -73,8 +96,11 @@ function withRebuild(host: HostModel, steps: Step[], initramfsPaths: (p: string)
   return [...steps.filter((s) => !same(s)), rebuild];
 }
 
-const isInitramfsInput = (p: string): boolean => p.startsWith('/etc/modprobe.d/') || (!p.startsWith('/boot/') && /mkinitcpio|dracut|initramfs-tools|booster/.test(p));
-const listed = (devices: PciDevice[]): string => `${devices.map((d) => d.address).join(', ')} ${devices.length === 1 ? 'has' : 'have'}`;
+const isInitramfsInput = (p: string): boolean =>
+  p.startsWith('/etc/modprobe.d/') ||
+  (!p.startsWith('/boot/') && /mkinitcpio|dracut|initramfs-tools|booster/.test(p));
+const listed = (devices: PciDevice[]): string =>
+  `${devices.map((d) => d.address).join(', ')} ${devices.length === 1 ? 'has' : 'have'}`;
 
 export function planVfioEarly(host: HostModel, options: VfioEarlyOptions): Plan {
   if (options.remove) return planVfioRemove(host);
@@ -97,10 +123,22 @@ export function planVfioEarly(host: HostModel, options: VfioEarlyOptions): Plan 
   const ids = [...ourIds].join(',');
 
   const content = vfioModprobeFile({ functions, byAddress, idsInFile: !onCmdline });
-  if (!onCmdline || !vfioBuiltin(host)) steps.push(...writeStep(VFIO_MODPROBE_FILE, content, host.files[VFIO_MODPROBE_FILE] ?? null, `let vfio-pci claim ${[...ours].join(', ')} before any host driver`));
+  if (!onCmdline || !vfioBuiltin(host))
+    steps.push(
+      ...writeStep(
+        VFIO_MODPROBE_FILE,
+        content,
+        host.files[VFIO_MODPROBE_FILE] ?? null,
+        `let vfio-pci claim ${[...ours].join(', ')} before any host driver`,
+      ),
+    );
   if (onCmdline) {
     const preload = host.bootloader.kind === 'rpm-ostree' && !vfioBuiltin(host) ? [PRELOAD_PARAM] : [];
-    const edit = planCmdline(host, { add: [`${IDS_PARAM}=${ids}`, ...preload], removeKeys: [], purpose: `let vfio-pci claim ${ids} at boot (${cmdlineHow(host)})` });
+    const edit = planCmdline(host, {
+      add: [`${IDS_PARAM}=${ids}`, ...preload],
+      removeKeys: [],
+      purpose: `let vfio-pci claim ${ids} at boot (${cmdlineHow(host)})`,
+    });
     steps.push(...edit.steps);
     warnings.push(...edit.warnings);
   }
@@ -109,25 +147,48 @@ export function planVfioEarly(host: HostModel, options: VfioEarlyOptions): Plan 
     steps.push(...initramfs.steps);
     warnings.push(...initramfs.warnings);
   }
-  plan.steps = withRebuild(host, steps, isInitramfsInput, 'the initramfs holds a copy of these settings: rebuild every image');
+  plan.steps = withRebuild(
+    host,
+    steps,
+    isInitramfsInput,
+    'the initramfs holds a copy of these settings: rebuild every image',
+  );
 
   if (byAddress) {
     warnings.push(
       `${listed(twins)} the same ids as this GPU, so GPU Ferry binds by PCI address (a modprobe install hook writes driver_override for ${[...ours].join(', ')}); if you move the card to another slot, plan this again.`,
     );
   }
-  const screens = Object.entries(gpu.drm?.connectors ?? {}).filter(([, status]) => status === 'connected').map(([name]) => name);
-  if (screens.length > 0) warnings.push(`A monitor is connected to this GPU (${screens.join(', ')}): after the restart the host no longer drives it; connect it to the other GPU.`);
+  const screens = Object.entries(gpu.drm?.connectors ?? {})
+    .filter(([, status]) => status === 'connected')
+    .map(([name]) => name);
+  if (screens.length > 0)
+    warnings.push(
+      `A monitor is connected to this GPU (${screens.join(', ')}): after the restart the host no longer drives it; connect it to the other GPU.`,
+    );
   const group = new Set(functions.map((f) => f.iommuGroup).filter((g): g is number => g !== null));
-  const peers = host.pci.filter((d) => !ours.has(d.address) && d.iommuGroup !== null && group.has(d.iommuGroup) && !isBridge(d));
-  if (peers.length > 0) warnings.push(`The GPU's IOMMU group also holds ${peers.map((p) => p.address).join(', ')}: the VM can start only when those are free too.`);
+  const peers = host.pci.filter(
+    (d) => !ours.has(d.address) && d.iommuGroup !== null && group.has(d.iommuGroup) && !isBridge(d),
+  );
+  if (peers.length > 0)
+    warnings.push(
+      `The GPU's IOMMU group also holds ${peers.map((p) => p.address).join(', ')}: the VM can start only when those are free too.`,
+    );
   const foreign = otherModprobeFiles(host).filter((p) => foreignVfioIds(host.files[p] ?? '').length > 0);
-  if (foreign.length > 0) warnings.push(`${foreign.join(', ')} also set vfio-pci ids (set up by hand?): the last one read wins. Run \`gpu-ferry apply vfio-early --remove\` first to clean up.`);
+  if (foreign.length > 0)
+    warnings.push(
+      `${foreign.join(', ')} also set vfio-pci ids (set up by hand?): the last one read wins. Run \`gpu-ferry apply vfio-early --remove\` first to clean up.`,
+    );
   if (plan.steps.length > 0 && encryptedRoot(host)) {
-    warnings.push('The root file system is encrypted: with vfio-pci in the initramfs, the passphrase prompt may appear on the other GPU, or the screen may freeze at the prompt on some firmware. Keep a way to type it blind or connect both GPUs before rebooting.');
+    warnings.push(
+      'The root file system is encrypted: with vfio-pci in the initramfs, the passphrase prompt may appear on the other GPU, or the screen may freeze at the prompt on some firmware. Keep a way to type it blind or connect both GPUs before rebooting.',
+    );
   }
   if (iommuOffInFirmware(host)) warnings.push(firmwareIommuAdvice(host));
-  else if (iommuPending(host)) warnings.push('The IOMMU kernel parameters are not set yet: apply the `iommu` goal too, or vfio-pci cannot be used by a VM.');
+  else if (iommuPending(host))
+    warnings.push(
+      'The IOMMU kernel parameters are not set yet: apply the `iommu` goal too, or vfio-pci cannot be used by a VM.',
+    );
   plan.warnings = warnings;
   if (plan.steps.length > 0) plan.reboot = REBOOT;
   return plan;
@@ -139,25 +200,41 @@ export function planVfioRemove(host: HostModel): Plan {
   const steps: Step[] = [];
   const warnings: string[] = [];
   const ours = host.files[VFIO_MODPROBE_FILE];
-  if (ours !== undefined) steps.push(removeStep(VFIO_MODPROBE_FILE, ours, 'stop vfio-pci from claiming GPUs at boot'));
+  if (ours !== undefined)
+    steps.push(removeStep(VFIO_MODPROBE_FILE, ours, 'stop vfio-pci from claiming GPUs at boot'));
   // The helper may write only the modprobe.d files this app owns (a deliberate limit of its allowlist),
   // so ids set up by hand there are reported with the exact lines to delete rather than edited.
   for (const path of otherModprobeFiles(host)) {
     const text = host.files[path] ?? '';
     const lines = text.split('\n').filter((l) => foreignVfioIds(l).length > 0);
-    if (lines.length > 0) warnings.push(`${path} sets vfio-pci ids by hand; GPU Ferry does not edit files it does not own: remove the ids from ${lines.map((l) => `"${l.trim()}"`).join(', ')} (as root), then rebuild the initramfs.`);
+    if (lines.length > 0)
+      warnings.push(
+        `${path} sets vfio-pci ids by hand; GPU Ferry does not edit files it does not own: remove the ids from ${lines.map((l) => `"${l.trim()}"`).join(', ')} (as root), then rebuild the initramfs.`,
+      );
   }
   try {
-    const edit = planCmdline(host, { add: [], removeKeys: [IDS_PARAM, PRELOAD_PARAM], purpose: 'stop vfio-pci from claiming GPUs at boot' });
+    const edit = planCmdline(host, {
+      add: [],
+      removeKeys: [IDS_PARAM, PRELOAD_PARAM],
+      purpose: 'stop vfio-pci from claiming GPUs at boot',
+    });
     steps.push(...edit.steps);
     warnings.push(...edit.warnings);
   } catch (error) {
-    if (/vfio[-_]pci\.ids=/.test(host.kernel.cmdline ?? '')) warnings.push(`vfio-pci.ids is on the running kernel command line; remove it by hand: ${(error as Error).message}`);
+    if (/vfio[-_]pci\.ids=/.test(host.kernel.cmdline ?? ''))
+      warnings.push(
+        `vfio-pci.ids is on the running kernel command line; remove it by hand: ${(error as Error).message}`,
+      );
   }
   const initramfs = initramfsVfio(host, true);
   steps.push(...initramfs.steps);
   warnings.push(...initramfs.warnings);
-  plan.steps = withRebuild(host, steps, isInitramfsInput, 'the initramfs holds a copy of these settings: rebuild every image');
+  plan.steps = withRebuild(
+    host,
+    steps,
+    isInitramfsInput,
+    'the initramfs holds a copy of these settings: rebuild every image',
+  );
   plan.warnings = warnings;
   if (plan.steps.length > 0) plan.reboot = REBOOT;
   return plan;

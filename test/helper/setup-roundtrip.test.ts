@@ -30,7 +30,9 @@ describe.each(fixtures)('%s', (fixture) => {
     const probe = await loadHost({ host: path.join(HOSTS, fixture) });
     const cases: { goal: typeof iommuGoal; options: object }[] = [
       { goal: iommuGoal, options: {} },
-      ...vfioEarlyGoal.examples(probe.model).map((options) => ({ goal: vfioEarlyGoal, options: options as object })),
+      ...vfioEarlyGoal
+        .examples(probe.model)
+        .map((options) => ({ goal: vfioEarlyGoal, options: options as object })),
     ];
     await probe.cleanup();
     let applied = 0;
@@ -46,7 +48,11 @@ describe.each(fixtures)('%s', (fixture) => {
         expect(apply.stdout, `${plan.goal} ${JSON.stringify(c.options)}`).not.toMatch(/^error /m);
         expect(apply.status).toBe(0);
         // Every step (numbered from 0) reported: files done, commands checked against the allowlist but not run.
-        plan.steps.forEach((s, i) => expect(apply.stdout).toMatch(new RegExp(`^result ${i} ${s.kind === 'run' ? 'not-executed' : 'ok'} `, 'm')));
+        plan.steps.forEach((s, i) =>
+          expect(apply.stdout).toMatch(
+            new RegExp(`^result ${i} ${s.kind === 'run' ? 'not-executed' : 'ok'} `, 'm'),
+          ),
+        );
         for (const [p, content] of expectedFiles(plan)) {
           const full = path.join(root, p);
           if (content === null) expect(existsSync(full)).toBe(false);

@@ -27,13 +27,20 @@ const dropParam = (options: string, param: string): string =>
 function editOptionsLines(root: string, files: string[], edit: (options: string) => string): void {
   for (const f of files) {
     const text = readFileSync(f, 'utf8');
-    writeFileSync(f, text.replace(/^options[ \t]+(.*)$/m, (_m, o: string) => `options ${edit(o)}`));
+    writeFileSync(
+      f,
+      text.replace(/^options[ \t]+(.*)$/m, (_m, o: string) => `options ${edit(o)}`),
+    );
   }
 }
 
 const entries = (root: string): string[] => {
   const dir = at(root, '/boot/loader/entries');
-  return existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith('.conf')).map((n) => path.join(dir, n)) : [];
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .filter((n) => n.endsWith('.conf'))
+        .map((n) => path.join(dir, n))
+    : [];
 };
 
 function runTool(root: string, step: RunStep): void {
@@ -42,7 +49,9 @@ function runTool(root: string, step: RunStep): void {
     for (const a of args.slice(1)) {
       const [flag, ...rest] = a.split('=');
       const value = rest.join('=');
-      editOptionsLines(root, entries(root), (o) => (flag === '--args' ? setParam(o, value) : dropParam(o, value)));
+      editOptionsLines(root, entries(root), (o) =>
+        flag === '--args' ? setParam(o, value) : dropParam(o, value),
+      );
     }
   } else if (program === 'kernelstub') {
     const file = at(root, '/etc/kernelstub/configuration');
@@ -73,7 +82,8 @@ export function applyOnTree(root: string, plan: Plan): void {
   for (const step of plan.steps) {
     switch (step.kind) {
       case 'write-file': {
-        if (step.before !== undefined && read(root, step.path) !== step.before) throw new Error(`${step.path} is not as the plan expects`);
+        if (step.before !== undefined && read(root, step.path) !== step.before)
+          throw new Error(`${step.path} is not as the plan expects`);
         mkdirSync(path.dirname(at(root, step.path)), { recursive: true });
         writeFileSync(at(root, step.path), step.content, { mode: step.mode });
         break;

@@ -8,7 +8,9 @@ import { planIommu } from '../../../shared/setup/plan-iommu';
 
 let loaded: LoadedHost;
 beforeAll(async () => {
-  loaded = await loadHost({ host: path.resolve(__dirname, '../../fixtures/hosts/distro-endeavouros.host.json') });
+  loaded = await loadHost({
+    host: path.resolve(__dirname, '../../fixtures/hosts/distro-endeavouros.host.json'),
+  });
 });
 afterAll(async () => loaded.cleanup());
 
@@ -28,7 +30,9 @@ describe('GRUB', () => {
       h.bootloader = { kind: 'grub', evidence: [], espPath: null, uki: false };
       h.files['/etc/default/grub'] = 'GRUB_TIMEOUT=5\n# GRUB_CMDLINE_LINUX_DEFAULT="quiet"';
     });
-    expect(after(planIommu(m).steps, '/etc/default/grub')).toBe('GRUB_TIMEOUT=5\n# GRUB_CMDLINE_LINUX_DEFAULT="quiet"\nGRUB_CMDLINE_LINUX_DEFAULT="iommu=pt"\n');
+    expect(after(planIommu(m).steps, '/etc/default/grub')).toBe(
+      'GRUB_TIMEOUT=5\n# GRUB_CMDLINE_LINUX_DEFAULT="quiet"\nGRUB_CMDLINE_LINUX_DEFAULT="iommu=pt"\n',
+    );
   });
 
   it('counts a parameter already in GRUB_CMDLINE_LINUX', () => {
@@ -52,11 +56,14 @@ describe('Limine without /etc/default/limine', () => {
   it('edits every cmdline line of limine.conf and regenerates nothing', () => {
     const m = host((h) => {
       h.bootloader = { kind: 'limine', evidence: [], espPath: '/boot', uki: false };
-      h.files['/boot/limine.conf'] = 'timeout: 3\n/Arch\n    protocol: linux\n    cmdline: root=UUID=1 rw quiet\n/Arch (fallback)\n    CMDLINE: root=UUID=1 rw\n';
+      h.files['/boot/limine.conf'] =
+        'timeout: 3\n/Arch\n    protocol: linux\n    cmdline: root=UUID=1 rw quiet\n/Arch (fallback)\n    CMDLINE: root=UUID=1 rw\n';
     });
     const { steps } = planIommu(m);
     expect(steps.map((s) => s.kind)).toEqual(['edit-file']);
-    expect(after(steps, '/boot/limine.conf')).toBe('timeout: 3\n/Arch\n    protocol: linux\n    cmdline: root=UUID=1 rw quiet iommu=pt\n/Arch (fallback)\n    CMDLINE: root=UUID=1 rw iommu=pt\n');
+    expect(after(steps, '/boot/limine.conf')).toBe(
+      'timeout: 3\n/Arch\n    protocol: linux\n    cmdline: root=UUID=1 rw quiet iommu=pt\n/Arch (fallback)\n    CMDLINE: root=UUID=1 rw iommu=pt\n',
+    );
   });
 });
 
@@ -67,7 +74,9 @@ describe('systemd-boot type 1 entries', () => {
       h.files[entry] = 'title Arch\nlinux /vmlinuz-linux\ninitrd /initramfs-linux.img';
     });
     const { steps } = planIommu(m);
-    expect(after(steps, entry)).toBe('title Arch\nlinux /vmlinuz-linux\ninitrd /initramfs-linux.img\noptions iommu=pt\n');
+    expect(after(steps, entry)).toBe(
+      'title Arch\nlinux /vmlinuz-linux\ninitrd /initramfs-linux.img\noptions iommu=pt\n',
+    );
     expect(steps.some((s) => 'path' in s && s.path.endsWith('windows.conf'))).toBe(false);
   });
 });
@@ -84,9 +93,14 @@ describe('kernelstub', () => {
   it('removes a conflicting value before adding the new one', () => {
     const m = host((h) => {
       h.bootloader = { kind: 'kernelstub', evidence: [], espPath: null, uki: false };
-      h.files['/etc/kernelstub/configuration'] = JSON.stringify({ user: { kernel_options: ['quiet', 'iommu=soft'] } });
+      h.files['/etc/kernelstub/configuration'] = JSON.stringify({
+        user: { kernel_options: ['quiet', 'iommu=soft'] },
+      });
     });
-    expect(planIommu(m).steps.map((s) => (s.kind === 'run' ? s.argv.join(' ') : s.kind))).toEqual(['kernelstub -d iommu=soft', 'kernelstub -a iommu=pt']);
+    expect(planIommu(m).steps.map((s) => (s.kind === 'run' ? s.argv.join(' ') : s.kind))).toEqual([
+      'kernelstub -d iommu=soft',
+      'kernelstub -a iommu=pt',
+    ]);
   });
 });
 
@@ -96,6 +110,8 @@ describe('parameters that keep the IOMMU off', () => {
       h.bootloader = { kind: 'grub', evidence: [], espPath: null, uki: false };
       h.files['/etc/default/grub'] = 'GRUB_CMDLINE_LINUX_DEFAULT="quiet amd_iommu=off splash"\n';
     });
-    expect(after(planIommu(m).steps, '/etc/default/grub')).toBe('GRUB_CMDLINE_LINUX_DEFAULT="quiet splash iommu=pt"\n');
+    expect(after(planIommu(m).steps, '/etc/default/grub')).toBe(
+      'GRUB_CMDLINE_LINUX_DEFAULT="quiet splash iommu=pt"\n',
+    );
   });
 });

@@ -28,7 +28,9 @@ async function casesOf(fixture: string): Promise<Case[]> {
   try {
     const vfio = vfioEarlyGoal.examples(loaded.model).map((o) => {
       const options = o as Record<string, unknown>;
-      const name = options.remove ? 'vfio-early.remove' : `vfio-early.gpu-${String(options.gpu).replace(/:/g, '-')}`;
+      const name = options.remove
+        ? 'vfio-early.remove'
+        : `vfio-early.gpu-${String(options.gpu).replace(/:/g, '-')}`;
       return { name, goal: vfioEarlyGoal, options };
     });
     return [{ name: 'iommu', goal: iommuGoal, options: {} }, ...vfio];
@@ -54,7 +56,17 @@ afterEach(async () => {
 
 it('has a fixture for every distro the issue names', () => {
   expect(fixtures.map((f) => f.replace(/^distro-|\.host\.json$/g, ''))).toEqual([
-    'arch-grub', 'arch-refind', 'arch-sdboot-uki', 'cachyos-limine', 'debian', 'endeavouros', 'fedora', 'opensuse', 'popos', 'silverblue', 'ubuntu',
+    'arch-grub',
+    'arch-refind',
+    'arch-sdboot-uki',
+    'cachyos-limine',
+    'debian',
+    'endeavouros',
+    'fedora',
+    'opensuse',
+    'popos',
+    'silverblue',
+    'ubuntu',
   ]);
 });
 

@@ -9,13 +9,36 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { PciDevice } from '../../../shared/host/model';
 import { vfioModprobeFile } from '../../../shared/setup/modprobe-vfio';
 
-const dev = (address: string, classCode: string, vendorId: string, deviceId: string, driver: string): PciDevice => ({
-  address, classCode, vendorId, deviceId, driver,
-  subsystemVendorId: null, subsystemDeviceId: null, vendorName: null, deviceName: null, driverOverride: null,
-  iommuGroup: 25, bootVga: classCode.startsWith('03') ? false : null, resetMethods: [], drm: null,
-  sriovTotalVfs: null, sriovNumVfs: null, physfn: null, virtfns: [],
+const dev = (
+  address: string,
+  classCode: string,
+  vendorId: string,
+  deviceId: string,
+  driver: string,
+): PciDevice => ({
+  address,
+  classCode,
+  vendorId,
+  deviceId,
+  driver,
+  subsystemVendorId: null,
+  subsystemDeviceId: null,
+  vendorName: null,
+  deviceName: null,
+  driverOverride: null,
+  iommuGroup: 25,
+  bootVga: classCode.startsWith('03') ? false : null,
+  resetMethods: [],
+  drm: null,
+  sriovTotalVfs: null,
+  sriovNumVfs: null,
+  physfn: null,
+  virtfns: [],
 });
-const functions = [dev('0000:0c:00.0', '030000', '10de', '2503', 'nvidia'), dev('0000:0c:00.1', '040300', '10de', '228e', 'snd_hda_intel')];
+const functions = [
+  dev('0000:0c:00.0', '030000', '10de', '2503', 'nvidia'),
+  dev('0000:0c:00.1', '040300', '10de', '228e', 'snd_hda_intel'),
+];
 const work = mkdtempSync(path.join(tmpdir(), 'gpu-ferry-modprobe-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -33,24 +56,33 @@ describe('the vfio-early modprobe file under real kmod', () => {
   it('by ids: kmod reads the options and one softdep per driver', () => {
     const lines = kmodConfig(vfioModprobeFile({ functions, byAddress: false, idsInFile: true }));
     expect(lines).toContain('options vfio_pci ids=10de:2503,10de:228e');
-    for (const d of ['nouveau', 'nvidia', 'snd_hda_intel']) expect(lines).toContain(`softdep ${d} pre: vfio-pci`);
+    for (const d of ['nouveau', 'nvidia', 'snd_hda_intel'])
+      expect(lines).toContain(`softdep ${d} pre: vfio-pci`);
   });
 
   it('by address: kmod reads the install hook and no ids', () => {
     const lines = kmodConfig(vfioModprobeFile({ functions, byAddress: true, idsInFile: true }));
-    expect(lines.some((l) => l.startsWith('install vfio_pci for d in 0000:0c:00.0 0000:0c:00.1;'))).toBe(true);
+    expect(lines.some((l) => l.startsWith('install vfio_pci for d in 0000:0c:00.0 0000:0c:00.1;'))).toBe(
+      true,
+    );
     expect(lines.join('\n')).not.toMatch(/ids=/);
   });
 
   it('the install hook overrides exactly our functions, skips missing ones, then loads vfio-pci for real', () => {
-    const file = vfioModprobeFile({ functions: [...functions, dev('0000:0d:00.0', '030000', '10de', '2503', 'nvidia')], byAddress: true, idsInFile: true });
+    const file = vfioModprobeFile({
+      functions: [...functions, dev('0000:0d:00.0', '030000', '10de', '2503', 'nvidia')],
+      byAddress: true,
+      idsInFile: true,
+    });
     const hook = /^install vfio-pci (.*)$/m.exec(file)?.[1];
     expect(hook).toBeDefined();
     // kmod substitutes $CMDLINE_OPTS itself before handing the command to /bin/sh.
     const command = hook!.replace('$CMDLINE_OPTS', 'disable_vga=1');
     const bin = path.join(work, 'bin');
     mkdirSync(bin, { recursive: true });
-    writeFileSync(path.join(bin, 'modprobe'), `#!/bin/sh\necho "$*" > ${work}/modprobe-args\n`, { mode: 0o755 });
+    writeFileSync(path.join(bin, 'modprobe'), `#!/bin/sh\necho "$*" > ${work}/modprobe-args\n`, {
+      mode: 0o755,
+    });
     const script = [
       'set -e',
       'mount -t tmpfs gpu-ferry-test /sys/bus/pci/devices',
@@ -59,7 +91,9 @@ describe('the vfio-early modprobe file under real kmod', () => {
       'for d in 0000:0b:00.0 0000:0c:00.0 0000:0c:00.1; do echo "$d $(cat /sys/bus/pci/devices/$d/driver_override)"; done',
       'ls /sys/bus/pci/devices',
     ].join('\n');
-    const r = spawnSync('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script], { encoding: 'utf8' });
+    const r = spawnSync('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script], {
+      encoding: 'utf8',
+    });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout.split('\n')).toEqual([
@@ -71,6 +105,8 @@ describe('the vfio-early modprobe file under real kmod', () => {
       '0000:0c:00.1',
       '',
     ]);
-    expect(spawnSync('cat', [path.join(work, 'modprobe-args')], { encoding: 'utf8' }).stdout).toBe('-i vfio-pci disable_vga=1\n');
+    expect(spawnSync('cat', [path.join(work, 'modprobe-args')], { encoding: 'utf8' }).stdout).toBe(
+      '-i vfio-pci disable_vga=1\n',
+    );
   });
 });

@@ -13,7 +13,10 @@ function renderStep(step: Step, i: number): string {
   const head = `step ${i + 1}: ${step.kind}`;
   switch (step.kind) {
     case 'edit-file': {
-      const patch = createPatch(step.path, step.before, step.after, '', '', { context: 1 }).split('\n').slice(4).join('\n');
+      const patch = createPatch(step.path, step.before, step.after, '', '', { context: 1 })
+        .split('\n')
+        .slice(4)
+        .join('\n');
       return `${head} ${step.path}\n  why: ${step.reason}\n${indent(patch)}`;
     }
     case 'write-file':
