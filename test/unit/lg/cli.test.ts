@@ -1,7 +1,7 @@
 // The real built CLI: `gpu-ferry looking-glass plan|apply|status|launch`, with --host fixtures, a --root
 // tree applied through the real helper, and libvirt's test driver for launch's VM checks.
 import { spawnSync } from 'node:child_process';
-import { existsSync, lchownSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, lchownSync, lstatSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +14,6 @@ beforeAll(async () => {
   buildCli();
   tree = mkdtempSync(path.join(tmpdir(), 'gpu-ferry-lg-root-'));
   await materializeHostSpec(JSON.parse(readFileSync(fixture('lg-fedora'), 'utf8')), tree);
-  mkdirSync(path.join(tree, 'etc/udev'), { recursive: true }); // every real system has it
   // The helper refuses to simulate on a root-owned tree when we are root: hand it to nobody.
   if (process.getuid?.() === 0) {
     const chownAll = (p: string) => {
