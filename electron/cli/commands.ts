@@ -8,5 +8,6 @@ import { doctorCommand } from './cmd-doctor';
 import { scanCommand } from './cmd-scan';
 import { snapshotCommand } from './cmd-snapshot';
 import { serveCommand } from './cmd-serve';
+import { vmCommands } from './cmd-vm';
 
-export const commands: CliCommand[] = [doctorCommand, scanCommand, snapshotCommand, serveCommand, lookingGlassPlanCommand, lookingGlassApplyCommand, lookingGlassStatusCommand, lookingGlassLaunchCommand];
+export const commands: CliCommand[] = [doctorCommand, scanCommand, snapshotCommand, serveCommand, lookingGlassPlanCommand, lookingGlassApplyCommand, lookingGlassStatusCommand, lookingGlassLaunchCommand, ...vmCommands];

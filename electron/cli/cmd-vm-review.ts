@@ -1,0 +1,42 @@
+// Shows a domain change for review (unified diff of the XML) and applies it when --yes was given.
+import { createTwoFilesPatch } from 'diff';
+import type { DoctorReport } from '../../shared/analyze/report';
+import { applyDomainChange, type DomainChange } from '../system/libvirt-apply';
+import type { VirshOptions } from '../system/virsh';
+import { EXIT, type CliIo } from './command';
+
+export async function reviewAndApply(
+  io: CliIo,
+  change: DomainChange,
+  opts: { yes: boolean; json: boolean; dataDir: string; virsh: VirshOptions; warnings: string[]; command: string },
+): Promise<number> {
+  const diff = createTwoFilesPatch(`${change.name}.xml (now)`, `${change.name}.xml (after)`, change.before ?? '', change.after, '', '', { context: 3 });
+  if (!opts.yes) {
+    if (opts.json) io.out(JSON.stringify({ applied: false, name: change.name, diff, xml: change.after, createDisk: change.createDisk, warnings: opts.warnings }, null, 2) + '\n');
+    else {
+      io.out(diff);
+      if (change.createDisk) io.out(`\nThe disk will be created first: ${change.createDisk.join(' ')}\n`);
+      for (const w of opts.warnings) io.out(`warning: ${w}\n`);
+      io.out(`\nNothing changed yet. To apply: ${opts.command} --yes\n`);
+    }
+    return EXIT.ok;
+  }
+  const outcome = await applyDomainChange(change, { ...opts.virsh, dataDir: opts.dataDir });
+  if (opts.json) io.out(JSON.stringify({ applied: true, name: change.name, diff, ...outcome, warnings: opts.warnings }, null, 2) + '\n');
+  else {
+    for (const w of opts.warnings) io.out(`warning: ${w}\n`);
+    if (outcome.diskCreated) io.out(`Created disk ${outcome.diskCreated}.\n`);
+    io.out(`Defined "${change.name}".${outcome.backup ? ` Previous XML saved to ${outcome.backup} (undo: gpu-ferry vm undo ${JSON.stringify(change.name)}).` : ''}\n`);
+  }
+  return EXIT.ok;
+}
+
+/** Every PCI function that must travel with the GPU at `address` (the doctor report's `functions`). */
+export function gpuFunctions(report: DoctorReport, address: string): string[] {
+  const gpu = report.gpus.find((g) => g.address === address || g.functions.includes(address));
+  if (!gpu) {
+    const known = report.gpus.map((g) => g.address).join(', ') || 'none';
+    throw new Error(`${address} is not a GPU on this machine (GPUs: ${known}).`);
+  }
+  return gpu.functions.length > 0 ? gpu.functions : [gpu.address];
+}

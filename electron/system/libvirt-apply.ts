@@ -1,0 +1,72 @@
+// Applies a reviewed domain change as the user, through virsh: the domain must still be exactly as it
+// was when the change was planned, the new XML must pass virt-xml-validate, the previous XML is backed
+// up (undo = define it again), a new disk is created with qemu-img only when none exists.
+import { spawn } from 'node:child_process';
+import { access, rm } from 'node:fs/promises';
+import { backupDomainXml } from './libvirt-backup';
+import { validateDomainXml } from './libvirt-validate';
+import { defineXml, dumpXml, listDomains, type VirshOptions } from './virsh';
+
+export interface DomainChange {
+  name: string;
+  /** The inactive XML the change was computed from; null for a new VM. */
+  before: string | null;
+  after: string;
+  /** qemu-img argv to create the disk first, or null. */
+  createDisk: string[] | null;
+}
+
+export class ApplyRefusedError extends Error {}
+
+export interface ApplyOptions extends VirshOptions {
+  dataDir: string;
+}
+
+export interface ApplyOutcome {
+  backup: string | null;
+  diskCreated: string | null;
+}
+
+function run(argv: string[]): Promise<void> {
+  const [program, ...args] = argv;
+  if (!program) return Promise.reject(new Error('empty command'));
+  return new Promise((resolve, reject) => {
+    const child = spawn(program, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', (e: NodeJS.ErrnoException) => reject(e.code === 'ENOENT' ? new Error(`${program} is not installed (qemu-utils / qemu-img).`) : e));
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${argv.join(' ')} failed: ${stderr.trim()}`))));
+  });
+}
+
+export async function applyDomainChange(change: DomainChange, options: ApplyOptions): Promise<ApplyOutcome> {
+  const existing = (await listDomains(options)).some((d) => d.name === change.name);
+  if (change.before === null && existing) throw new ApplyRefusedError(`A VM named "${change.name}" already exists; nothing was changed.`);
+  if (change.before !== null) {
+    if (!existing) throw new ApplyRefusedError(`The VM "${change.name}" no longer exists; nothing was changed.`);
+    const current = await dumpXml(change.name, options);
+    if (current !== change.before)
+      throw new ApplyRefusedError(`The VM "${change.name}" changed since this change was planned; plan again. Nothing was changed.`);
+  }
+  const validation = await validateDomainXml(change.after);
+  if (!validation.ok) throw new ApplyRefusedError(`libvirt's schema rejects the new XML; nothing was changed.\n${validation.message}`);
+  const backup = change.before === null ? null : await backupDomainXml(options.dataDir, change.name, change.before);
+  let diskCreated: string | null = null;
+  if (change.createDisk) {
+    const disk = change.createDisk[change.createDisk.length - 2] ?? '';
+    const diskExists = await access(disk).then(
+      () => true,
+      () => false,
+    );
+    if (diskExists) throw new ApplyRefusedError(`The disk ${disk} already exists; choose another path or use it as an existing image. Nothing was changed.`);
+    await run(change.createDisk);
+    diskCreated = disk;
+  }
+  try {
+    await defineXml(change.after, options);
+  } catch (error) {
+    if (diskCreated) await rm(diskCreated, { force: true }); // leave nothing behind from a failed create
+    throw error;
+  }
+  return { backup, diskCreated };
+}

@@ -1,0 +1,152 @@
+// The libvirt adapter: every call goes through `virsh -c URI ...` (libvirt-clients), spawned with an
+// argv array. Domains are always named with `--domain NAME`, so a name can hold spaces, quotes or a
+// leading dash. Failures become a VirshError whose kind tells the UI which fix to offer.
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { requireVmName } from '../../shared/vm/vm-name';
+
+export const DEFAULT_URI = 'qemu:///system';
+
+export type VirshErrorKind = 'virsh-missing' | 'daemon-down' | 'permission' | 'no-domain' | 'failed';
+
+export class VirshError extends Error {
+  constructor(
+    readonly kind: VirshErrorKind,
+    message: string,
+    /** What the person can do about it; null when libvirt's own message is all we have. */
+    readonly fix: string | null,
+    /** libvirt's own words (virsh stderr), shown as they are. */
+    readonly libvirtMessage: string,
+  ) {
+    super(message);
+    this.name = 'VirshError';
+  }
+}
+
+export interface VirshOptions {
+  /** Connection URI (`--connect`): qemu:///system by default; tests also use test:///default. */
+  uri?: string;
+  /** The virsh program (default: `virsh` on PATH). */
+  program?: string;
+  timeoutMs?: number;
+}
+
+export interface VirshResult {
+  stdout: string;
+  stderr: string;
+  code: number | null;
+}
+
+/** Runs virsh with `args` (never through a shell). Resolves with the output whatever the exit code. */
+export function runVirshRaw(args: string[], options: VirshOptions = {}): Promise<VirshResult> {
+  const uri = options.uri ?? DEFAULT_URI;
+  const program = options.program ?? 'virsh';
+  return new Promise((resolve, reject) => {
+    const child = spawn(program, ['-q', '-c', uri, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, LC_ALL: 'C' },
+      timeout: options.timeoutMs ?? 120_000,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT')
+        reject(new VirshError('virsh-missing', `${program} is not installed.`, 'Install libvirt: libvirt-clients (Debian/Ubuntu), libvirt (Arch, Fedora, openSUSE).', ''));
+      else reject(error);
+    });
+    child.on('close', (code) => resolve({ stdout, stderr, code }));
+  });
+}
+
+/** Classifies a failed virsh run from libvirt's message. */
+export function virshError(args: string[], result: VirshResult, uri: string): VirshError {
+  const text = result.stderr.trim() || result.stdout.trim() || `virsh exited with ${result.code}`;
+  const what = `virsh ${args[0] ?? ''} (${uri})`;
+  const user = os.userInfo().username;
+  // Only errors about the connection itself are about the daemon or the user's rights; a "Permission
+  // denied" on a disk image (QEMU's user cannot read it) is an ordinary failure with libvirt's message.
+  const connection = /failed to connect to the hypervisor|Failed to connect socket|authentication (unavailable|failed)|access denied|not authorized/i.test(text);
+  // polkit decides access to qemu:///system; "system bus" means polkit could not even be asked.
+  if (connection && /Permission denied|access denied|authentication (unavailable|failed)|not authorized|polkit|system bus/i.test(text))
+    return new VirshError(
+      'permission',
+      `${what}: you may not manage virtual machines on ${uri}.`,
+      `Add yourself to the libvirt group (sudo usermod -aG libvirt ${user}, then log out and back in), or allow your user with a polkit rule for org.libvirt.unix.manage.`,
+      text,
+    );
+  if (connection)
+    return new VirshError(
+      'daemon-down',
+      `${what}: the libvirt daemon is not running.`,
+      'Start it: sudo systemctl enable --now libvirtd.service (or virtqemud.socket on distributions with modular daemons).',
+      text,
+    );
+  if (/failed to get domain|Domain not found|no domain with matching name/i.test(text))
+    return new VirshError('no-domain', `${what}: no such VM.`, 'Check the name with: gpu-ferry vm list', text);
+  return new VirshError('failed', `${what} failed: ${text}`, null, text);
+}
+
+/** Runs virsh and returns stdout; throws a VirshError on a non-zero exit. */
+export async function virsh(args: string[], options: VirshOptions = {}): Promise<string> {
+  const result = await runVirshRaw(args, options);
+  if (result.code !== 0) throw virshError(args, result, options.uri ?? DEFAULT_URI);
+  return result.stdout;
+}
+
+export interface DomainSummary {
+  name: string;
+  /** virsh domstate words: running, shut off, paused, ... */
+  state: string;
+}
+
+/** Every domain (running or not), by name, with its state. */
+export async function listDomains(options: VirshOptions = {}): Promise<DomainSummary[]> {
+  const names = (await virsh(['list', '--all', '--name'], options)).split('\n').filter((n) => n.trim() !== '');
+  const out: DomainSummary[] = [];
+  for (const name of names) out.push({ name, state: await domainState(name, options) });
+  return out;
+}
+
+export async function domainState(name: string, options: VirshOptions = {}): Promise<string> {
+  return (await virsh(['domstate', '--domain', requireVmName(name)], options)).trim();
+}
+
+/** The domain XML; `inactive` gives the persistent definition (what we edit), not the running state. */
+export async function dumpXml(name: string, options: VirshOptions & { inactive?: boolean } = {}): Promise<string> {
+  return virsh(['dumpxml', '--domain', requireVmName(name), ...(options.inactive === false ? [] : ['--inactive'])], options);
+}
+
+/** Defines (creates or replaces) a domain from XML text. */
+export async function defineXml(xml: string, options: VirshOptions = {}): Promise<void> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'gpu-ferry-define-'));
+  try {
+    const file = path.join(dir, 'domain.xml');
+    await writeFile(file, xml, { mode: 0o600 });
+    await virsh(['define', '--file', file], options);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export const startDomain = async (name: string, options: VirshOptions = {}): Promise<void> => {
+  await virsh(['start', '--domain', requireVmName(name)], options);
+};
+
+/** Asks the guest to shut down (ACPI); returns at once. */
+export const shutdownDomain = async (name: string, options: VirshOptions = {}): Promise<void> => {
+  await virsh(['shutdown', '--domain', requireVmName(name)], options);
+};
+
+/** Pulls the plug. */
+export const destroyDomain = async (name: string, options: VirshOptions = {}): Promise<void> => {
+  await virsh(['destroy', '--domain', requireVmName(name)], options);
+};
+
+/** Removes the definition (and the UEFI vars file libvirt made for it). Used by tests and `vm create` rollback. */
+export const undefineDomain = async (name: string, options: VirshOptions = {}): Promise<void> => {
+  await virsh(['undefine', '--domain', requireVmName(name), '--nvram'], options);
+};
