@@ -168,6 +168,24 @@ function writePci(w: TreeWriter, spec: HostSpec): void {
   for (const dev of pci) writeDevice(w, dev, iommuOn, vfsOf.get(dev.address) ?? []);
 }
 
+const up4 = (hex: string | undefined) => (hex ?? '0x0000').slice(2).toUpperCase();
+
+/** The device's uevent as the kernel prints it (PCI_CLASS is %04X of the 24-bit class). */
+function ueventOf(dev: HostSpecPci): string {
+  const cls = parseInt(dev.class.slice(2), 16);
+  const hex8 = (h: string | undefined) => up4(h).padStart(8, '0');
+  return [
+    ...(dev.driver ? [`DRIVER=${dev.driver}`] : []),
+    `PCI_CLASS=${cls.toString(16).toUpperCase().padStart(4, '0')}`,
+    `PCI_ID=${up4(dev.vendor)}:${up4(dev.device)}`,
+    `PCI_SUBSYS_ID=${up4(dev.subsystemVendor)}:${up4(dev.subsystemDevice)}`,
+    `PCI_SLOT_NAME=${dev.address}`,
+    `MODALIAS=pci:v${hex8(dev.vendor)}d${hex8(dev.device)}sv${hex8(dev.subsystemVendor)}sd${hex8(dev.subsystemDevice)}` +
+      `bc${dev.class.slice(2, 4).toUpperCase()}sc${dev.class.slice(4, 6).toUpperCase()}i${dev.class.slice(6, 8).toUpperCase()}`,
+    '',
+  ].join('\n');
+}
+
 function writeDevice(w: TreeWriter, dev: HostSpecPci, iommuOn: boolean, vfs: string[]): void {
   const d = sysDev(dev.address);
   w.file(`${d}/class`, dev.class + '\n');
@@ -175,6 +193,7 @@ function writeDevice(w: TreeWriter, dev: HostSpecPci, iommuOn: boolean, vfs: str
   w.file(`${d}/device`, dev.device + '\n');
   w.file(`${d}/subsystem_vendor`, (dev.subsystemVendor ?? '0x0000') + '\n');
   w.file(`${d}/subsystem_device`, (dev.subsystemDevice ?? '0x0000') + '\n');
+  w.file(`${d}/uevent`, ueventOf(dev));
   if (dev.class.startsWith('0x03')) w.file(`${d}/boot_vga`, dev.bootVga ? '1\n' : '0\n');
   if (dev.resetMethods && dev.resetMethods.length > 0) w.file(`${d}/reset_method`, dev.resetMethods.join(' ') + '\n');
   w.file(`${d}/driver_override`, '(null)\n');

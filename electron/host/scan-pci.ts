@@ -28,6 +28,30 @@ function scanDrm(r: HostReader): Map<string, DrmInfo> {
   return byAddress;
 }
 
+interface UeventIds {
+  classCode: string;
+  vendorId: string;
+  deviceId: string;
+  subsystemVendorId: string | null;
+  subsystemDeviceId: string | null;
+}
+
+/** PCI_CLASS=30000, PCI_ID=10DE:2206, PCI_SUBSYS_ID=1043:87B3 → ids; null unless class and ids are all there. */
+export function parseUevent(text: string | null): UeventIds | null {
+  if (text === null) return null;
+  const cls = /^PCI_CLASS=([0-9A-Fa-f]{1,6})$/m.exec(text)?.[1];
+  const id = /^PCI_ID=([0-9A-Fa-f]{4}):([0-9A-Fa-f]{4})$/m.exec(text);
+  if (!cls || !id?.[1] || !id[2]) return null;
+  const sub = /^PCI_SUBSYS_ID=([0-9A-Fa-f]{4}):([0-9A-Fa-f]{4})$/m.exec(text);
+  return {
+    classCode: cls.toLowerCase().padStart(6, '0'),
+    vendorId: id[1].toLowerCase(),
+    deviceId: id[2].toLowerCase(),
+    subsystemVendorId: sub?.[1]?.toLowerCase() ?? null,
+    subsystemDeviceId: sub?.[2]?.toLowerCase() ?? null,
+  };
+}
+
 function scanDevice(r: HostReader, address: string, drm: Map<string, DrmInfo>): PciDevice {
   const d = `${DEVICES}/${address}`;
   // One listing instead of failed opens for the attributes and links most devices lack.
@@ -35,17 +59,19 @@ function scanDevice(r: HostReader, address: string, drm: Map<string, DrmInfo>): 
   const has = (name: string) => listed === null || listed.includes(name);
   const attr = (name: string) => (has(name) ? r.attr(`${d}/${name}`) : null);
   const link = (name: string) => (has(name) ? base(r.link(`${d}/${name}`)) : null);
-  const classCode = hexId(attr('class')) ?? '000000';
+  // uevent holds class and all four ids in one read; the single-attribute files are the fallback.
+  const ids = has('uevent') ? parseUevent(r.text(`${d}/uevent`)) : null;
+  const classCode = ids?.classCode ?? hexId(attr('class')) ?? '000000';
   const override = attr('driver_override');
   const group = link('iommu_group');
   const bootVga = classCode.startsWith('03') ? attr('boot_vga') : null;
   return {
     address,
     classCode,
-    vendorId: hexId(attr('vendor')) ?? '0000',
-    deviceId: hexId(attr('device')) ?? '0000',
-    subsystemVendorId: hexId(attr('subsystem_vendor')),
-    subsystemDeviceId: hexId(attr('subsystem_device')),
+    vendorId: ids?.vendorId ?? hexId(attr('vendor')) ?? '0000',
+    deviceId: ids?.deviceId ?? hexId(attr('device')) ?? '0000',
+    subsystemVendorId: ids ? ids.subsystemVendorId : hexId(attr('subsystem_vendor')),
+    subsystemDeviceId: ids ? ids.subsystemDeviceId : hexId(attr('subsystem_device')),
     vendorName: null,
     deviceName: null,
     driver: link('driver'),

@@ -1,11 +1,12 @@
 // The scanner on materialized fixture roots, on a nearly empty root, and on odd files.
-import { mkdirSync, mkdtempSync, writeFileSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync, symlinkSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { materializeHostSpec } from '../../../electron/host/materialize';
 import { scanHost } from '../../../electron/host/scan';
+import { parseUevent } from '../../../electron/host/scan-pci';
 import type { HostModel } from '../../../shared/host/model';
 import { fixture } from './cli-helpers';
 
@@ -72,6 +73,26 @@ describe('scanHost on fixture hosts', () => {
     expect(sriov.pci.find((d) => d.address === '0000:00:02.2')).toMatchObject({ physfn: '0000:00:02.0', driver: null });
     const bare = await scanFixture('no-libvirt');
     expect(bare.libvirt).toMatchObject({ virsh: false, libvirtd: false, version: null });
+  });
+});
+
+describe('PCI ids from uevent or from single attributes', () => {
+  it('parses the kernel uevent format', () => {
+    const text = 'DRIVER=virtio-pci\nPCI_CLASS=18000\nPCI_ID=1AF4:1042\nPCI_SUBSYS_ID=1AF4:1042\nPCI_SLOT_NAME=0000:00:02.0\n';
+    expect(parseUevent(text)).toEqual({ classCode: '018000', vendorId: '1af4', deviceId: '1042', subsystemVendorId: '1af4', subsystemDeviceId: '1042' });
+    expect(parseUevent('DRIVER=x\nPCI_SLOT_NAME=0000:00:02.0\n')).toBeNull();
+  });
+
+  it('gives the same devices when no uevent files exist (older snapshots)', async () => {
+    const m = await materializeHostSpec(JSON.parse(await readFile(fixture('amd-navi21-desktop'), 'utf8')));
+    try {
+      const withUevent = await scanHost(m.root);
+      const devices = path.join(m.root, 'sys/bus/pci/devices');
+      for (const d of readdirSync(devices)) rmSync(path.join(devices, d, 'uevent'));
+      expect(await scanHost(m.root)).toEqual(withUevent);
+    } finally {
+      await m.cleanup();
+    }
   });
 });
 
