@@ -11,6 +11,17 @@ export function isRpmOstree(os: OsRelease, ostreeBooted: boolean): boolean {
   return ostreeBooted || OSTREE_VARIANTS.test(os.variantId ?? '') || OSTREE_IDS.test(os.id ?? '') || /bazzite/i.test(os.name ?? '');
 }
 
+/** kernelstub keeps its ESP in JSON: user settings override the defaults. */
+function kernelstubEsp(text: string): string | null {
+  try {
+    const config = JSON.parse(text) as { user?: { esp_path?: unknown }; default?: { esp_path?: unknown } };
+    const esp = config.user?.esp_path ?? config.default?.esp_path;
+    return typeof esp === 'string' ? esp : null;
+  } catch {
+    return null;
+  }
+}
+
 export function detectBootloader(
   r: HostReader,
   files: Record<string, string>,
@@ -28,7 +39,9 @@ export function detectBootloader(
   if (isRpmOstree(os, ostreeBooted)) {
     return result('rpm-ostree', [ostreeBooted ? '/run/ostree-booted' : '/etc/os-release']);
   }
-  if (has('/etc/kernelstub/configuration')) return result('kernelstub', ['/etc/kernelstub/configuration']);
+  if (has('/etc/kernelstub/configuration')) {
+    return result('kernelstub', ['/etc/kernelstub/configuration'], kernelstubEsp(files['/etc/kernelstub/configuration'] ?? ''));
+  }
   for (const esp of ESP_PATHS) {
     const conf = [`${esp}/limine.conf`, `${esp}/limine/limine.conf`, `${esp}/EFI/limine/limine.conf`].find(has);
     if (conf) return result('limine', has('/etc/default/limine') ? ['/etc/default/limine', conf] : [conf], esp);

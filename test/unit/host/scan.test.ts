@@ -52,7 +52,7 @@ describe('scanHost on fixture hosts', () => {
     const cases: [string, string, string, string, string | null][] = [
       ['amd-navi21-desktop', 'grubby-bls', 'dracut', 'gdm', null],
       ['amd-apu-amd-dgpu', 'systemd-boot', 'dracut', 'sddm', '/efi'],
-      ['optimus-laptop', 'kernelstub', 'initramfs-tools', 'gdm', null],
+      ['optimus-laptop', 'kernelstub', 'initramfs-tools', 'gdm', '/boot/efi'],
       ['fedora-silverblue', 'rpm-ostree', 'dracut', 'gdm', null],
       ['ubuntu-builtin-vfio', 'grub', 'initramfs-tools', 'gdm', null],
       ['intel-sriov-igpu', 'systemd-boot', 'mkinitcpio', 'gdm', '/boot'],
