@@ -1,6 +1,6 @@
 // Runs the real built CLI (dist/cli via bin/gpu-ferry.cjs), built once per test file.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmdirSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, rmdirSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -72,4 +72,17 @@ export function runCli(args: string[]): CliRun {
     env: { ...process.env, FORCE_COLOR: undefined, NO_COLOR: undefined },
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const made: string[] = [];
+
+/** A temporary directory removed by removeTempDirs() (call it in afterAll). */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
+export function removeTempDirs(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 }

@@ -1,14 +1,15 @@
 // doctor, scan and snapshot through the real built CLI: help, exit codes, this machine, replay.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DoctorReport } from '../../../shared/analyze/report';
 import type { HostModel } from '../../../shared/host/model';
-import { buildCli, fixture, runCli } from './cli-helpers';
+import { buildCli, fixture, runCli, removeTempDirs, tempDir } from './cli-helpers';
+
+afterAll(removeTempDirs);
 
 beforeAll(() => buildCli(), 60_000);
-const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'gf-cli-'));
+const tmp = () => tempDir('gf-cli-');
 
 describe('gpu-ferry doctor|scan|snapshot', () => {
   it.each(['doctor', 'scan', 'snapshot'])('%s --help prints usage and exits 0', (cmd) => {

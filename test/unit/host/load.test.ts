@@ -1,12 +1,13 @@
 // loadHost: one entry for --root and --host, with typed errors for each way it can fail.
-import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { HostFileMissingError, HostSpecError, UnreadableRootError, loadHost } from '../../../electron/host/load';
-import { fixture } from './cli-helpers';
+import { fixture, removeTempDirs, tempDir } from './cli-helpers';
 
-const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'gf-load-'));
+afterAll(removeTempDirs);
+
+const tmp = () => tempDir('gf-load-');
 
 describe('loadHost', () => {
   it('materializes a spec, scans it and removes the temporary root on cleanup', async () => {

@@ -1,11 +1,12 @@
 // The materializer writes exactly the tree of ../shared/host-spec.md §1 and rejects bad specs by field.
-import { existsSync, lstatSync, readFileSync, readlinkSync, statSync, mkdtempSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { HostSpecError, materializeHostSpec, materializeSnapshot, type MaterializedRoot } from '../../../electron/host/materialize';
-import { fixture } from './cli-helpers';
+import { fixture, removeTempDirs, tempDir } from './cli-helpers';
+
+afterAll(removeTempDirs);
 
 const roots: MaterializedRoot[] = [];
 afterEach(async () => {
@@ -70,7 +71,7 @@ describe('materializeHostSpec', () => {
   });
 
   it('names the field and the reason for each problem, and writes nothing', async () => {
-    const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'gf-spec-')), 'root');
+    const dir = path.join(tempDir('gf-spec-'), 'root');
     const bad = {
       ...example,
       pci: [
@@ -117,7 +118,7 @@ describe('materializeHostSpec', () => {
 
   it('rejects a spec of another format and a non-empty target directory', async () => {
     await expect(materializeHostSpec({ format: 'gpu-ferry-host/2' })).rejects.toThrow(/format: /);
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'gf-full-'));
+    const dir = tempDir('gf-full-');
     await materializeHostSpec({ format: 'gpu-ferry-host/1', files: { '/a': 'a' } }, dir);
     await expect(materializeHostSpec({ format: 'gpu-ferry-host/1' }, dir)).rejects.toThrow(/not empty/);
     expect(readFileSync(path.join(dir, 'a'), 'utf8')).toBe('a');

@@ -1,9 +1,11 @@
 // Names from pci.ids under the scanned root, found without parsing the whole file.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { removeTempDirs, tempDir } from './cli-helpers';
+import { afterAll, describe, expect, it } from 'vitest';
 import { PciIds, pciIdsFor } from '../../../electron/host/pci-ids';
+
+afterAll(removeTempDirs);
 
 const SAMPLE = `#
 #\tList of PCI ID's
@@ -35,7 +37,7 @@ describe('PciIds', () => {
     expect(ids.vendorName('03')).toBeNull();
   });
   it('prefers the pci.ids under the scanned root', () => {
-    const root = mkdtempSync(path.join(os.tmpdir(), 'gf-ids-'));
+    const root = tempDir('gf-ids-');
     mkdirSync(path.join(root, 'usr/share/misc'), { recursive: true });
     writeFileSync(path.join(root, 'usr/share/misc/pci.ids'), SAMPLE.replace('GA102 [GeForce RTX 3080]', 'from the root'));
     expect(pciIdsFor(root).deviceName('10de', '2206')).toBe('from the root');

@@ -1,14 +1,15 @@
 // The scanner on materialized fixture roots, on a nearly empty root, and on odd files.
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync, symlinkSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync, symlinkSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { materializeHostSpec } from '../../../electron/host/materialize';
 import { scanHost } from '../../../electron/host/scan';
 import { parseUevent } from '../../../electron/host/scan-pci';
 import type { HostModel } from '../../../shared/host/model';
-import { fixture } from './cli-helpers';
+import { fixture, removeTempDirs, tempDir } from './cli-helpers';
+
+afterAll(removeTempDirs);
 
 async function scanFixture(name: string): Promise<HostModel> {
   const m = await materializeHostSpec(JSON.parse(await readFile(fixture(name), 'utf8')));
@@ -98,7 +99,7 @@ describe('PCI ids from uevent or from single attributes', () => {
 
 describe('scanHost on incomplete or odd roots', () => {
   it('returns empty values for an empty root, without throwing', async () => {
-    const root = mkdtempSync(path.join(os.tmpdir(), 'gf-empty-'));
+    const root = tempDir('gf-empty-');
     const m = await scanHost(root);
     expect(m.cpu).toMatchObject({ vendor: 'other', vendorId: null, threads: 0, virtualization: false, kvmDevice: false, nested: null });
     expect(m.pci).toEqual([]);
@@ -111,7 +112,7 @@ describe('scanHost on incomplete or odd roots', () => {
   });
 
   it('notes unreadable parts, reads an unknown display manager and libvirt version from the library name', async () => {
-    const root = mkdtempSync(path.join(os.tmpdir(), 'gf-odd-'));
+    const root = tempDir('gf-odd-');
     mkdirSync(path.join(root, 'proc/cpuinfo'), { recursive: true }); // a directory where a file belongs
     mkdirSync(path.join(root, 'etc/systemd/system'), { recursive: true });
     symlinkSync('/usr/lib/systemd/system/cosmic-greeter.service', path.join(root, 'etc/systemd/system/display-manager.service'));
