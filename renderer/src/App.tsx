@@ -34,7 +34,8 @@ export const App = ({ store }: { store: AppStore }) => {
     rescan: s.rescan,
   }));
   useEffect(() => {
-    void startApp(store).then(setView);
+    // The resume point only decides the first view: it never overrides a view the person already picked.
+    void startApp(store).then((resume) => setView((current) => current ?? resume));
   }, [store]);
   const theme = settings?.theme ?? 'system';
   useEffect(() => {

@@ -56,6 +56,29 @@ describe('App', () => {
   });
 });
 
+describe('App start', () => {
+  it('keeps the view the person picked while the first scan is still running', async () => {
+    let releaseVms: (v: unknown) => void = () => {};
+    const api = createFakeApi({
+      'app.info': info,
+      'settings.get': settings,
+      'host.rescan': singleGpuReport({ iommu: { state: 'on', groups: 30 } }),
+      'plan.goals': [],
+      'journal.list': [],
+      'vm.list': () => new Promise((resolve) => (releaseVms = resolve)) as never,
+      'handoff.log': [],
+    });
+    const store = createAppStore(api);
+    mount(<App store={store} />, store);
+    fireEvent.click(screen.getByRole('button', { name: 'Journal' }));
+    releaseVms([{ name: 'win11', state: 'shut off', mode: 'single-gpu', gpu: null }]);
+    await flush();
+    // The machine is set up (resume point "done" = dashboard), but the person asked for the journal.
+    expect(screen.getByRole('heading', { name: 'Journal' })).toBeTruthy();
+    expect(screen.queryByRole('heading', { name: 'Your VMs' })).toBeNull();
+  });
+});
+
 describe('GPU step', () => {
   it('draws the IOMMU group with foreign members and warns about identical ids', async () => {
     const store = createAppStore(createFakeApi({ 'host.rescan': singleGpuReport() }));

@@ -5,7 +5,9 @@ import type { DoctorReport } from '../../shared/analyze/report';
 import type { EventChannel, GpuFerryApi, InvokeChannel, PayloadOf, ResultOf } from '../../shared/ipc/contract';
 import { fail, ok, type Result } from '../../shared/ipc/result';
 
-type Answers = { [C in InvokeChannel]?: ResultOf<C> | ((...args: unknown[]) => ResultOf<C> | Result<ResultOf<C>>) | Result<never> };
+type Answers = {
+  [C in InvokeChannel]?: ResultOf<C> | ((...args: unknown[]) => ResultOf<C> | Result<ResultOf<C>> | Promise<ResultOf<C>>) | Result<never>;
+};
 
 export interface FakeApi extends GpuFerryApi {
   calls: { channel: InvokeChannel; args: unknown[] }[];
@@ -25,7 +27,7 @@ export const createFakeApi = (answers: Answers): FakeApi => {
       api.calls.push({ channel, args });
       const answer = api.answers[channel];
       if (answer === undefined) return fail('unavailable', `${channel} not scripted`) as never;
-      const value = typeof answer === 'function' ? (answer as (...a: unknown[]) => unknown)(...args) : answer;
+      const value: unknown = await (typeof answer === 'function' ? (answer as (...a: unknown[]) => unknown)(...args) : answer);
       return (isResult(value) ? value : ok(value)) as never;
     },
     on: (event, listener) => {
