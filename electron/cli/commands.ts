@@ -8,6 +8,7 @@ import { doctorCommand } from './cmd-doctor';
 import { scanCommand } from './cmd-scan';
 import { snapshotCommand } from './cmd-snapshot';
 import { serveCommand } from './cmd-serve';
+import { rescueCommand } from './cmd-rescue';
 import { vmCommands } from './cmd-vm';
 
-export const commands: CliCommand[] = [doctorCommand, scanCommand, snapshotCommand, serveCommand, lookingGlassPlanCommand, lookingGlassApplyCommand, lookingGlassStatusCommand, lookingGlassLaunchCommand, ...vmCommands];
+export const commands: CliCommand[] = [doctorCommand, scanCommand, snapshotCommand, serveCommand, rescueCommand, lookingGlassPlanCommand, lookingGlassApplyCommand, lookingGlassStatusCommand, lookingGlassLaunchCommand, ...vmCommands];

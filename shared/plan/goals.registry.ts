@@ -2,7 +2,9 @@
 import type { GoalDefinition } from './goals';
 import { lookingGlassGoal } from '../lg/goal';
 import { iommuGoal, vfioEarlyGoal } from '../setup/goals';
+import { handoffConfigGoal } from '../handoff/plan-handoff-config';
+import { hookInstallGoal } from '../handoff/plan-hook-install';
 
-export const goalList: GoalDefinition[] = [lookingGlassGoal, iommuGoal, vfioEarlyGoal];
+export const goalList: GoalDefinition[] = [lookingGlassGoal, iommuGoal, vfioEarlyGoal, handoffConfigGoal, hookInstallGoal];
 
 export const goalsByName = (): Map<string, GoalDefinition> => new Map(goalList.map((g) => [g.name, g]));

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2012 # kernel .deb names are plain
 # Build (cached under .cache/kernel/) a Debian generic kernel + an initramfs holding busybox, Debian's
 # kmod, bash, the needed modules, a static VFIO checker, and GPU Ferry's runtime + hook installed at the
 # paths the hook-install plan uses. Prints the paths: KERNEL=... INITRD=...

@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC2012,SC2013,SC2015,SC2143,SC2010,SC2217 # a throwaway test /init on busybox: brevity over ceremony
 # /init of the kernel-test initramfs: runs the INSTALLED libvirt hook with libvirt's arguments against a
 # real kernel (bochs DRM + HDA audio in one slot, emulated Intel IOMMU) and prints parseable results:
 #   GFT-RESULT <name> pass|fail <detail>     GFT-TIME <cycle> <phase> <wall_us> <kernel_ms>     GFT-LOG <jsonl line>
