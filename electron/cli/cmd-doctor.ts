@@ -24,7 +24,8 @@ ${HOST_OPTIONS_HELP}
       if (opts.json) io.out(JSON.stringify(report, null, 2) + '\n');
       else {
         io.out(formatDoctor(report, io.tty ? pc : noPaint));
-        if (model.notes.length > 0) io.out(`\nNotes while reading the machine:\n${model.notes.map((n) => `  - ${n}`).join('\n')}\n`);
+        if (model.notes.length > 0)
+          io.out(`\nNotes while reading the machine:\n${model.notes.map((n) => `  - ${n}`).join('\n')}\n`);
       }
       return EXIT.ok;
     }),

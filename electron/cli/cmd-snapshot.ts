@@ -28,9 +28,15 @@ Exit codes: 0 ok, 2 bad usage, 5 unreadable root.
   run: async (args, io) => {
     let values: { root?: string; output?: string };
     try {
-      ({ values } = parseArgs({ args, options: { root: { type: 'string' }, output: { type: 'string', short: 'o' } }, strict: true }));
+      ({ values } = parseArgs({
+        args,
+        options: { root: { type: 'string' }, output: { type: 'string', short: 'o' } },
+        strict: true,
+      }));
     } catch (error) {
-      io.err(`gpu-ferry snapshot: ${(error as Error).message}\nRun \`gpu-ferry snapshot --help\` for usage.\n`);
+      io.err(
+        `gpu-ferry snapshot: ${(error as Error).message}\nRun \`gpu-ferry snapshot --help\` for usage.\n`,
+      );
       return EXIT.usage;
     }
     try {

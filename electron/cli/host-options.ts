@@ -2,7 +2,13 @@
 // mapping of host-loading errors to distinct exit codes.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { EXIT, type CliIo } from './command';
-import { HostFileMissingError, HostSpecError, UnreadableRootError, loadHost, type LoadedHost } from '../host/load';
+import {
+  HostFileMissingError,
+  HostSpecError,
+  UnreadableRootError,
+  loadHost,
+  type LoadedHost,
+} from '../host/load';
 
 export const HOST_OPTIONS_HELP = `  --root DIR     scan DIR instead of / (a mounted system or a materialized host)
   --host FILE    scan a host spec (*.host.json) or a snapshot made by \`gpu-ferry snapshot\`
@@ -28,7 +34,12 @@ export class UsageError extends Error {}
 /** Parses host options plus a command's own; throws UsageError with a readable message. */
 export function parseHostArgs<T extends ParseArgsConfig['options']>(args: string[], extra?: T) {
   try {
-    const { values, positionals } = parseArgs({ args, options: { ...hostOptionConfig, ...(extra ?? {}) }, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({
+      args,
+      options: { ...hostOptionConfig, ...(extra ?? {}) },
+      allowPositionals: true,
+      strict: true,
+    });
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
     return values as HostArgs & Record<string, unknown>;
   } catch (error) {

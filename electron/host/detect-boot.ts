@@ -1,14 +1,26 @@
 // Bootloader, initramfs generator and display manager, decided from configuration files (already read
 // into `files`), the commands present and os-release. Order matters: the most specific evidence wins.
-import type { BootloaderInfo, DisplayManagerInfo, DisplayManagerKind, InitramfsKind, OsRelease } from '../../shared/host/model';
+import type {
+  BootloaderInfo,
+  DisplayManagerInfo,
+  DisplayManagerKind,
+  InitramfsKind,
+  OsRelease,
+} from '../../shared/host/model';
 import { ESP_PATHS } from './config-files';
 import type { HostReader } from './reader';
 
-const OSTREE_VARIANTS = /^(silverblue|kinoite|sericea|onyx|cosmic-atomic|sway-atomic|budgie-atomic|iot|coreos)$/;
+const OSTREE_VARIANTS =
+  /^(silverblue|kinoite|sericea|onyx|cosmic-atomic|sway-atomic|budgie-atomic|iot|coreos)$/;
 const OSTREE_IDS = /^(bazzite|bluefin|aurora|ublue|fedora-coreos)$/;
 
 export function isRpmOstree(os: OsRelease, ostreeBooted: boolean): boolean {
-  return ostreeBooted || OSTREE_VARIANTS.test(os.variantId ?? '') || OSTREE_IDS.test(os.id ?? '') || /bazzite/i.test(os.name ?? '');
+  return (
+    ostreeBooted ||
+    OSTREE_VARIANTS.test(os.variantId ?? '') ||
+    OSTREE_IDS.test(os.id ?? '') ||
+    /bazzite/i.test(os.name ?? '')
+  );
 }
 
 /** kernelstub keeps its ESP in JSON: user settings override the defaults. */
@@ -29,7 +41,12 @@ export function detectBootloader(
   os: OsRelease,
 ): BootloaderInfo {
   const has = (p: string) => p in files;
-  const result = (kind: BootloaderInfo['kind'], evidence: string[], espPath: string | null = null, uki = false): BootloaderInfo => ({
+  const result = (
+    kind: BootloaderInfo['kind'],
+    evidence: string[],
+    espPath: string | null = null,
+    uki = false,
+  ): BootloaderInfo => ({
     kind,
     evidence,
     espPath,
@@ -40,11 +57,18 @@ export function detectBootloader(
     return result('rpm-ostree', [ostreeBooted ? '/run/ostree-booted' : '/etc/os-release']);
   }
   if (has('/etc/kernelstub/configuration')) {
-    return result('kernelstub', ['/etc/kernelstub/configuration'], kernelstubEsp(files['/etc/kernelstub/configuration'] ?? ''));
+    return result(
+      'kernelstub',
+      ['/etc/kernelstub/configuration'],
+      kernelstubEsp(files['/etc/kernelstub/configuration'] ?? ''),
+    );
   }
   for (const esp of ESP_PATHS) {
-    const conf = [`${esp}/limine.conf`, `${esp}/limine/limine.conf`, `${esp}/EFI/limine/limine.conf`].find(has);
-    if (conf) return result('limine', has('/etc/default/limine') ? ['/etc/default/limine', conf] : [conf], esp);
+    const conf = [`${esp}/limine.conf`, `${esp}/limine/limine.conf`, `${esp}/EFI/limine/limine.conf`].find(
+      has,
+    );
+    if (conf)
+      return result('limine', has('/etc/default/limine') ? ['/etc/default/limine', conf] : [conf], esp);
   }
   if (has('/etc/default/limine')) return result('limine', ['/etc/default/limine']);
   for (const esp of ESP_PATHS) {
@@ -56,7 +80,11 @@ export function detectBootloader(
       const entries = Object.keys(files).filter((p) => p.startsWith(`${esp}/loader/entries/`));
       const ukis = r.list(`${esp}/EFI/Linux`)?.filter((f) => f.endsWith('.efi')) ?? [];
       const uki = ukis.length > 0 || has('/etc/kernel/uki.conf');
-      const evidence = [`${esp}/loader/loader.conf`, ...entries, ...(has('/etc/kernel/cmdline') ? ['/etc/kernel/cmdline'] : [])];
+      const evidence = [
+        `${esp}/loader/loader.conf`,
+        ...entries,
+        ...(has('/etc/kernel/cmdline') ? ['/etc/kernel/cmdline'] : []),
+      ];
       return result('systemd-boot', evidence, esp, uki);
     }
   }
@@ -64,14 +92,23 @@ export function detectBootloader(
   if (commands.has('grubby') && (blsEntries.length > 0 || has('/etc/default/grub'))) {
     return result('grubby-bls', [...(has('/etc/default/grub') ? ['/etc/default/grub'] : []), ...blsEntries]);
   }
-  if (has('/etc/default/grub') || commands.has('grub-mkconfig') || commands.has('grub2-mkconfig') || commands.has('update-grub')) {
+  if (
+    has('/etc/default/grub') ||
+    commands.has('grub-mkconfig') ||
+    commands.has('grub2-mkconfig') ||
+    commands.has('update-grub')
+  ) {
     return result('grub', has('/etc/default/grub') ? ['/etc/default/grub'] : []);
   }
   if (commands.has('bootctl') && blsEntries.length > 0) return result('systemd-boot', blsEntries, '/boot');
   return result('unknown', []);
 }
 
-export function detectInitramfs(files: Record<string, string>, commands: Map<string, string>, rpmOstree: boolean): InitramfsKind {
+export function detectInitramfs(
+  files: Record<string, string>,
+  commands: Map<string, string>,
+  rpmOstree: boolean,
+): InitramfsKind {
   const has = (p: string) => p in files;
   if (rpmOstree) return 'dracut';
   if (commands.has('booster') && !commands.has('mkinitcpio') && !commands.has('dracut')) return 'booster';
@@ -79,7 +116,8 @@ export function detectInitramfs(files: Record<string, string>, commands: Map<str
   if (commands.has('dracut')) return 'dracut';
   if (commands.has('update-initramfs') || has('/etc/initramfs-tools/modules')) return 'initramfs-tools';
   if (commands.has('booster') || has('/etc/booster.yaml')) return 'booster';
-  if (has('/etc/dracut.conf') || Object.keys(files).some((p) => p.startsWith('/etc/dracut.conf.d/'))) return 'dracut';
+  if (has('/etc/dracut.conf') || Object.keys(files).some((p) => p.startsWith('/etc/dracut.conf.d/')))
+    return 'dracut';
   return 'none';
 }
 

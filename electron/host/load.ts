@@ -3,12 +3,20 @@
 import { readFile, stat, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { HostModel } from '../../shared/host/model';
-import { HostSpecError, materializeHostSpec, materializeSnapshot, type MaterializedRoot } from './materialize';
+import {
+  HostSpecError,
+  materializeHostSpec,
+  materializeSnapshot,
+  type MaterializedRoot,
+} from './materialize';
 import { scanHost } from './scan';
 
 /** The --host file does not exist or cannot be read. */
 export class HostFileMissingError extends Error {
-  constructor(readonly file: string, reason: string) {
+  constructor(
+    readonly file: string,
+    reason: string,
+  ) {
     super(`cannot read host file ${file}: ${reason}`);
     this.name = 'HostFileMissingError';
   }
@@ -16,7 +24,10 @@ export class HostFileMissingError extends Error {
 
 /** The --root directory is missing, not a directory or not readable. */
 export class UnreadableRootError extends Error {
-  constructor(readonly root: string, reason: string) {
+  constructor(
+    readonly root: string,
+    reason: string,
+  ) {
     super(`cannot scan root ${root}: ${reason}`);
     this.name = 'UnreadableRootError';
   }
@@ -42,7 +53,10 @@ async function readHostFile(file: string): Promise<unknown> {
     text = await readFile(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new HostFileMissingError(file, code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : String(code ?? error));
+    throw new HostFileMissingError(
+      file,
+      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : String(code ?? error),
+    );
   }
   try {
     return JSON.parse(text) as unknown;
@@ -53,10 +67,14 @@ async function readHostFile(file: string): Promise<unknown> {
 
 /** Materializes a parsed spec or snapshot, choosing by its `format`. */
 export async function materializeHostFile(data: unknown, source: string): Promise<MaterializedRoot> {
-  const format = typeof data === 'object' && data !== null ? (data as { format?: unknown }).format : undefined;
+  const format =
+    typeof data === 'object' && data !== null ? (data as { format?: unknown }).format : undefined;
   if (format === 'gpu-ferry-snapshot/1') return materializeSnapshot(data, undefined, source);
   if (format === 'gpu-ferry-host/1') return materializeHostSpec(data, undefined, source);
-  throw new HostSpecError([`format: must be "gpu-ferry-host/1" or "gpu-ferry-snapshot/1" (got ${JSON.stringify(format)})`], source);
+  throw new HostSpecError(
+    [`format: must be "gpu-ferry-host/1" or "gpu-ferry-snapshot/1" (got ${JSON.stringify(format)})`],
+    source,
+  );
 }
 
 export async function checkRoot(root: string): Promise<void> {
@@ -67,7 +85,14 @@ export async function checkRoot(root: string): Promise<void> {
   } catch (error) {
     if (error instanceof UnreadableRootError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    throw new UnreadableRootError(root, code === 'ENOENT' ? 'no such directory' : code === 'EACCES' ? 'permission denied' : String(code ?? error));
+    throw new UnreadableRootError(
+      root,
+      code === 'ENOENT'
+        ? 'no such directory'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : String(code ?? error),
+    );
   }
 }
 

@@ -1,10 +1,29 @@
 // Turns a host spec (`gpu-ferry-host/1`) or a raw snapshot (`gpu-ferry-snapshot/1`) into a temporary
 // root directory laid out like a real machine (../shared/host-spec.md §1), for the normal scanner.
-import { accessSync, constants, mkdirSync, mkdtempSync, readdirSync, writeFileSync, symlinkSync, chmodSync, existsSync, rmSync, statSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  writeFileSync,
+  symlinkSync,
+  chmodSync,
+  existsSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { hostSpecSchema, snapshotSchema, describeIssues, type HostSpec, type HostSpecPci, type HostSnapshot } from './spec-schema';
+import {
+  hostSpecSchema,
+  snapshotSchema,
+  describeIssues,
+  type HostSpec,
+  type HostSpecPci,
+  type HostSnapshot,
+} from './spec-schema';
 
 /** A spec or snapshot that fails validation; `problems` are "field: why" lines. */
 export class HostSpecError extends Error {
@@ -70,7 +89,8 @@ class TreeWriter {
 
   private at(p: string): string {
     const full = path.join(this.root, p);
-    if (full !== this.root && !full.startsWith(this.root + path.sep)) throw new HostSpecError([`path ${p} leaves the root`]);
+    if (full !== this.root && !full.startsWith(this.root + path.sep))
+      throw new HostSpecError([`path ${p} leaves the root`]);
     return full;
   }
 
@@ -133,7 +153,10 @@ function writeCpu(w: TreeWriter, cpu: NonNullable<HostSpec['cpu']>): void {
   if (cpu.kvm ?? virt) w.file('/dev/kvm', '');
   if (cpu.nested !== undefined) {
     const kvmModule = cpu.vendor === 'AuthenticAMD' ? 'kvm_amd' : 'kvm_intel';
-    w.file(`/sys/module/${kvmModule}/parameters/nested`, cpu.nested ? (kvmModule === 'kvm_amd' ? '1\n' : 'Y\n') : (kvmModule === 'kvm_amd' ? '0\n' : 'N\n'));
+    w.file(
+      `/sys/module/${kvmModule}/parameters/nested`,
+      cpu.nested ? (kvmModule === 'kvm_amd' ? '1\n' : 'Y\n') : kvmModule === 'kvm_amd' ? '0\n' : 'N\n',
+    );
   }
 }
 
@@ -147,7 +170,10 @@ function writeKernel(w: TreeWriter, kernel: NonNullable<HostSpec['kernel']>): vo
   for (const m of [...modules, ...(kernel.builtin ?? [])]) w.dir(`/sys/module/${m}`);
   if (kernel.release !== undefined) {
     const base = `/lib/modules/${kernel.release}`;
-    w.file(`${base}/modules.builtin`, (kernel.builtin ?? []).map((m) => modulePath(m, 'kernel/misc') + '\n').join(''));
+    w.file(
+      `${base}/modules.builtin`,
+      (kernel.builtin ?? []).map((m) => modulePath(m, 'kernel/misc') + '\n').join(''),
+    );
     const installed = [...new Set([...modules, ...(kernel.available ?? [])])];
     w.file(`${base}/modules.dep`, installed.map((m) => modulePath(m, 'extra') + ':\n').join(''));
   }
@@ -195,7 +221,8 @@ function writeDevice(w: TreeWriter, dev: HostSpecPci, iommuOn: boolean, vfs: str
   w.file(`${d}/subsystem_device`, (dev.subsystemDevice ?? '0x0000') + '\n');
   w.file(`${d}/uevent`, ueventOf(dev));
   if (dev.class.startsWith('0x03')) w.file(`${d}/boot_vga`, dev.bootVga ? '1\n' : '0\n');
-  if (dev.resetMethods && dev.resetMethods.length > 0) w.file(`${d}/reset_method`, dev.resetMethods.join(' ') + '\n');
+  if (dev.resetMethods && dev.resetMethods.length > 0)
+    w.file(`${d}/reset_method`, dev.resetMethods.join(' ') + '\n');
   w.file(`${d}/driver_override`, '(null)\n');
   if (dev.driver) {
     const drv = `/sys/bus/pci/drivers/${dev.driver}`;
@@ -217,7 +244,8 @@ function writeDevice(w: TreeWriter, dev: HostSpecPci, iommuOn: boolean, vfs: str
     }
   }
   if (dev.sriovTotalVfs !== undefined) w.file(`${d}/sriov_totalvfs`, `${dev.sriovTotalVfs}\n`);
-  if (dev.sriovNumVfs !== undefined || vfs.length > 0) w.file(`${d}/sriov_numvfs`, `${dev.sriovNumVfs ?? vfs.length}\n`);
+  if (dev.sriovNumVfs !== undefined || vfs.length > 0)
+    w.file(`${d}/sriov_numvfs`, `${dev.sriovNumVfs ?? vfs.length}\n`);
   if (dev.physfn) w.linkInside(`${d}/physfn`, sysDev(dev.physfn));
   vfs.forEach((vf, n) => w.linkInside(`${d}/virtfn${n}`, sysDev(vf)));
 }
@@ -238,7 +266,10 @@ function writeUsers(w: TreeWriter, users: NonNullable<HostSpec['users']>): void 
     }
   }
   w.file('/etc/passwd', passwd.join('\n') + '\n');
-  w.file('/etc/group', [...groups].map(([name, g]) => `${name}:x:${g.gid}:${g.members.join(',')}`).join('\n') + '\n');
+  w.file(
+    '/etc/group',
+    [...groups].map(([name, g]) => `${name}:x:${g.gid}:${g.members.join(',')}`).join('\n') + '\n',
+  );
 }
 
 function writeSpec(w: TreeWriter, spec: HostSpec): void {
@@ -252,21 +283,32 @@ function writeSpec(w: TreeWriter, spec: HostSpec): void {
   if (spec.iommu) {
     w.dir('/sys/class/iommu');
     w.dir('/sys/kernel/iommu_groups');
-    if (spec.iommu.enabled) w.dir(`/sys/class/iommu/${spec.cpu?.vendor === 'AuthenticAMD' ? 'ivhd0' : 'dmar0'}`);
+    if (spec.iommu.enabled)
+      w.dir(`/sys/class/iommu/${spec.cpu?.vendor === 'AuthenticAMD' ? 'ivhd0' : 'dmar0'}`);
   }
   if (spec.pci) writePci(w, spec);
   if (spec.memory) {
-    const lines = Object.entries(spec.memory).map(([k, v]) => `${(k + ':').padEnd(16)}${String(v).padStart(8)}${k.startsWith('HugePages_') ? '' : ' kB'}`);
+    const lines = Object.entries(spec.memory).map(
+      ([k, v]) => `${(k + ':').padEnd(16)}${String(v).padStart(8)}${k.startsWith('HugePages_') ? '' : ' kB'}`,
+    );
     w.file('/proc/meminfo', lines.join('\n') + '\n');
   }
-  for (const name of spec.commands ?? []) w.file(`/usr/bin/${name}`, '#!/bin/sh\n# placeholder from a host spec: exists for detection only\nexit 1\n', 0o755);
+  for (const name of spec.commands ?? [])
+    w.file(
+      `/usr/bin/${name}`,
+      '#!/bin/sh\n# placeholder from a host spec: exists for detection only\nexit 1\n',
+      0o755,
+    );
   if (spec.users) writeUsers(w, spec.users);
   // Verbatim content last, so a spec can override anything generated above.
   for (const [p, content] of Object.entries(spec.files ?? {})) w.file(p, content);
   for (const [p, target] of Object.entries(spec.symlinks ?? {})) w.linkVerbatim(p, target);
 }
 
-async function materialize(dir: string | undefined, write: (w: TreeWriter) => void): Promise<MaterializedRoot> {
+async function materialize(
+  dir: string | undefined,
+  write: (w: TreeWriter) => void,
+): Promise<MaterializedRoot> {
   const root = prepareRoot(dir);
   const cleanup = () => rm(root, { recursive: true, force: true });
   try {
@@ -279,7 +321,11 @@ async function materialize(dir: string | undefined, write: (w: TreeWriter) => vo
 }
 
 /** Validates a `gpu-ferry-host/1` spec and writes its tree; throws HostSpecError naming the bad fields. */
-export async function materializeHostSpec(spec: unknown, dir?: string, source?: string): Promise<MaterializedRoot> {
+export async function materializeHostSpec(
+  spec: unknown,
+  dir?: string,
+  source?: string,
+): Promise<MaterializedRoot> {
   const parsed = parseSpec(spec, source);
   return materialize(dir, (w) => writeSpec(w, parsed));
 }
@@ -287,18 +333,24 @@ export async function materializeHostSpec(spec: unknown, dir?: string, source?: 
 const isBinPath = (p: string) => /\/s?bin\/[^/]+$/.test(p);
 
 /** Validates a raw `gpu-ferry-snapshot/1` capture and writes its files, directories and links. */
-export async function materializeSnapshot(snapshot: unknown, dir?: string, source?: string): Promise<MaterializedRoot> {
+export async function materializeSnapshot(
+  snapshot: unknown,
+  dir?: string,
+  source?: string,
+): Promise<MaterializedRoot> {
   const parsed = snapshotSchema.safeParse(snapshot);
   if (!parsed.success) throw new HostSpecError(describeIssues(parsed.error), source);
   const snap: HostSnapshot = parsed.data;
   return materialize(dir, (w) => {
     for (const d of snap.dirs ?? []) w.dir(d);
-    for (const [p, content] of Object.entries(snap.files)) w.file(p, content, isBinPath(p) ? 0o755 : undefined);
+    for (const [p, content] of Object.entries(snap.files))
+      w.file(p, content, isBinPath(p) ? 0o755 : undefined);
     // A link that is also a parent of captured paths (sysfs device links) is kept as the directory.
     const parents = new Set<string>();
     for (const p of [...Object.keys(snap.files), ...(snap.dirs ?? [])]) {
       for (let d = path.posix.dirname(p); d !== '/'; d = path.posix.dirname(d)) parents.add(d);
     }
-    for (const [p, target] of Object.entries(snap.symlinks ?? {})) if (!parents.has(p)) w.linkVerbatim(p, target);
+    for (const [p, target] of Object.entries(snap.symlinks ?? {}))
+      if (!parents.has(p)) w.linkVerbatim(p, target);
   });
 }

@@ -138,7 +138,9 @@ export class HostReader {
     for (const p of [...Object.keys(rec.files), ...Object.keys(rec.symlinks), ...rec.dirs]) {
       for (let d = path.posix.dirname(p); d !== '/'; d = path.posix.dirname(d)) parents.add(d);
     }
-    const symlinks = Object.fromEntries(Object.entries(rec.symlinks).filter(([p]) => !parents.has(p) && !(p in rec.files)));
+    const symlinks = Object.fromEntries(
+      Object.entries(rec.symlinks).filter(([p]) => !parents.has(p) && !(p in rec.files)),
+    );
     const dirs = [...new Set(rec.dirs)].filter((d) => !(d in symlinks)).sort();
     return { files: rec.files, symlinks, dirs };
   }

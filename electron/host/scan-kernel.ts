@@ -3,7 +3,8 @@ import type { IommuParamValue, KernelInfo } from '../../shared/host/model';
 import type { HostReader } from './reader';
 
 /** Parameters that matter for passthrough; everything else on the command line is kept only in `cmdline`. */
-const RELEVANT_PARAM = /^(intel_iommu|amd_iommu|iommu|iommu\..+|vfio[-_].+|vfio|rd\.driver\..+|modprobe\.blacklist|module_blacklist|pcie_acs_override|video|nomodeset|kvm[-_.].+|efifb|vga|initcall_blacklist|pci|pcie_aspm|.+\.modeset)$/;
+const RELEVANT_PARAM =
+  /^(intel_iommu|amd_iommu|iommu|iommu\..+|vfio[-_].+|vfio|rd\.driver\..+|modprobe\.blacklist|module_blacklist|pcie_acs_override|video|nomodeset|kvm[-_.].+|efifb|vga|initcall_blacklist|pci|pcie_aspm|.+\.modeset)$/;
 
 /** Splits a kernel command line the way the kernel does: spaces separate, double quotes group. */
 export function splitCmdline(cmdline: string): string[] {

@@ -88,7 +88,9 @@ function scanDevice(r: HostReader, address: string, drm: Map<string, DrmInfo>): 
 }
 
 export function scanPci(r: HostReader): PciDevice[] {
-  const addresses = (r.list(DEVICES) ?? []).filter((a) => /^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/.test(a));
+  const addresses = (r.list(DEVICES) ?? []).filter((a) =>
+    /^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/.test(a),
+  );
   const drm = scanDrm(r);
   const devices = addresses.map((a) => scanDevice(r, a, drm));
   const ids = pciIdsFor(r.root);

@@ -1,17 +1,54 @@
 // OS release, users, memory, security modules, libvirt, Looking Glass and the commands we care about.
 import path from 'node:path';
-import type { LibvirtInfo, LookingGlassInfo, OsRelease, SecurityInfo, UserInfo, KernelInfo } from '../../shared/host/model';
+import type {
+  LibvirtInfo,
+  LookingGlassInfo,
+  OsRelease,
+  SecurityInfo,
+  UserInfo,
+  KernelInfo,
+} from '../../shared/host/model';
 import type { HostReader } from './reader';
 
 /** Commands whose presence decides bootloader, initramfs, libvirt and Looking Glass detection. */
 export const KNOWN_COMMANDS = [
-  'grub-mkconfig', 'grub2-mkconfig', 'update-grub', 'grubby', 'bootctl', 'kernel-install', 'ukify', 'kernelstub',
-  'refind-install', 'limine', 'limine-update', 'limine-mkinitcpio', 'rpm-ostree', 'mkinitcpio', 'dracut',
-  'update-initramfs', 'booster', 'virsh', 'libvirtd', 'virtqemud', 'qemu-system-x86_64', 'systemctl',
-  'looking-glass-client', 'modprobe', 'dkms', 'lspci', 'pkexec',
+  'grub-mkconfig',
+  'grub2-mkconfig',
+  'update-grub',
+  'grubby',
+  'bootctl',
+  'kernel-install',
+  'ukify',
+  'kernelstub',
+  'refind-install',
+  'limine',
+  'limine-update',
+  'limine-mkinitcpio',
+  'rpm-ostree',
+  'mkinitcpio',
+  'dracut',
+  'update-initramfs',
+  'booster',
+  'virsh',
+  'libvirtd',
+  'virtqemud',
+  'qemu-system-x86_64',
+  'systemctl',
+  'looking-glass-client',
+  'modprobe',
+  'dkms',
+  'lspci',
+  'pkexec',
 ] as const;
 
-export const BIN_DIRS = ['/usr/bin', '/usr/sbin', '/bin', '/sbin', '/usr/local/bin', '/usr/local/sbin'] as const;
+export const BIN_DIRS = [
+  '/usr/bin',
+  '/usr/sbin',
+  '/bin',
+  '/sbin',
+  '/usr/local/bin',
+  '/usr/local/sbin',
+] as const;
 
 /** Found commands → the first path each was found at. */
 export function scanCommands(r: HostReader): Map<string, string> {
@@ -53,13 +90,19 @@ export function scanUsers(r: HostReader): UserInfo[] {
     .split('\n')
     .map((l) => l.split(':'))
     .filter((f) => f.length >= 4)
-    .map(([name = '', , gid = '', members = '']) => ({ name, gid: Number(gid), members: members.split(',').filter(Boolean) }));
+    .map(([name = '', , gid = '', members = '']) => ({
+      name,
+      gid: Number(gid),
+      members: members.split(',').filter(Boolean),
+    }));
   const users: UserInfo[] = [];
   for (const line of passwd.split('\n')) {
     const [name = '', , uidText = '', gidText = ''] = line.split(':');
     const uid = Number(uidText);
     if (!name || !Number.isInteger(uid) || uid < 1000 || uid >= 60000) continue;
-    const member = groups.filter((g) => g.members.includes(name) || g.gid === Number(gidText)).map((g) => g.name);
+    const member = groups
+      .filter((g) => g.members.includes(name) || g.gid === Number(gidText))
+      .map((g) => g.name);
     users.push({ name, uid, groups: [...new Set(member)].sort() });
   }
   return users;
@@ -78,7 +121,8 @@ export function scanMemory(r: HostReader): Record<string, number> {
 
 export function scanSecurity(r: HostReader): SecurityInfo {
   return {
-    apparmor: r.exists('/sys/kernel/security/apparmor') || r.attr('/sys/module/apparmor/parameters/enabled') === 'Y',
+    apparmor:
+      r.exists('/sys/kernel/security/apparmor') || r.attr('/sys/module/apparmor/parameters/enabled') === 'Y',
     selinux: r.exists('/sys/fs/selinux/enforce'),
   };
 }
@@ -98,7 +142,11 @@ function libvirtVersion(r: HostReader): string | null {
   return null;
 }
 
-export function scanLibvirt(r: HostReader, commands: Map<string, string>, qemuConf: string | null): LibvirtInfo {
+export function scanLibvirt(
+  r: HostReader,
+  commands: Map<string, string>,
+  qemuConf: string | null,
+): LibvirtInfo {
   const hooksDir = '/etc/libvirt/hooks';
   return {
     virsh: commands.has('virsh'),
@@ -118,9 +166,13 @@ export function scanLookingGlass(commands: Map<string, string>, kernel: KernelIn
     clientPath,
     // Running the client to ask its version is not allowed while scanning (no commands run); unknown.
     clientVersion: null,
-    kvmfrAvailable: kernel.available.includes('kvmfr') || kernel.builtin.includes('kvmfr') || kernel.modules.includes('kvmfr'),
+    kvmfrAvailable:
+      kernel.available.includes('kvmfr') ||
+      kernel.builtin.includes('kvmfr') ||
+      kernel.modules.includes('kvmfr'),
     kvmfrLoaded: kernel.modules.includes('kvmfr'),
   };
 }
 
-export const unitName = (link: string | null): string | null => (link === null ? null : path.posix.basename(link));
+export const unitName = (link: string | null): string | null =>
+  link === null ? null : path.posix.basename(link);

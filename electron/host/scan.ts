@@ -7,7 +7,15 @@ import { HostReader } from './reader';
 import { scanCpu } from './scan-cpu';
 import { scanKernel } from './scan-kernel';
 import { scanFirmware, scanIommu, scanPci } from './scan-pci';
-import { parseOsRelease, scanCommands, scanLibvirt, scanLookingGlass, scanMemory, scanSecurity, scanUsers } from './scan-system';
+import {
+  parseOsRelease,
+  scanCommands,
+  scanLibvirt,
+  scanLookingGlass,
+  scanMemory,
+  scanSecurity,
+  scanUsers,
+} from './scan-system';
 import { detectBootloader, detectDisplayManager, detectInitramfs, isRpmOstree } from './detect-boot';
 
 function readSource(r: HostReader, source: ConfigSource, files: Record<string, string>): void {

@@ -10,7 +10,8 @@ export function takeSnapshot(root = '/', now: Date = new Date()): HostSnapshot {
   const reader = new HostReader(path.resolve(root), { record: true });
   scanWith(reader);
   const rec = reader.recorded();
-  const sortKeys = (o: Record<string, string>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+  const sortKeys = (o: Record<string, string>) =>
+    Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
   return {
     format: 'gpu-ferry-snapshot/1',
     takenAt: now.toISOString(),

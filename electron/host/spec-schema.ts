@@ -16,7 +16,9 @@ export const safeAbsolutePath = z
   .regex(/^\//, 'must be an absolute path')
   .refine((p) => !p.split('/').includes('..'), 'must not contain ".." segments')
   .refine((p) => !p.includes('\0'), 'must not contain NUL');
-const safeName = z.string().regex(/^[A-Za-z0-9._+-]+$/, 'must be a plain file name (letters, digits, . _ + -)');
+const safeName = z
+  .string()
+  .regex(/^[A-Za-z0-9._+-]+$/, 'must be a plain file name (letters, digits, . _ + -)');
 
 const pciEntry = z.strictObject({
   address: pciAddress,
@@ -35,7 +37,9 @@ const pciEntry = z.strictObject({
   drm: z
     .strictObject({
       card: z.string().regex(/^card[0-9]+$/, 'must be cardN'),
-      connectors: z.record(z.string().regex(/^[A-Za-z0-9-]+$/, 'connector names look like DP-1'), z.string()).optional(),
+      connectors: z
+        .record(z.string().regex(/^[A-Za-z0-9-]+$/, 'connector names look like DP-1'), z.string())
+        .optional(),
     })
     .optional(),
   sriovTotalVfs: z.number().int().nonnegative().optional(),
@@ -64,12 +68,17 @@ export const hostSpecSchema = z
     firmware: z
       .strictObject({
         efi: z.boolean().optional(),
-        acpiTables: z.array(z.string().regex(/^[A-Z0-9]{4}$/, 'ACPI table names are 4 characters, e.g. DMAR')).optional(),
+        acpiTables: z
+          .array(z.string().regex(/^[A-Z0-9]{4}$/, 'ACPI table names are 4 characters, e.g. DMAR'))
+          .optional(),
       })
       .optional(),
     kernel: z
       .strictObject({
-        release: z.string().regex(/^[^/\s]+$/, 'a kernel release has no slashes or spaces').optional(),
+        release: z
+          .string()
+          .regex(/^[^/\s]+$/, 'a kernel release has no slashes or spaces')
+          .optional(),
         cmdline: z.string().optional(),
         modules: z.array(safeName).optional(),
         builtin: z.array(safeName).optional(),
@@ -99,23 +108,39 @@ export const hostSpecSchema = z
     const seen = new Map<string, number>();
     pci.forEach((dev, i) => {
       if (seen.has(dev.address)) {
-        ctx.addIssue({ code: 'custom', path: ['pci', i, 'address'], message: `duplicate address ${dev.address} (also pci[${seen.get(dev.address)}])` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['pci', i, 'address'],
+          message: `duplicate address ${dev.address} (also pci[${seen.get(dev.address)}])`,
+        });
       }
       seen.set(dev.address, i);
     });
     const cards = new Map<string, number>();
     pci.forEach((dev, i) => {
       if (dev.physfn !== undefined && !seen.has(dev.physfn)) {
-        ctx.addIssue({ code: 'custom', path: ['pci', i, 'physfn'], message: `no pci entry has address ${dev.physfn}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['pci', i, 'physfn'],
+          message: `no pci entry has address ${dev.physfn}`,
+        });
       }
       if (dev.drm) {
         if (cards.has(dev.drm.card)) {
-          ctx.addIssue({ code: 'custom', path: ['pci', i, 'drm', 'card'], message: `${dev.drm.card} is already used by pci[${cards.get(dev.drm.card)}]` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['pci', i, 'drm', 'card'],
+            message: `${dev.drm.card} is already used by pci[${cards.get(dev.drm.card)}]`,
+          });
         }
         cards.set(dev.drm.card, i);
       }
       if (spec.iommu?.enabled && dev.iommuGroup === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['pci', i, 'iommuGroup'], message: 'required when iommu.enabled is true' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['pci', i, 'iommuGroup'],
+          message: 'required when iommu.enabled is true',
+        });
       }
     });
     const cpu = spec.cpu;
@@ -144,7 +169,10 @@ export type HostSnapshot = z.output<typeof snapshotSchema>;
 export function describeIssues(error: z.ZodError): string[] {
   return error.issues.map((issue) => {
     const where = issue.path.length
-      ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[')
+      ? issue.path
+          .map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))
+          .join('.')
+          .replace(/\.\[/g, '[')
       : '(top level)';
     const nested = issue.code === 'invalid_key' ? issue.issues.map((i) => i.message).join('; ') : '';
     return `${where}: ${nested ? `bad path: ${nested}` : issue.message}`;

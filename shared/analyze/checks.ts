@@ -19,11 +19,22 @@ function cpuChecks(model: HostModel): Check[] {
   const virt = model.cpu.vendor === 'amd' ? 'AMD-V (SVM)' : 'VT-x';
   return [
     model.cpu.virtualization
-      ? pass('cpu-virtualization', `The CPU offers hardware virtualization (${model.cpu.flags.includes('svm') ? 'svm' : 'vmx'}).`)
-      : fail('cpu-virtualization', 'The CPU does not report vmx or svm: hardware virtualization is missing or disabled.', `Enable ${virt} in the firmware (BIOS/UEFI) setup, then boot again.`),
+      ? pass(
+          'cpu-virtualization',
+          `The CPU offers hardware virtualization (${model.cpu.flags.includes('svm') ? 'svm' : 'vmx'}).`,
+        )
+      : fail(
+          'cpu-virtualization',
+          'The CPU does not report vmx or svm: hardware virtualization is missing or disabled.',
+          `Enable ${virt} in the firmware (BIOS/UEFI) setup, then boot again.`,
+        ),
     model.cpu.kvmDevice
       ? pass('kvm-device', '/dev/kvm exists: KVM is usable.')
-      : fail('kvm-device', '/dev/kvm is missing: KVM is not loaded.', `Load it with \`sudo modprobe ${model.cpu.vendor === 'amd' ? 'kvm_amd' : 'kvm_intel'}\`; if that fails, enable ${virt} in the firmware setup.`),
+      : fail(
+          'kvm-device',
+          '/dev/kvm is missing: KVM is not loaded.',
+          `Load it with \`sudo modprobe ${model.cpu.vendor === 'amd' ? 'kvm_amd' : 'kvm_intel'}\`; if that fails, enable ${virt} in the firmware setup.`,
+        ),
   ];
 }
 
@@ -40,15 +51,33 @@ function iommuChecks(model: HostModel, state: DoctorReport['iommu']['state'], gr
         ),
       ];
     case 'off-in-firmware':
-      return [fail('iommu-enabled', 'The firmware exposes no IOMMU (no ACPI DMAR/IVRS table).', `Enable ${firmwareName(model)} in the firmware (BIOS/UEFI) setup, then boot again and re-run \`gpu-ferry doctor\`.`)];
+      return [
+        fail(
+          'iommu-enabled',
+          'The firmware exposes no IOMMU (no ACPI DMAR/IVRS table).',
+          `Enable ${firmwareName(model)} in the firmware (BIOS/UEFI) setup, then boot again and re-run \`gpu-ferry doctor\`.`,
+        ),
+      ];
     default:
-      return [warn('iommu-enabled', 'The IOMMU state could not be read.', 'Run `gpu-ferry doctor` on the machine itself (not in a container), with /sys mounted.')];
+      return [
+        warn(
+          'iommu-enabled',
+          'The IOMMU state could not be read.',
+          'Run `gpu-ferry doctor` on the machine itself (not in a container), with /sys mounted.',
+        ),
+      ];
   }
 }
 
 function gpuChecks(model: HostModel, gpus: GpuReport[], rec: DoctorReport['recommendation']): Check[] {
   if (gpus.length === 0) {
-    return [fail('gpu-present', 'No GPU (PCI display-class device) was found on this machine.', 'GPU passthrough needs a physical GPU: install one, or run GPU Ferry on the machine that has it.')];
+    return [
+      fail(
+        'gpu-present',
+        'No GPU (PCI display-class device) was found on this machine.',
+        'GPU passthrough needs a physical GPU: install one, or run GPU Ferry on the machine that has it.',
+      ),
+    ];
   }
   const checks: Check[] = [pass('gpu-present', `${gpus.length} GPU${gpus.length > 1 ? 's' : ''} found.`)];
   for (const g of gpus) {
@@ -75,7 +104,7 @@ function gpuChecks(model: HostModel, gpus: GpuReport[], rec: DoctorReport['recom
         warn(
           `identical-ids:${g.address}`,
           `${g.name} (${g.address}) has the same vendor:device ids as ${g.identicalIdsWith.join(', ')}.`,
-          'Do not use `vfio-pci.ids=` for this id (it would take every card): bind by address with driver_override, which GPU Ferry\'s setup does.',
+          "Do not use `vfio-pci.ids=` for this id (it would take every card): bind by address with driver_override, which GPU Ferry's setup does.",
         ),
       );
     }
@@ -95,8 +124,15 @@ function gpuChecks(model: HostModel, gpus: GpuReport[], rec: DoctorReport['recom
   if (chosen) {
     checks.push(
       chosen.resetMethods && chosen.resetMethods.length === 0
-        ? warn(`reset:${chosen.address}`, `${chosen.name} (${chosen.address}) reports no reset method: it may not come back cleanly after a VM run.`, 'Check for a vendor-reset module for this card (AMD Polaris/Vega/Navi 10), and avoid restarting the VM without a host reboot if it hangs.')
-        : pass(`reset:${chosen.address}`, `${chosen.name} can be reset (${(chosen.resetMethods ?? []).join(', ') || 'unknown'}).`),
+        ? warn(
+            `reset:${chosen.address}`,
+            `${chosen.name} (${chosen.address}) reports no reset method: it may not come back cleanly after a VM run.`,
+            'Check for a vendor-reset module for this card (AMD Polaris/Vega/Navi 10), and avoid restarting the VM without a host reboot if it hangs.',
+          )
+        : pass(
+            `reset:${chosen.address}`,
+            `${chosen.name} can be reset (${(chosen.resetMethods ?? []).join(', ') || 'unknown'}).`,
+          ),
     );
   }
   return checks;
@@ -104,11 +140,24 @@ function gpuChecks(model: HostModel, gpus: GpuReport[], rec: DoctorReport['recom
 
 function vfioCheck(model: HostModel): Check {
   const k = model.kernel;
-  if (k.builtin.includes('vfio_pci')) return pass('vfio-pci', 'vfio-pci is built into the kernel: GPUs are bound by driver_override early in boot (no initramfs module needed).');
+  if (k.builtin.includes('vfio_pci'))
+    return pass(
+      'vfio-pci',
+      'vfio-pci is built into the kernel: GPUs are bound by driver_override early in boot (no initramfs module needed).',
+    );
   if (k.modules.includes('vfio_pci')) return pass('vfio-pci', 'The vfio-pci module is loaded.');
   if (k.available.includes('vfio_pci')) return pass('vfio-pci', 'The vfio-pci module is installed.');
-  if (k.available.length === 0) return warn('vfio-pci', 'Could not tell whether the vfio-pci module is installed (no modules.dep).', `Check with \`modinfo vfio-pci\`; install your distribution's standard kernel if it is missing.`);
-  return fail('vfio-pci', 'The vfio-pci module is neither built in nor installed for this kernel.', "Boot your distribution's standard kernel, which ships vfio-pci.");
+  if (k.available.length === 0)
+    return warn(
+      'vfio-pci',
+      'Could not tell whether the vfio-pci module is installed (no modules.dep).',
+      `Check with \`modinfo vfio-pci\`; install your distribution's standard kernel if it is missing.`,
+    );
+  return fail(
+    'vfio-pci',
+    'The vfio-pci module is neither built in nor installed for this kernel.',
+    "Boot your distribution's standard kernel, which ships vfio-pci.",
+  );
 }
 
 function systemChecks(model: HostModel, rec: DoctorReport['recommendation']): Check[] {
@@ -116,31 +165,56 @@ function systemChecks(model: HostModel, rec: DoctorReport['recommendation']): Ch
   checks.push(
     model.libvirt.virsh
       ? pass('libvirt', `libvirt is installed${model.libvirt.version ? ` (${model.libvirt.version})` : ''}.`)
-      : fail('libvirt', 'libvirt (virsh) is not installed: GPU Ferry runs the VM through libvirt.', installLibvirtHint(model.os)),
+      : fail(
+          'libvirt',
+          'libvirt (virsh) is not installed: GPU Ferry runs the VM through libvirt.',
+          installLibvirtHint(model.os),
+        ),
   );
   checks.push(
     model.bootloader.kind !== 'unknown'
       ? pass('bootloader', `Bootloader: ${model.bootloader.kind}.`)
-      : warn('bootloader', 'The bootloader was not recognised: GPU Ferry cannot change kernel parameters for you.', 'Add kernel parameters by hand in your bootloader\'s configuration; GPU Ferry shows which ones.'),
+      : warn(
+          'bootloader',
+          'The bootloader was not recognised: GPU Ferry cannot change kernel parameters for you.',
+          "Add kernel parameters by hand in your bootloader's configuration; GPU Ferry shows which ones.",
+        ),
   );
   checks.push(
     model.initramfs !== 'none' && model.initramfs !== 'unknown'
       ? pass('initramfs', `Initramfs generator: ${model.initramfs}.`)
-      : warn('initramfs', 'No initramfs generator was found.', 'Early vfio-pci binding needs mkinitcpio, dracut, initramfs-tools or booster; without one, GPU Ferry binds the GPU after boot instead.'),
+      : warn(
+          'initramfs',
+          'No initramfs generator was found.',
+          'Early vfio-pci binding needs mkinitcpio, dracut, initramfs-tools or booster; without one, GPU Ferry binds the GPU after boot instead.',
+        ),
   );
   if (rec.mode === 'single-gpu') {
     const dm = model.displayManager;
     checks.push(
       dm.kind !== 'none' && dm.kind !== 'other'
-        ? pass('display-manager', `Display manager: ${dm.unit}; it is stopped during the handoff and started again after.`)
-        : warn('display-manager', dm.unit ? `Display manager ${dm.unit} is not one GPU Ferry knows.` : 'No display-manager.service was found.', 'Single-GPU handoff stops and restarts the display manager: log in through gdm, sddm, lightdm, greetd, ly, lxdm or xdm, or stop your session by hand before starting the VM.'),
+        ? pass(
+            'display-manager',
+            `Display manager: ${dm.unit}; it is stopped during the handoff and started again after.`,
+          )
+        : warn(
+            'display-manager',
+            dm.unit
+              ? `Display manager ${dm.unit} is not one GPU Ferry knows.`
+              : 'No display-manager.service was found.',
+            'Single-GPU handoff stops and restarts the display manager: log in through gdm, sddm, lightdm, greetd, ly, lxdm or xdm, or stop your session by hand before starting the VM.',
+          ),
     );
   }
   if (rec.mode === 'dual-gpu') {
     checks.push(
       model.lookingGlass.client
         ? pass('looking-glass', `Looking Glass client found (${model.lookingGlass.clientPath}).`)
-        : warn('looking-glass', 'The Looking Glass client is not installed: the VM can only be seen on a monitor attached to the passed-through GPU.', 'Install looking-glass-client and the kvmfr module (GPU Ferry\'s Looking Glass setup explains how).'),
+        : warn(
+            'looking-glass',
+            'The Looking Glass client is not installed: the VM can only be seen on a monitor attached to the passed-through GPU.',
+            "Install looking-glass-client and the kvmfr module (GPU Ferry's Looking Glass setup explains how).",
+          ),
     );
   }
   const user = model.users[0];
@@ -149,7 +223,11 @@ function systemChecks(model: HostModel, rec: DoctorReport['recommendation']): Ch
     checks.push(
       missing.length === 0
         ? pass('user-groups', `${user.name} is in the kvm and libvirt groups.`)
-        : warn('user-groups', `${user.name} is not in the ${missing.join(' and ')} group${missing.length > 1 ? 's' : ''}.`, `sudo usermod -aG ${missing.join(',')} ${user.name}, then log out and in again.`),
+        : warn(
+            'user-groups',
+            `${user.name} is not in the ${missing.join(' and ')} group${missing.length > 1 ? 's' : ''}.`,
+            `sudo usermod -aG ${missing.join(',')} ${user.name}, then log out and in again.`,
+          ),
     );
   }
   return checks;

@@ -14,7 +14,8 @@ export function distroFamily(os: OsRelease): DistroFamily {
 
 const LIBVIRT: Record<DistroFamily, string> = {
   debian: 'sudo apt install libvirt-daemon-system qemu-system-x86 ovmf',
-  fedora: 'sudo dnf install @virtualization (on Silverblue/Bazzite: rpm-ostree install libvirt qemu-kvm edk2-ovmf, then reboot)',
+  fedora:
+    'sudo dnf install @virtualization (on Silverblue/Bazzite: rpm-ostree install libvirt qemu-kvm edk2-ovmf, then reboot)',
   arch: 'sudo pacman -S libvirt qemu-desktop edk2-ovmf, then sudo systemctl enable --now libvirtd',
   suse: 'sudo zypper install -t pattern kvm_server kvm_tools',
   other: "install libvirt, QEMU and OVMF with your distribution's package manager",

@@ -38,7 +38,17 @@ export function buildDoctorReport(model: HostModel): DoctorReport {
     };
   });
   const iommu = { state, groups: iommuGroupCount(model) };
-  const recommendation = recommendMode({ virtualization: model.cpu.virtualization, kvmDevice: model.cpu.kvmDevice, iommu: state, gpus });
-  const partial = { cpu: { vendor: model.cpu.vendor, virtualization: model.cpu.virtualization, model: model.cpu.model }, iommu, gpus, recommendation };
+  const recommendation = recommendMode({
+    virtualization: model.cpu.virtualization,
+    kvmDevice: model.cpu.kvmDevice,
+    iommu: state,
+    gpus,
+  });
+  const partial = {
+    cpu: { vendor: model.cpu.vendor, virtualization: model.cpu.virtualization, model: model.cpu.model },
+    iommu,
+    gpus,
+    recommendation,
+  };
   return { ...partial, checks: buildChecks(model, partial) };
 }

@@ -10,7 +10,13 @@ export interface Paint {
   dim(s: string): string;
 }
 
-export const noPaint: Paint = { green: (s) => s, yellow: (s) => s, red: (s) => s, bold: (s) => s, dim: (s) => s };
+export const noPaint: Paint = {
+  green: (s) => s,
+  yellow: (s) => s,
+  red: (s) => s,
+  bold: (s) => s,
+  dim: (s) => s,
+};
 
 const MODE_TEXT = {
   'single-gpu': 'single GPU (the desktop closes while the VM has the GPU)',
@@ -29,19 +35,33 @@ export function formatDoctor(report: DoctorReport, paint: Paint = noPaint): stri
   const out: string[] = [];
   const mark = { pass: paint.green('✔ pass'), warn: paint.yellow('! warn'), fail: paint.red('✘ fail') };
   out.push(paint.bold('GPU Ferry doctor'));
-  out.push(`CPU     ${report.cpu.model ?? report.cpu.vendor} — virtualization ${report.cpu.virtualization ? 'yes' : 'no'}`);
-  out.push(`IOMMU   ${IOMMU_TEXT[report.iommu.state]}${report.iommu.state === 'on' ? `, ${report.iommu.groups} groups` : ''}`);
+  out.push(
+    `CPU     ${report.cpu.model ?? report.cpu.vendor} — virtualization ${report.cpu.virtualization ? 'yes' : 'no'}`,
+  );
+  out.push(
+    `IOMMU   ${IOMMU_TEXT[report.iommu.state]}${report.iommu.state === 'on' ? `, ${report.iommu.groups} groups` : ''}`,
+  );
   out.push('');
   out.push(paint.bold(`GPUs (${report.gpus.length})`));
   if (report.gpus.length === 0) out.push('  none found');
   for (const g of report.gpus) {
-    const role = [g.integrated ? 'integrated' : 'discrete', g.drivesHostDisplay ? 'drives the host display' : null, g.displayOutputs === false ? 'no display outputs' : null]
+    const role = [
+      g.integrated ? 'integrated' : 'discrete',
+      g.drivesHostDisplay ? 'drives the host display' : null,
+      g.displayOutputs === false ? 'no display outputs' : null,
+    ]
       .filter(Boolean)
       .join(', ');
     out.push(`  ${g.address}  ${g.name}`);
-    out.push(paint.dim(`      ${role}; driver ${g.driver ?? 'none'}; IOMMU group ${g.iommuGroup ?? '-'} (${g.isolation})`));
-    if (g.functions.length > 1) out.push(paint.dim(`      travels with: ${g.functions.filter((a) => a !== g.address).join(', ')}`));
-    if (g.groupPeers.length > 0) out.push(paint.dim(`      shares its group with: ${g.groupPeers.join(', ')}`));
+    out.push(
+      paint.dim(
+        `      ${role}; driver ${g.driver ?? 'none'}; IOMMU group ${g.iommuGroup ?? '-'} (${g.isolation})`,
+      ),
+    );
+    if (g.functions.length > 1)
+      out.push(paint.dim(`      travels with: ${g.functions.filter((a) => a !== g.address).join(', ')}`));
+    if (g.groupPeers.length > 0)
+      out.push(paint.dim(`      shares its group with: ${g.groupPeers.join(', ')}`));
   }
   out.push('');
   const rec = report.recommendation;
@@ -57,6 +77,8 @@ export function formatDoctor(report: DoctorReport, paint: Paint = noPaint): stri
   const fails = report.checks.filter((c) => c.status === 'fail').length;
   const warns = report.checks.filter((c) => c.status === 'warn').length;
   out.push('');
-  out.push(`${fails} failing, ${warns} warning${warns === 1 ? '' : 's'}, ${report.checks.length - fails - warns} passing.`);
+  out.push(
+    `${fails} failing, ${warns} warning${warns === 1 ? '' : 's'}, ${report.checks.length - fails - warns} passing.`,
+  );
   return out.join('\n') + '\n';
 }

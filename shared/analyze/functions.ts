@@ -27,7 +27,9 @@ export function gpuFunctions(model: HostModel, gpu: PciDevice, iommuOn: boolean)
   if (!iommuOn || gpu.iommuGroup === null) {
     return { functions: [...functions].sort(), isolation: 'unknown', groupPeers: [] };
   }
-  const members = model.iommu.groups[gpu.iommuGroup] ?? model.pci.filter((d) => d.iommuGroup === gpu.iommuGroup).map((d) => d.address);
+  const members =
+    model.iommu.groups[gpu.iommuGroup] ??
+    model.pci.filter((d) => d.iommuGroup === gpu.iommuGroup).map((d) => d.address);
   const peers: string[] = [];
   for (const address of members) {
     const dev = byAddress.get(address);
@@ -35,5 +37,9 @@ export function gpuFunctions(model: HostModel, gpu: PciDevice, iommuOn: boolean)
     functions.add(address);
     if (!slotSet.has(address)) peers.push(address);
   }
-  return { functions: [...functions].sort(), isolation: peers.length > 0 ? 'shared' : 'isolated', groupPeers: peers.sort() };
+  return {
+    functions: [...functions].sort(),
+    isolation: peers.length > 0 ? 'shared' : 'isolated',
+    groupPeers: peers.sort(),
+  };
 }

@@ -4,13 +4,30 @@ import { busOf, is3dController, isDisplay } from './pci-class';
 
 /** AMD APU graphics (Raven … Strix); integrated GPUs sit on a non-zero bus, so ids decide. */
 const AMD_APU_DEVICE_IDS = new Set([
-  '15d8', '15dd', '1636', '1638', '164c', '1681', '164e', '15bf', '15c8', '1506', '163f', '15e7', '150e', '1900', '1901', '13c0',
+  '15d8',
+  '15dd',
+  '1636',
+  '1638',
+  '164c',
+  '1681',
+  '164e',
+  '15bf',
+  '15c8',
+  '1506',
+  '163f',
+  '15e7',
+  '150e',
+  '1900',
+  '1901',
+  '13c0',
 ]);
-const AMD_APU_NAMES = /Renoir|Cezanne|Lucienne|Rembrandt|Raphael|Phoenix|Picasso|Raven|Barcelo|Mendocino|Van ?Gogh|Hawk Point|Strix|Granite Ridge|Dragon Range|Radeon Vega Mobile/i;
+const AMD_APU_NAMES =
+  /Renoir|Cezanne|Lucienne|Rembrandt|Raphael|Phoenix|Picasso|Raven|Barcelo|Mendocino|Van ?Gogh|Hawk Point|Strix|Granite Ridge|Dragon Range|Radeon Vega Mobile/i;
 
 export function isIntegrated(d: PciDevice): boolean {
   if (d.vendorId === '8086') return busOf(d.address) === '00';
-  if (d.vendorId === '1002') return AMD_APU_DEVICE_IDS.has(d.deviceId) || AMD_APU_NAMES.test(d.deviceName ?? '');
+  if (d.vendorId === '1002')
+    return AMD_APU_DEVICE_IDS.has(d.deviceId) || AMD_APU_NAMES.test(d.deviceName ?? '');
   return false;
 }
 
@@ -39,7 +56,11 @@ export function gpuRoles(model: HostModel): GpuRole[] {
     drivesHostDisplay: anyConnected ? hasConnectedOutput(device) : device.bootVga === true,
     displayOutputs: !is3dController(device),
   }));
-  return roles.sort((a, b) => Number(b.drivesHostDisplay) - Number(a.drivesHostDisplay) || a.device.address.localeCompare(b.device.address));
+  return roles.sort(
+    (a, b) =>
+      Number(b.drivesHostDisplay) - Number(a.drivesHostDisplay) ||
+      a.device.address.localeCompare(b.device.address),
+  );
 }
 
 export function gpuName(d: PciDevice): string {

@@ -19,10 +19,20 @@ function passable(g: GpuReport, virtualFunctions: Set<string>): boolean {
 
 export function recommendMode(input: ModeInput): Recommendation {
   const none = (reasons: string[]): Recommendation => ({ mode: 'none', gpu: null, reasons });
-  if (!input.virtualization) return none(['The CPU does not offer hardware virtualization (VT-x/AMD-V), or it is disabled in firmware.']);
-  if (input.iommu === 'off-in-firmware') return none(['The firmware exposes no IOMMU (no ACPI DMAR/IVRS table): enable VT-d / AMD-Vi in the firmware setup.']);
-  if (input.iommu === 'off-in-kernel') return none(['The firmware has an IOMMU but the kernel did not enable it: add the IOMMU kernel parameter and reboot.']);
-  if (input.iommu === 'unknown') return none(['The IOMMU state could not be read (no /sys/kernel/iommu_groups, no ACPI tables).']);
+  if (!input.virtualization)
+    return none([
+      'The CPU does not offer hardware virtualization (VT-x/AMD-V), or it is disabled in firmware.',
+    ]);
+  if (input.iommu === 'off-in-firmware')
+    return none([
+      'The firmware exposes no IOMMU (no ACPI DMAR/IVRS table): enable VT-d / AMD-Vi in the firmware setup.',
+    ]);
+  if (input.iommu === 'off-in-kernel')
+    return none([
+      'The firmware has an IOMMU but the kernel did not enable it: add the IOMMU kernel parameter and reboot.',
+    ]);
+  if (input.iommu === 'unknown')
+    return none(['The IOMMU state could not be read (no /sys/kernel/iommu_groups, no ACPI tables).']);
   if (input.gpus.length === 0) return none(['No GPU (PCI display-class device) was found.']);
 
   const vfs = new Set(input.gpus.flatMap((g) => g.sriov?.virtualFunctions ?? []));
@@ -41,7 +51,13 @@ export function recommendMode(input: ModeInput): Recommendation {
   // A host keeper: a GPU with display outputs that does not travel with the candidate.
   const keeperFor = (c: GpuReport) =>
     input.gpus
-      .filter((g) => g.address !== c.address && !c.functions.includes(g.address) && g.displayOutputs !== false && !vfs.has(g.address))
+      .filter(
+        (g) =>
+          g.address !== c.address &&
+          !c.functions.includes(g.address) &&
+          g.displayOutputs !== false &&
+          !vfs.has(g.address),
+      )
       .sort((a, b) => Number(b.drivesHostDisplay) - Number(a.drivesHostDisplay));
   const ranked = [...candidates].sort(
     (a, b) =>
@@ -53,11 +69,26 @@ export function recommendMode(input: ModeInput): Recommendation {
     const keeper = keeperFor(c)[0];
     if (!keeper) continue;
     const reasons = [`${label(c)} can go to the VM while ${label(keeper)} keeps the host display.`];
-    if (!keeper.drivesHostDisplay) reasons.push(`No monitor is connected to ${label(keeper)} now: connect the host's monitor to it before the first handoff.`);
-    if (c.displayOutputs === false) reasons.push(`${label(c)} is a 3D controller without display outputs (a laptop's discrete GPU): the VM's picture is seen through Looking Glass or a remote desktop, not a monitor.`);
-    else reasons.push('The VM\'s screen can be shown in a window on the host with Looking Glass, or on a monitor connected to the passed-through GPU.');
-    if (vfs.has(c.address)) reasons.push(`${label(c)} is an SR-IOV virtual function: the VM gets a slice of the GPU while the host keeps using it.`);
-    if (c.identicalIdsWith?.length) reasons.push(`${label(c)} has the same vendor:device ids as ${c.identicalIdsWith.join(', ')}: it is bound by address, not by id.`);
+    if (!keeper.drivesHostDisplay)
+      reasons.push(
+        `No monitor is connected to ${label(keeper)} now: connect the host's monitor to it before the first handoff.`,
+      );
+    if (c.displayOutputs === false)
+      reasons.push(
+        `${label(c)} is a 3D controller without display outputs (a laptop's discrete GPU): the VM's picture is seen through Looking Glass or a remote desktop, not a monitor.`,
+      );
+    else
+      reasons.push(
+        "The VM's screen can be shown in a window on the host with Looking Glass, or on a monitor connected to the passed-through GPU.",
+      );
+    if (vfs.has(c.address))
+      reasons.push(
+        `${label(c)} is an SR-IOV virtual function: the VM gets a slice of the GPU while the host keeps using it.`,
+      );
+    if (c.identicalIdsWith?.length)
+      reasons.push(
+        `${label(c)} has the same vendor:device ids as ${c.identicalIdsWith.join(', ')}: it is bound by address, not by id.`,
+      );
     return { mode: 'dual-gpu', gpu: c.address, reasons };
   }
   const only = ranked[0]!;
@@ -67,6 +98,7 @@ export function recommendMode(input: ModeInput): Recommendation {
       : `${label(only)} is the only GPU that can be passed through, and no other GPU can keep a host display.`,
   ];
   reasons.push('While the VM runs the host desktop closes; it comes back when the VM shuts down.');
-  if (only.displayOutputs === false) reasons.push(`${label(only)} has no display outputs; the VM is reachable only through a remote desktop.`);
+  if (only.displayOutputs === false)
+    reasons.push(`${label(only)} has no display outputs; the VM is reachable only through a remote desktop.`);
   return { mode: 'single-gpu', gpu: only.address, reasons };
 }

@@ -41,7 +41,8 @@ const bench: Bench = {
       const first = buildDoctorReport(await scanHost(m.root));
       const coldMs = performance.now() - coldStart;
       const model = await scanHost(m.root);
-      if (model.pci.length !== 512 || Object.keys(model.iommu.groups).length !== 64) throw new Error(`generated host has ${model.pci.length} devices`);
+      if (model.pci.length !== 512 || Object.keys(model.iommu.groups).length !== 64)
+        throw new Error(`generated host has ${model.pci.length} devices`);
       const inProcess = await measure(async () => buildDoctorReport(await scanHost(m.root)), 40, 5);
       const scanOnly = await measure(() => scanHost(m.root), 40, 5);
       const analyzeOnly = await measure(() => buildDoctorReport(model), 200, 20);

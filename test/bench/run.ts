@@ -28,7 +28,9 @@ async function runOne(file: string): Promise<void> {
   const mod = (await import(pathToFileURL(path.join(here, file)).href)) as BenchModule;
   const bench = mod.default;
   if (!bench) {
-    const runner = Object.entries(mod).find(([name, v]) => /^run\w*Bench$/.test(name) && typeof v === 'function');
+    const runner = Object.entries(mod).find(
+      ([name, v]) => /^run\w*Bench$/.test(name) && typeof v === 'function',
+    );
     if (!runner) throw new Error(`${file} exports neither a default Bench nor a run…Bench() function`);
     process.stdout.write(`bench ${file}: ${runner[0]}()\n`);
     const results = await (runner[1] as () => Promise<unknown>)();

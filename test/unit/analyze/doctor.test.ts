@@ -16,7 +16,13 @@ describe('iommuState', () => {
     const noGroups = { ...on.iommu, units: [], groups: {} };
     expect(iommuState({ ...on, iommu: noGroups })).toBe('off-in-kernel');
     expect(iommuState({ ...on, iommu: { ...noGroups, firmwareTable: null } })).toBe('off-in-firmware');
-    expect(iommuState({ ...on, iommu: { ...noGroups, firmwareTable: null }, firmware: { efi: false, acpiTables: [] } })).toBe('unknown');
+    expect(
+      iommuState({
+        ...on,
+        iommu: { ...noGroups, firmwareTable: null },
+        firmware: { efi: false, acpiTables: [] },
+      }),
+    ).toBe('unknown');
   });
 });
 
@@ -28,7 +34,11 @@ describe('buildDoctorReport', () => {
   });
 
   it('prefers passing the GPU that does not drive the display', () => {
-    const igpu = pci('0000:00:02.0', '030000', '8086', '4680', { iommuGroup: 0, bootVga: true, drm: connected('card0') });
+    const igpu = pci('0000:00:02.0', '030000', '8086', '4680', {
+      iommuGroup: 0,
+      bootVga: true,
+      drm: connected('card0'),
+    });
     const r = buildDoctorReport(model([igpu, ...nvidia('01', 1, { drm: disconnected('card1') })]));
     expect(r.recommendation).toMatchObject({ mode: 'dual-gpu', gpu: '0000:01:00.0' });
     expect(r.gpus.map((g) => [g.address, g.integrated, g.drivesHostDisplay])).toEqual([
@@ -49,8 +59,14 @@ describe('buildDoctorReport', () => {
     noVirt.cpu = { ...noVirt.cpu, flags: [], virtualization: false };
     const r1 = buildDoctorReport(noVirt);
     expect(r1.recommendation).toMatchObject({ mode: 'none', gpu: null });
-    expect(r1.checks.find((c) => c.id === 'cpu-virtualization')).toMatchObject({ status: 'fail', fix: expect.stringContaining('VT-x') });
-    const shared = model([...nvidia('01', 1), pci('0000:02:00.0', '0c0330', '1022', '43d5', { iommuGroup: 1 })]);
+    expect(r1.checks.find((c) => c.id === 'cpu-virtualization')).toMatchObject({
+      status: 'fail',
+      fix: expect.stringContaining('VT-x'),
+    });
+    const shared = model([
+      ...nvidia('01', 1),
+      pci('0000:02:00.0', '0c0330', '1022', '43d5', { iommuGroup: 1 }),
+    ]);
     const r2 = buildDoctorReport(shared);
     expect(r2.recommendation.mode).toBe('none');
     expect(r2.recommendation.reasons[0]).toMatch(/shares IOMMU group 1 with 0000:02:00.0/);
@@ -59,7 +75,15 @@ describe('buildDoctorReport', () => {
   it('gives every warn and fail a fix, with distribution-specific install commands', () => {
     const m = model(nvidia('01', 1), {
       os: { id: 'fedora', idLike: [], name: 'Fedora', versionId: '41', variantId: null },
-      libvirt: { virsh: false, libvirtd: false, version: null, hooksDir: '/etc/libvirt/hooks', hooksDirExists: false, qemuDispatcher: false, qemuConf: null },
+      libvirt: {
+        virsh: false,
+        libvirtd: false,
+        version: null,
+        hooksDir: '/etc/libvirt/hooks',
+        hooksDirExists: false,
+        qemuDispatcher: false,
+        qemuConf: null,
+      },
       bootloader: { kind: 'unknown', evidence: [], espPath: null, uki: false },
       initramfs: 'none',
       users: [{ name: 'u', uid: 1000, groups: [] }],
@@ -67,15 +91,35 @@ describe('buildDoctorReport', () => {
     });
     const r = buildDoctorReport(m);
     const bad = r.checks.filter((c) => c.status !== 'pass');
-    expect(bad.map((c) => c.id).sort()).toEqual(['bootloader', 'initramfs', 'libvirt', 'user-groups', 'vfio-pci']);
+    expect(bad.map((c) => c.id).sort()).toEqual([
+      'bootloader',
+      'initramfs',
+      'libvirt',
+      'user-groups',
+      'vfio-pci',
+    ]);
     for (const c of bad) expect(c.fix).toBeTruthy();
     expect(r.checks.find((c) => c.id === 'libvirt')?.fix).toContain('dnf install');
-    expect(r.checks.find((c) => c.id === 'user-groups')?.fix).toBe('sudo usermod -aG kvm,libvirt u, then log out and in again.');
+    expect(r.checks.find((c) => c.id === 'user-groups')?.fix).toBe(
+      'sudo usermod -aG kvm,libvirt u, then log out and in again.',
+    );
   });
 
   it('accepts vfio-pci built into the kernel', () => {
-    const m = model(nvidia('01', 1), { kernel: { release: '6.8.0', cmdline: '', params: {}, modules: [], builtin: ['vfio_pci'], available: [] } });
-    expect(buildDoctorReport(m).checks.find((c) => c.id === 'vfio-pci')).toMatchObject({ status: 'pass', message: expect.stringContaining('built into the kernel') });
+    const m = model(nvidia('01', 1), {
+      kernel: {
+        release: '6.8.0',
+        cmdline: '',
+        params: {},
+        modules: [],
+        builtin: ['vfio_pci'],
+        available: [],
+      },
+    });
+    expect(buildDoctorReport(m).checks.find((c) => c.id === 'vfio-pci')).toMatchObject({
+      status: 'pass',
+      message: expect.stringContaining('built into the kernel'),
+    });
   });
 
   it('renders a readable report, painting only through the given colours', () => {

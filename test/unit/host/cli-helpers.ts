@@ -50,9 +50,15 @@ export function buildCli(): void {
   }
   try {
     const built = statSync(bundle, { throwIfNoEntry: false })?.mtimeMs ?? 0;
-    const sources = Math.max(newestSource(path.join(repoRoot, 'electron')), newestSource(path.join(repoRoot, 'shared')));
+    const sources = Math.max(
+      newestSource(path.join(repoRoot, 'electron')),
+      newestSource(path.join(repoRoot, 'shared')),
+    );
     if (built > sources) return;
-    const r = spawnSync(process.execPath, [path.join(repoRoot, 'build/build.mjs'), '--cli-only'], { cwd: repoRoot, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [path.join(repoRoot, 'build/build.mjs'), '--cli-only'], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    });
     if (r.status !== 0) throw new Error(`CLI build failed: ${r.stderr}`);
   } finally {
     rmdirSync(lock);

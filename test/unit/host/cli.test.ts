@@ -20,7 +20,10 @@ describe('gpu-ferry doctor|scan|snapshot', () => {
 
   it('uses distinct exit codes: usage 2, missing file 3, malformed spec 4, unreadable root 5', () => {
     const dir = tmp();
-    writeFileSync(path.join(dir, 'bad.host.json'), JSON.stringify({ format: 'gpu-ferry-host/1', cpu: { vendor: 'GenuineIntel', cores: 0 } }));
+    writeFileSync(
+      path.join(dir, 'bad.host.json'),
+      JSON.stringify({ format: 'gpu-ferry-host/1', cpu: { vendor: 'GenuineIntel', cores: 0 } }),
+    );
     expect(runCli(['doctor', '--frobnicate']).status).toBe(2);
     expect(runCli(['doctor', 'extra']).status).toBe(2);
     const missing = runCli(['doctor', '--host', path.join(dir, 'nope.json')]);

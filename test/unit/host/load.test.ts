@@ -2,7 +2,12 @@
 import { writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { HostFileMissingError, HostSpecError, UnreadableRootError, loadHost } from '../../../electron/host/load';
+import {
+  HostFileMissingError,
+  HostSpecError,
+  UnreadableRootError,
+  loadHost,
+} from '../../../electron/host/load';
 import { fixture, removeTempDirs, tempDir } from './cli-helpers';
 
 afterAll(removeTempDirs);
@@ -28,14 +33,20 @@ describe('loadHost', () => {
 
   it('throws a typed error for each failure', async () => {
     const dir = tmp();
-    await expect(loadHost({ host: path.join(dir, 'missing.json') })).rejects.toBeInstanceOf(HostFileMissingError);
+    await expect(loadHost({ host: path.join(dir, 'missing.json') })).rejects.toBeInstanceOf(
+      HostFileMissingError,
+    );
     writeFileSync(path.join(dir, 'broken.json'), '{"format": ');
     await expect(loadHost({ host: path.join(dir, 'broken.json') })).rejects.toThrow(/not valid JSON/);
     writeFileSync(path.join(dir, 'other.json'), '{"format": "something/1"}');
-    await expect(loadHost({ host: path.join(dir, 'other.json') })).rejects.toThrow(/format: must be "gpu-ferry-host\/1" or "gpu-ferry-snapshot\/1"/);
+    await expect(loadHost({ host: path.join(dir, 'other.json') })).rejects.toThrow(
+      /format: must be "gpu-ferry-host\/1" or "gpu-ferry-snapshot\/1"/,
+    );
     await expect(loadHost({ host: path.join(dir, 'other.json') })).rejects.toBeInstanceOf(HostSpecError);
     await expect(loadHost({ root: path.join(dir, 'nope') })).rejects.toBeInstanceOf(UnreadableRootError);
     await expect(loadHost({ root: path.join(dir, 'broken.json') })).rejects.toThrow(/not a directory/);
-    await expect(loadHost({ root: dir, host: fixture('no-libvirt') })).rejects.toThrow(/cannot be used together/);
+    await expect(loadHost({ root: dir, host: fixture('no-libvirt') })).rejects.toThrow(
+      /cannot be used together/,
+    );
   });
 });

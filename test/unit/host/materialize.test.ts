@@ -3,7 +3,12 @@ import { existsSync, lstatSync, readFileSync, readlinkSync, statSync } from 'nod
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { HostSpecError, materializeHostSpec, materializeSnapshot, type MaterializedRoot } from '../../../electron/host/materialize';
+import {
+  HostSpecError,
+  materializeHostSpec,
+  materializeSnapshot,
+  type MaterializedRoot,
+} from '../../../electron/host/materialize';
 import { fixture, removeTempDirs, tempDir } from './cli-helpers';
 
 afterAll(removeTempDirs);
@@ -31,7 +36,9 @@ describe('materializeHostSpec', () => {
     expect(readFileSync(at('/proc/cmdline'), 'utf8')).toMatch(/amd_iommu=on iommu=pt\n$/);
     expect(readFileSync(at('/proc/modules'), 'utf8').split('\n')[0]).toMatch(/^nvidia_drm \d+ \d+ - Live 0x/);
     expect(existsSync(at('/sys/module/nvidia'))).toBe(true);
-    expect(readFileSync(at('/lib/modules/6.12.4-arch1-1/modules.dep'), 'utf8')).toContain('kernel/drivers/vfio/pci/vfio-pci.ko:');
+    expect(readFileSync(at('/lib/modules/6.12.4-arch1-1/modules.dep'), 'utf8')).toContain(
+      'kernel/drivers/vfio/pci/vfio-pci.ko:',
+    );
     const dev = at('/sys/bus/pci/devices/0000:0a:00.0');
     expect(readFileSync(`${dev}/class`, 'utf8')).toBe('0x030000\n');
     expect(readFileSync(`${dev}/subsystem_vendor`, 'utf8')).toBe('0x1043\n');
@@ -55,7 +62,9 @@ describe('materializeHostSpec', () => {
     expect(spawnSync(virsh).status).toBe(1);
     expect(readFileSync(at('/etc/group'), 'utf8')).toMatch(/^libvirt:x:\d+:alex$/m);
     expect(readFileSync(at('/etc/passwd'), 'utf8')).toMatch(/^alex:x:1000:1000:/m);
-    expect(readlinkSync(at('/etc/systemd/system/display-manager.service'))).toBe('/usr/lib/systemd/system/sddm.service');
+    expect(readlinkSync(at('/etc/systemd/system/display-manager.service'))).toBe(
+      '/usr/lib/systemd/system/sddm.service',
+    );
   });
 
   it('writes no groups when the IOMMU is off, and SR-IOV links when VFs exist', async () => {
@@ -67,7 +76,9 @@ describe('materializeHostSpec', () => {
     expect(readFileSync(`${pf}/sriov_totalvfs`, 'utf8')).toBe('7\n');
     expect(readFileSync(`${pf}/sriov_numvfs`, 'utf8')).toBe('2\n');
     expect(path.basename(readlinkSync(`${pf}/virtfn1`))).toBe('0000:00:02.2');
-    expect(path.basename(readlinkSync(path.join(sriov, '/sys/bus/pci/devices/0000:00:02.1/physfn')))).toBe('0000:00:02.0');
+    expect(path.basename(readlinkSync(path.join(sriov, '/sys/bus/pci/devices/0000:00:02.1/physfn')))).toBe(
+      '0000:00:02.0',
+    );
   });
 
   it('names the field and the reason for each problem, and writes nothing', async () => {
@@ -76,7 +87,14 @@ describe('materializeHostSpec', () => {
       ...example,
       pci: [
         { address: '0000:0a:00', class: '0x0300', vendor: '10de', device: '0x2206' },
-        { address: '0000:0b:00.0', class: '0x030000', vendor: '0x10de', device: '0x2206', iommuGroup: 3, physfn: '0000:99:00.0' },
+        {
+          address: '0000:0b:00.0',
+          class: '0x030000',
+          vendor: '0x10de',
+          device: '0x2206',
+          iommuGroup: 3,
+          physfn: '0000:99:00.0',
+        },
         { address: '0000:0b:00.0', class: '0x040300', vendor: '0x10de', device: '0x1aef', iommuGroup: 3 },
       ],
       files: { 'etc/passwd': 'x', '/etc/../../escape': 'x' },
@@ -99,8 +117,22 @@ describe('materializeHostSpec', () => {
       format: 'gpu-ferry-host/1',
       iommu: { enabled: true },
       pci: [
-        { address: '0000:0a:00.0', class: '0x030000', vendor: '0x10de', device: '0x2206', drm: { card: 'card0' } },
-        { address: '0000:0b:00.0', class: '0x030000', vendor: '0x10de', device: '0x2206', iommuGroup: 3, physfn: '0000:99:00.0', drm: { card: 'card0' } },
+        {
+          address: '0000:0a:00.0',
+          class: '0x030000',
+          vendor: '0x10de',
+          device: '0x2206',
+          drm: { card: 'card0' },
+        },
+        {
+          address: '0000:0b:00.0',
+          class: '0x030000',
+          vendor: '0x10de',
+          device: '0x2206',
+          iommuGroup: 3,
+          physfn: '0000:99:00.0',
+          drm: { card: 'card0' },
+        },
         { address: '0000:0b:00.0', class: '0x040300', vendor: '0x10de', device: '0x1aef', iommuGroup: 3 },
       ],
     };
@@ -136,8 +168,12 @@ describe('materializeSnapshot', () => {
     roots.push(m);
     expect(readFileSync(path.join(m.root, 'proc/cmdline'), 'utf8')).toBe('quiet\n');
     expect(lstatSync(path.join(m.root, 'sys/kernel/iommu_groups')).isDirectory()).toBe(true);
-    expect(readlinkSync(path.join(m.root, 'sys/bus/pci/devices/0000:00:02.0/driver'))).toBe('../../../bus/pci/drivers/i915');
+    expect(readlinkSync(path.join(m.root, 'sys/bus/pci/devices/0000:00:02.0/driver'))).toBe(
+      '../../../bus/pci/drivers/i915',
+    );
     expect(statSync(path.join(m.root, 'usr/bin/virsh')).mode & 0o111).not.toBe(0);
-    await expect(materializeSnapshot({ format: 'gpu-ferry-snapshot/1', files: { 'x': '' } })).rejects.toThrow(/files\.x: bad path: must be an absolute path/);
+    await expect(materializeSnapshot({ format: 'gpu-ferry-snapshot/1', files: { x: '' } })).rejects.toThrow(
+      /files\.x: bad path: must be an absolute path/,
+    );
   });
 });

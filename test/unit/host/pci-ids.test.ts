@@ -39,7 +39,10 @@ describe('PciIds', () => {
   it('prefers the pci.ids under the scanned root', () => {
     const root = tempDir('gf-ids-');
     mkdirSync(path.join(root, 'usr/share/misc'), { recursive: true });
-    writeFileSync(path.join(root, 'usr/share/misc/pci.ids'), SAMPLE.replace('GA102 [GeForce RTX 3080]', 'from the root'));
+    writeFileSync(
+      path.join(root, 'usr/share/misc/pci.ids'),
+      SAMPLE.replace('GA102 [GeForce RTX 3080]', 'from the root'),
+    );
     expect(pciIdsFor(root).deviceName('10de', '2206')).toBe('from the root');
   });
 });

@@ -23,8 +23,19 @@ async function scanFixture(name: string): Promise<HostModel> {
 describe('scanHost on fixture hosts', () => {
   it('reads every part of a desktop', async () => {
     const m = await scanFixture('nvidia-only-desktop');
-    expect(m.cpu).toMatchObject({ vendor: 'amd', vendorId: 'AuthenticAMD', virtualization: true, cores: 8, threads: 16, kvmDevice: true, nested: true });
-    expect(m.firmware).toEqual({ efi: true, acpiTables: ['APIC', 'DSDT', 'FACP', 'HPET', 'IVRS', 'MCFG', 'SSDT'] });
+    expect(m.cpu).toMatchObject({
+      vendor: 'amd',
+      vendorId: 'AuthenticAMD',
+      virtualization: true,
+      cores: 8,
+      threads: 16,
+      kvmDevice: true,
+      nested: true,
+    });
+    expect(m.firmware).toEqual({
+      efi: true,
+      acpiTables: ['APIC', 'DSDT', 'FACP', 'HPET', 'IVRS', 'MCFG', 'SSDT'],
+    });
     expect(m.kernel.params).toEqual({ amd_iommu: 'on', iommu: 'pt' });
     expect(m.kernel.available).toContain('kvmfr');
     expect(m.iommu.units).toEqual(['ivhd0']);
@@ -32,9 +43,20 @@ describe('scanHost on fixture hosts', () => {
     expect(m.iommu.firmwareTable).toBe('IVRS');
     const gpu = m.pci.find((d) => d.address === '0000:0a:00.0');
     expect(gpu).toMatchObject({
-      classCode: '030000', vendorId: '10de', deviceId: '2206', subsystemVendorId: '1043', subsystemDeviceId: '87b3',
-      driver: 'nvidia', driverOverride: null, iommuGroup: 27, bootVga: true, resetMethods: ['flr', 'bus'],
-      drm: { card: 'card1', connectors: { 'DP-1': 'connected', 'DP-2': 'disconnected', 'HDMI-A-1': 'disconnected' } },
+      classCode: '030000',
+      vendorId: '10de',
+      deviceId: '2206',
+      subsystemVendorId: '1043',
+      subsystemDeviceId: '87b3',
+      driver: 'nvidia',
+      driverOverride: null,
+      iommuGroup: 27,
+      bootVga: true,
+      resetMethods: ['flr', 'bus'],
+      drm: {
+        card: 'card1',
+        connectors: { 'DP-1': 'connected', 'DP-2': 'disconnected', 'HDMI-A-1': 'disconnected' },
+      },
     });
     expect(m.pci.find((d) => d.address === '0000:0a:00.1')?.bootVga).toBeNull();
     expect(m.os).toMatchObject({ id: 'arch', name: 'Arch Linux' });
@@ -45,7 +67,11 @@ describe('scanHost on fixture hosts', () => {
     expect(m.lookingGlass).toMatchObject({ client: false, kvmfrAvailable: true, kvmfrLoaded: false });
     expect(m.users).toEqual([{ name: 'alex', uid: 1000, groups: ['alex', 'kvm', 'libvirt', 'wheel'] }]);
     expect(m.memory.MemTotal).toBe(32768000);
-    expect(Object.keys(m.files).sort()).toEqual(['/etc/default/grub', '/etc/mkinitcpio.conf', '/etc/os-release']);
+    expect(Object.keys(m.files).sort()).toEqual([
+      '/etc/default/grub',
+      '/etc/mkinitcpio.conf',
+      '/etc/os-release',
+    ]);
     expect(m.notes).toEqual([]);
   });
 
@@ -61,17 +87,37 @@ describe('scanHost on fixture hosts', () => {
     ];
     for (const [name, boot, initramfs, dm, esp] of cases) {
       const m = await scanFixture(name);
-      expect({ name, boot: m.bootloader.kind, initramfs: m.initramfs, dm: m.displayManager.kind, esp: m.bootloader.espPath }).toEqual({ name, boot, initramfs, dm, esp });
+      expect({
+        name,
+        boot: m.bootloader.kind,
+        initramfs: m.initramfs,
+        dm: m.displayManager.kind,
+        esp: m.bootloader.espPath,
+      }).toEqual({ name, boot, initramfs, dm, esp });
     }
   });
 
   it('reads built-in vfio, SR-IOV links and a missing libvirt', async () => {
     const ubuntu = await scanFixture('ubuntu-builtin-vfio');
-    expect(ubuntu.kernel.builtin).toEqual(['vfio', 'vfio_iommu_type1', 'vfio_pci', 'vfio_pci_core', 'vfio_virqfd']);
+    expect(ubuntu.kernel.builtin).toEqual([
+      'vfio',
+      'vfio_iommu_type1',
+      'vfio_pci',
+      'vfio_pci_core',
+      'vfio_virqfd',
+    ]);
     const sriov = await scanFixture('intel-sriov-igpu');
     const pf = sriov.pci.find((d) => d.address === '0000:00:02.0');
-    expect(pf).toMatchObject({ sriovTotalVfs: 7, sriovNumVfs: 2, virtfns: ['0000:00:02.1', '0000:00:02.2'], physfn: null });
-    expect(sriov.pci.find((d) => d.address === '0000:00:02.2')).toMatchObject({ physfn: '0000:00:02.0', driver: null });
+    expect(pf).toMatchObject({
+      sriovTotalVfs: 7,
+      sriovNumVfs: 2,
+      virtfns: ['0000:00:02.1', '0000:00:02.2'],
+      physfn: null,
+    });
+    expect(sriov.pci.find((d) => d.address === '0000:00:02.2')).toMatchObject({
+      physfn: '0000:00:02.0',
+      driver: null,
+    });
     const bare = await scanFixture('no-libvirt');
     expect(bare.libvirt).toMatchObject({ virsh: false, libvirtd: false, version: null });
   });
@@ -79,8 +125,15 @@ describe('scanHost on fixture hosts', () => {
 
 describe('PCI ids from uevent or from single attributes', () => {
   it('parses the kernel uevent format', () => {
-    const text = 'DRIVER=virtio-pci\nPCI_CLASS=18000\nPCI_ID=1AF4:1042\nPCI_SUBSYS_ID=1AF4:1042\nPCI_SLOT_NAME=0000:00:02.0\n';
-    expect(parseUevent(text)).toEqual({ classCode: '018000', vendorId: '1af4', deviceId: '1042', subsystemVendorId: '1af4', subsystemDeviceId: '1042' });
+    const text =
+      'DRIVER=virtio-pci\nPCI_CLASS=18000\nPCI_ID=1AF4:1042\nPCI_SUBSYS_ID=1AF4:1042\nPCI_SLOT_NAME=0000:00:02.0\n';
+    expect(parseUevent(text)).toEqual({
+      classCode: '018000',
+      vendorId: '1af4',
+      deviceId: '1042',
+      subsystemVendorId: '1af4',
+      subsystemDeviceId: '1042',
+    });
     expect(parseUevent('DRIVER=x\nPCI_SLOT_NAME=0000:00:02.0\n')).toBeNull();
   });
 
@@ -101,7 +154,14 @@ describe('scanHost on incomplete or odd roots', () => {
   it('returns empty values for an empty root, without throwing', async () => {
     const root = tempDir('gf-empty-');
     const m = await scanHost(root);
-    expect(m.cpu).toMatchObject({ vendor: 'other', vendorId: null, threads: 0, virtualization: false, kvmDevice: false, nested: null });
+    expect(m.cpu).toMatchObject({
+      vendor: 'other',
+      vendorId: null,
+      threads: 0,
+      virtualization: false,
+      kvmDevice: false,
+      nested: null,
+    });
     expect(m.pci).toEqual([]);
     expect(m.iommu).toEqual({ units: [], groups: {}, firmwareTable: null });
     expect(m.bootloader.kind).toBe('unknown');
@@ -115,7 +175,10 @@ describe('scanHost on incomplete or odd roots', () => {
     const root = tempDir('gf-odd-');
     mkdirSync(path.join(root, 'proc/cpuinfo'), { recursive: true }); // a directory where a file belongs
     mkdirSync(path.join(root, 'etc/systemd/system'), { recursive: true });
-    symlinkSync('/usr/lib/systemd/system/cosmic-greeter.service', path.join(root, 'etc/systemd/system/display-manager.service'));
+    symlinkSync(
+      '/usr/lib/systemd/system/cosmic-greeter.service',
+      path.join(root, 'etc/systemd/system/display-manager.service'),
+    );
     mkdirSync(path.join(root, 'usr/bin'), { recursive: true });
     writeFileSync(path.join(root, 'usr/bin/virsh'), '');
     mkdirSync(path.join(root, 'usr/lib64'), { recursive: true });
