@@ -2,11 +2,13 @@
 // the autostart entry and handoff notifications. Single instance: a second launch focuses the window.
 import { app, BrowserWindow, ipcMain, Notification, session } from 'electron';
 import { pathToFileURL } from 'node:url';
-import type { Settings } from '../../shared/ipc/contract';
+import type { HandoffEvent, Settings, VmSummary } from '../../shared/ipc/contract';
+import type { Handlers } from '../services/dispatch';
 import type { ServiceContext } from '../services/context';
 import { createEventHub } from '../services/events';
 import { createHandlers } from '../services/handlers';
 import { dispatch } from '../services/dispatch';
+import { watchHandoffLogs } from '../services/handoff-watch';
 import { dataDir as defaultDataDir, iconFile, preloadFile, rendererFile } from './app-paths';
 import { applyAutostart } from './autostart';
 import { handoffNotification } from './handoff-notification';
@@ -49,6 +51,24 @@ async function showWindow(): Promise<void> {
   });
 }
 
+/** The latest run end (prepare/release/rescue done or fail) of any VM, if it ended in the last hour. */
+async function announceLastHandoff(handlers: Handlers, notify: (e: HandoffEvent) => void): Promise<void> {
+  const vms = await dispatch(handlers, 'vm.list', []);
+  if (!vms.ok) return;
+  const ends: HandoffEvent[] = [];
+  for (const vm of vms.value as VmSummary[]) {
+    const log = await dispatch(handlers, 'handoff.log', [vm.name]);
+    if (log.ok)
+      ends.push(
+        ...(log.value as HandoffEvent[]).filter(
+          (e) => e.step === e.phase && (e.status === 'done' || e.status === 'fail'),
+        ),
+      );
+  }
+  const last = ends.sort((a, b) => a.ts.localeCompare(b.ts)).at(-1);
+  if (last && Date.now() - Date.parse(last.ts) < 3600_000) notify(last);
+}
+
 async function start(): Promise<void> {
   await app.whenReady();
   hardenSession(session.defaultSession);
@@ -68,11 +88,16 @@ async function start(): Promise<void> {
   const handlers = createHandlers(ctx);
   registerIpc(ipcMain, handlers, origins);
   forwardEvents(hub, () => mainWindow?.webContents ?? null);
+  const notify = (event: HandoffEvent) => {
+    const text = handoffNotification(event);
+    if (text && Notification.isSupported()) new Notification(text).show();
+  };
   hub.onAny((event, payload) => {
-    if (event !== 'handoff.event' || !Notification.isSupported()) return;
-    const text = handoffNotification(payload as Parameters<typeof handoffNotification>[0]);
-    if (text) new Notification(text).show();
+    if (event === 'handoff.event') notify(payload as HandoffEvent);
   });
+  await watchHandoffLogs(options.simulatedRoot ?? '/', hub);
+  // Started by the autostart entry after a single-GPU handoff: announce how the last one ended.
+  if (options.afterLogin) void announceLastHandoff(handlers, notify);
 
   const settings = await dispatch(handlers, 'settings.get', []);
   if (settings.ok)

@@ -1,36 +1,94 @@
-// vm.*, handoff.log and lg.*: the Windows VMs in libvirt, their handoff timeline and Looking Glass.
+// vm.*, handoff.log and lg.*: the Windows VMs in libvirt (through virsh with the context's URI), their
+// handoff timeline (the runtime's log) and Looking Glass. State changes are pushed as vm.state events.
 import type { Handlers } from './dispatch';
 import type { ServiceContext } from './context';
-import { unavailable } from './service-error';
+import { readHandoffLog } from '../system/handoff-log';
+import { runPreflight } from '../system/libvirt-preflight';
+import { launchForVm, liveState, NotRunningError } from '../system/looking-glass-status';
+import { destroyDomain, dumpXml, listDomains, shutdownDomain, startDomain } from '../system/virsh';
+import { withHost } from './host-access';
+import { lookingGlassRunning } from './lg-process';
+import { ServiceError } from './service-error';
+import { summarize, vmSummary, withVirshErrors } from './vm-summary';
 
 type VmHandlers = Pick<
   Handlers,
   'vm.list' | 'vm.check' | 'vm.start' | 'vm.stop' | 'handoff.log' | 'lg.status' | 'lg.launch'
 >;
 
-export const createVmHandlers = (_ctx: ServiceContext): VmHandlers => ({
-  // TODO(virsh): electron/system/virsh*.ts (issue 6).
-  'vm.list': async () => {
-    throw unavailable('Listing VMs (electron/system/virsh.ts)');
-  },
-  'vm.check': async () => {
-    throw unavailable('VM preflight checks (electron/system/virsh.ts)');
-  },
-  'vm.start': async () => {
-    throw unavailable('Starting VMs (electron/system/virsh.ts)');
-  },
-  'vm.stop': async () => {
-    throw unavailable('Stopping VMs (electron/system/virsh.ts)');
-  },
-  // TODO(handoff log): electron/system/handoff-log.ts (issue 5).
-  'handoff.log': async () => {
-    throw unavailable('The handoff log (electron/system/handoff-log.ts)');
-  },
-  // TODO(looking glass): electron/system/looking-glass*.ts (issue 7).
-  'lg.status': async () => {
-    throw unavailable('Looking Glass status (electron/system/looking-glass.ts)');
-  },
-  'lg.launch': async () => {
-    throw unavailable('Launching Looking Glass (electron/system/looking-glass.ts)');
-  },
-});
+export const createVmHandlers = (ctx: ServiceContext): VmHandlers => {
+  const virsh = { uri: ctx.libvirtUri };
+  /** Where logs and device files are read: the simulated root when there is one. */
+  const systemRoot = () => ctx.simulatedRoot ?? ctx.hostSource.root ?? '/';
+  const changed = async (name: string) =>
+    withHost(ctx, async (host) => {
+      const summary = await vmSummary(name, host, virsh);
+      ctx.events.emit('vm.state', summary);
+      return summary;
+    });
+
+  return {
+    'vm.list': async () =>
+      withVirshErrors(() =>
+        withHost(ctx, async (host) => {
+          const domains = await listDomains(virsh);
+          return Promise.all(
+            domains.map(async (d) => summarize(d.name, d.state, await dumpXml(d.name, virsh), host)),
+          );
+        }),
+      ),
+    'vm.check': async (name) =>
+      withVirshErrors(() =>
+        withHost(
+          ctx,
+          async (host) =>
+            (await runPreflight({ host, xml: await dumpXml(name, virsh), root: host.root })).items,
+        ),
+      ),
+    'vm.start': async (name) =>
+      withVirshErrors(async () => {
+        await startDomain(name, virsh);
+        return changed(name);
+      }),
+    'vm.stop': async (name, { force }) =>
+      withVirshErrors(async () => {
+        await (force ? destroyDomain(name, virsh) : shutdownDomain(name, virsh));
+        return changed(name);
+      }),
+    'handoff.log': async (name) => {
+      const log = await readHandoffLog(name, systemRoot());
+      return log.events.map(({ ts, vm, phase, step, status, durationMs, message }) => ({
+        ts,
+        vm,
+        phase,
+        step,
+        status,
+        durationMs,
+        message,
+      }));
+    },
+    'lg.status': async () => {
+      const state = await liveState(systemRoot());
+      return {
+        client: state.client.path !== null,
+        version: state.client.version,
+        running: await lookingGlassRunning(),
+      };
+    },
+    'lg.launch': async (name) =>
+      withVirshErrors(async () => {
+        try {
+          return await launchForVm(name, virsh);
+        } catch (error) {
+          if (error instanceof NotRunningError) throw new ServiceError('vm-not-running', error.message);
+          if (error instanceof Error && /not installed/.test(error.message)) {
+            throw new ServiceError(
+              'lg-missing',
+              `${error.message} Install it from https://looking-glass.io/downloads (the version must match the host application in Windows).`,
+            );
+          }
+          throw error;
+        }
+      }),
+  };
+};
