@@ -30,7 +30,18 @@ describe('desktop integration files', () => {
     const xml = readFileSync(metainfo, 'utf8');
     expect(xml).toContain(`<launchable type="desktop-id">${path.basename(desktopFile)}</launchable>`);
     expect(xml).toContain(`<release version="${require(path.join(repo, 'package.json')).version}"`);
-    expect(xml.match(/<screenshot[ >]/g)?.length).toBeGreaterThanOrEqual(1);
+    const images = [
+      ...xml.matchAll(
+        /<image>https:\/\/raw\.githubusercontent\.com\/[^<]+\/main\/(build\/screenshots\/[^<]+\.png)<\/image>/g,
+      ),
+    ].map((m) => m[1]!);
+    expect(images.length).toBeGreaterThanOrEqual(3);
+    for (const image of images) {
+      // Each screenshot the metainfo points at is in the repository, and is a PNG.
+      expect(readFileSync(path.join(repo, image)).subarray(0, 8).toString('hex'), image).toBe(
+        '89504e470d0a1a0a',
+      );
+    }
   });
 
   it('a broken .desktop file is caught by the validator (the check can fail)', async () => {
