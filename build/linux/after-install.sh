@@ -39,7 +39,9 @@ done
 
 for spec in "${FILES[@]}"; do
   read -r src mode target <<<"$spec"
-  install -d -o root -g root -m 0755 -- "$(dirname -- "$DEST$target")"
+  dir=$(dirname -- "$DEST$target")
+  # Create missing directories only: an existing system directory keeps its owner and mode.
+  [[ -d $dir ]] || install -d -o root -g root -m 0755 -- "$dir"
   install -o root -g root -m "$mode" -- "$RES/$src" "$DEST$target"
 done
 

@@ -141,6 +141,12 @@ describe('after-install / after-remove', () => {
     expect(diff).toEqual({ added: [], removed: [], changed: [`${APP}/chrome-sandbox`] });
   });
 
+  it('leaves existing system directories as they are', async () => {
+    await chmod(path.join(root, 'usr/share/metainfo'), 0o775);
+    await script(afterInstall, 'configure');
+    expect((await snapshotTree(root)).get('usr/share/metainfo')).toMatchObject({ type: 'dir', mode: 0o775 });
+  });
+
   it('leaves a /usr/bin/gpu-ferry that is not ours', async () => {
     await symlink('/usr/local/bin/something-else', path.join(root, 'usr/bin/gpu-ferry'));
     await script(afterRemove, 'remove');
