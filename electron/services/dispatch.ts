@@ -60,6 +60,11 @@ export async function dispatch(
       `${channel}: the arguments are too large (${size} bytes, at most ${MAX_ARGS_BYTES}).`,
     );
   }
+  const expected = invokeChannels[channel].args.def.items.length;
+  if (args.length !== expected) {
+    const noun = expected === 1 ? 'argument' : 'arguments';
+    return fail('invalid-arguments', `${channel}: expected ${expected} ${noun}, got ${args.length}.`);
+  }
   const parsed = invokeChannels[channel].args.safeParse(args);
   if (!parsed.success) {
     return fail('invalid-arguments', `${channel}: ${readableZodError(parsed.error)}`);

@@ -51,6 +51,16 @@ describe('dispatch', () => {
     });
   });
 
+  it('names the expected number of arguments', async () => {
+    expect(await dispatch(createHandlers(context()), 'vm.start', [])).toEqual({
+      ok: false,
+      error: { code: 'invalid-arguments', message: 'vm.start: expected 1 argument, got 0.' },
+    });
+    expect(await dispatch(createHandlers(context()), 'vm.list', [1])).toMatchObject({
+      error: { message: 'vm.list: expected 0 arguments, got 1.' },
+    });
+  });
+
   it('explains a schema failure by argument position', async () => {
     const r = await dispatch(createHandlers(context()), 'vm.stop', ['win11', { force: 'yes' }]);
     expect(r.ok).toBe(false);
