@@ -10,7 +10,10 @@ const describePath = (path: readonly PropertyKey[]): string => {
 };
 
 export const readableZodError = (error: z.ZodError): string => {
-  const lines = error.issues.slice(0, 5).map((issue) => `${describePath(issue.path)}: ${issue.message}`);
+  const lines = error.issues.slice(0, 5).map((issue) => {
+    const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message);
+    return `${describePath(issue.path)}: ${missing ? `is missing (a ${issue.expected} is required)` : issue.message}`;
+  });
   const more = error.issues.length > 5 ? ` (and ${error.issues.length - 5} more problems)` : '';
   return `${lines.join('; ')}${more}`;
 };

@@ -61,6 +61,12 @@ describe('dispatch', () => {
     });
   });
 
+  it('says which field is missing', async () => {
+    expect(await dispatch(createHandlers(context()), 'vm.stop', ['win11', {}])).toMatchObject({
+      error: { message: 'vm.stop: argument 2, field force: is missing (a boolean is required)' },
+    });
+  });
+
   it('explains a schema failure by argument position', async () => {
     const r = await dispatch(createHandlers(context()), 'vm.stop', ['win11', { force: 'yes' }]);
     expect(r.ok).toBe(false);
