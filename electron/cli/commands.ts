@@ -10,5 +10,9 @@ import { snapshotCommand } from './cmd-snapshot';
 import { serveCommand } from './cmd-serve';
 import { rescueCommand } from './cmd-rescue';
 import { vmCommands } from './cmd-vm';
+import { planCommand } from './cmd-plan';
+import { applyCommand } from './cmd-apply';
+import { journalCommand } from './cmd-journal';
+import { undoCommand } from './cmd-undo';
 
-export const commands: CliCommand[] = [doctorCommand, scanCommand, snapshotCommand, serveCommand, rescueCommand, lookingGlassPlanCommand, lookingGlassApplyCommand, lookingGlassStatusCommand, lookingGlassLaunchCommand, ...vmCommands];
+export const commands: CliCommand[] = [doctorCommand, scanCommand, snapshotCommand, serveCommand, rescueCommand, lookingGlassPlanCommand, lookingGlassApplyCommand, lookingGlassStatusCommand, lookingGlassLaunchCommand, ...vmCommands, planCommand, applyCommand, journalCommand, undoCommand];

@@ -1,0 +1,61 @@
+// A plan as a person reviews it: one line per step with its reason, a unified diff for every file
+// change, and the exact argv for every command. The CLI prints it; the renderer shows the same data.
+import { createTwoFilesPatch } from 'diff';
+import type { Plan, Step } from './model';
+import { formatMode } from './encode';
+
+export interface StepPreview {
+  /** One line: what happens, e.g. "edit /etc/default/grub" or "run grub-mkconfig -o /boot/grub/grub.cfg". */
+  summary: string;
+  reason: string;
+  /** Unified diff for file steps, empty otherwise. */
+  diff: string;
+}
+
+/** Quotes an argument only when a shell would need it, so the argv reads exactly as it runs. */
+export const showArg = (arg: string): string => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`);
+
+const fileDiff = (path: string, before: string | null, after: string | null): string =>
+  createTwoFilesPatch(before === null ? '/dev/null' : `a${path}`, after === null ? '/dev/null' : `b${path}`, before ?? '', after ?? '', undefined, undefined, { context: 3 })
+    .split('\n')
+    .slice(1) // drop jsdiff's "====" line
+    .join('\n');
+
+export function previewStep(step: Step, current?: (path: string) => string | null): StepPreview {
+  switch (step.kind) {
+    case 'write-file': {
+      const before = step.before !== undefined ? step.before : (current?.(step.path) ?? null);
+      return { summary: `write ${step.path} (mode ${formatMode(step.mode)}, ${step.owner}:${step.group})`, reason: step.reason, diff: fileDiff(step.path, before, step.content) };
+    }
+    case 'edit-file':
+      return { summary: `edit ${step.path}`, reason: step.reason, diff: fileDiff(step.path, step.before, step.after) };
+    case 'remove-file':
+      return { summary: `remove ${step.path}`, reason: step.reason, diff: fileDiff(step.path, step.before, null) };
+    case 'run':
+      return { summary: `run ${step.argv.map(showArg).join(' ')}`, reason: step.reason, diff: '' };
+    case 'sysfs-write': {
+      const where = step.driver ? `/sys/bus/pci/drivers/${step.driver}/${step.attribute}` : `${step.device} ${step.attribute}`;
+      return { summary: `write ${showArg(step.value)} to ${where}`, reason: step.reason, diff: '' };
+    }
+    case 'module-load':
+      return { summary: `run modprobe ${[step.module, ...(step.params ?? [])].map(showArg).join(' ')}`, reason: step.reason, diff: '' };
+    case 'module-unload':
+      return { summary: `run modprobe -r ${showArg(step.module)}`, reason: step.reason, diff: '' };
+    case 'unit':
+      return { summary: `run systemctl ${step.action} ${showArg(step.unit)}`, reason: step.reason, diff: '' };
+  }
+}
+
+/** The whole plan as text. `current` supplies today's content for write-file steps without `before`. */
+export function renderPlan(plan: Plan, current?: (path: string) => string | null): string {
+  const out = [`${plan.title} (${plan.goal})`];
+  if (plan.steps.length === 0) return `${out[0]}\nNothing to do: this machine is already set up.\n`;
+  plan.steps.forEach((step, i) => {
+    const p = previewStep(step, current);
+    out.push('', `${i + 1}. ${p.summary}`, `   why: ${p.reason}`);
+    if (p.diff) out.push(p.diff.trimEnd());
+  });
+  if (plan.warnings.length > 0) out.push('', 'Warnings:', ...plan.warnings.map((w) => `  ! ${w}`));
+  if (plan.reboot) out.push('', `Reboot needed afterwards: ${plan.reboot}`);
+  return out.join('\n') + '\n';
+}
