@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { toBase64 } from '../../../shared/plan/encode';
+import { journalCreatedAt, parseHelperLine } from '../../../shared/plan/helper-output';
+
+describe('helper output lines', () => {
+  it('parses each kind of line', () => {
+    expect(parseHelperLine('result 2 not-executed run /usr/bin/grub-mkconfig -o /boot/grub/grub.cfg')).toEqual({
+      type: 'result', step: 2, status: 'not-executed', kind: 'run', detail: '/usr/bin/grub-mkconfig -o /boot/grub/grub.cfg',
+    });
+    expect(parseHelperLine('progress 3 Generating grub configuration file ...')).toEqual({ type: 'progress', step: 3, text: 'Generating grub configuration file ...' });
+    expect(parseHelperLine('error path-not-allowed 0 /etc/shadow is not ours')).toEqual({ type: 'error', code: 'path-not-allowed', step: 0, message: '/etc/shadow is not ours' });
+    expect(parseHelperLine('error busy - another helper')).toEqual({ type: 'error', code: 'busy', step: null, message: 'another helper' });
+    expect(parseHelperLine(`entry 20260102T030405Z-9 applied ${toBase64('iommu')} ${toBase64('Turn on ✓')} 2`)).toEqual({
+      type: 'entry', id: '20260102T030405Z-9', state: 'applied', goal: 'iommu', title: 'Turn on ✓', files: 2,
+    });
+    expect(parseHelperLine('journal 20260102T030405Z-9')).toEqual({ type: 'journal', id: '20260102T030405Z-9' });
+    expect(parseHelperLine('done 4')).toEqual({ type: 'done', steps: 4 });
+  });
+
+  it('keeps anything unexpected as other', () => {
+    expect(parseHelperLine('result x ok')).toEqual({ type: 'other', text: 'result x ok' });
+    expect(parseHelperLine('entry a b !!! ### 1')).toEqual({ type: 'other', text: 'entry a b !!! ### 1' });
+  });
+
+  it('reads the creation time from a journal id', () => {
+    expect(journalCreatedAt('20260102T030405Z-9')).toBe('2026-01-02T03:04:05Z');
+    expect(journalCreatedAt('bogus')).toBe('');
+  });
+});
