@@ -123,7 +123,7 @@ export async function listJournal(target: HelperTarget = {}): Promise<JournalEnt
   const states: Record<string, JournalEntry['state']> = { applied: 'applied', undone: 'undone', 'rolled-back': 'rolled-back' };
   return run.lines.flatMap((l) =>
     l.type === 'entry'
-      ? [{ id: l.id, goal: l.goal, title: l.title, createdAt: journalCreatedAt(l.id), state: states[l.state] ?? 'interrupted', files: [] }]
+      ? [{ id: l.id, goal: l.goal, title: l.title, createdAt: journalCreatedAt(l.id), state: states[l.state] ?? 'interrupted', files: l.paths }]
       : [],
   );
 }

@@ -7,7 +7,7 @@ export type HelperLine =
   | { type: 'result'; step: number; status: 'ok' | 'not-executed'; kind: string; detail: string }
   | { type: 'progress'; step: number; text: string }
   | { type: 'error'; code: string; step: number | null; message: string }
-  | { type: 'entry'; id: string; state: string; goal: string; title: string; files: number }
+  | { type: 'entry'; id: string; state: string; goal: string; title: string; files: number; paths: string[] }
   | { type: 'recovered'; id: string; state: string }
   | { type: 'done'; steps: number }
   | { type: 'undone'; id: string }
@@ -40,9 +40,10 @@ export function parseHelperLine(line: string): HelperLine {
       if (words.length >= 3) return { type: 'error', code: a, step: stepNo(b), message: restFrom(3) };
       break;
     case 'entry':
-      if (words.length === 6) {
+      if (words.length >= 6 && stepNo(words[5] ?? '') !== null) {
         try {
-          return { type: 'entry', id: a, state: b, goal: fromBase64(c), title: fromBase64(words[4] ?? ''), files: Number(words[5]) };
+          const paths = words.slice(6).filter((w) => w !== '');
+          return { type: 'entry', id: a, state: b, goal: fromBase64(c), title: fromBase64(words[4] ?? ''), files: Number(words[5]), paths };
         } catch {
           break;
         }

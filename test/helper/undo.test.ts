@@ -41,7 +41,7 @@ describe('undo', () => {
     expect(r.stdout).toContain(`undone ${id}`);
     expect(withoutJournalDirs(snapshot(root), before)).toEqual(before);
     const j = helper(['--root', root, 'journal']);
-    expect(j.stdout).toMatch(new RegExp(`^entry ${id} undone \\S+ \\S+ 3$`, 'm'));
+    expect(j.stdout).toMatch(new RegExp(`^entry ${id} undone \\S+ \\S+ 3 /etc/default/grub /etc/libvirt/qemu.conf /etc/modprobe.d/gpu-ferry-vfio.conf$`, 'm'));
     expect(errorCode(helper(['--root', root, 'undo', id]))).toBe('not-applied');
   });
 

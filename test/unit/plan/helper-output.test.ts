@@ -10,9 +10,10 @@ describe('helper output lines', () => {
     expect(parseHelperLine('progress 3 Generating grub configuration file ...')).toEqual({ type: 'progress', step: 3, text: 'Generating grub configuration file ...' });
     expect(parseHelperLine('error path-not-allowed 0 /etc/shadow is not ours')).toEqual({ type: 'error', code: 'path-not-allowed', step: 0, message: '/etc/shadow is not ours' });
     expect(parseHelperLine('error busy - another helper')).toEqual({ type: 'error', code: 'busy', step: null, message: 'another helper' });
-    expect(parseHelperLine(`entry 20260102T030405Z-9 applied ${toBase64('iommu')} ${toBase64('Turn on ✓')} 2`)).toEqual({
-      type: 'entry', id: '20260102T030405Z-9', state: 'applied', goal: 'iommu', title: 'Turn on ✓', files: 2,
+    expect(parseHelperLine(`entry 20260102T030405Z-9 applied ${toBase64('iommu')} ${toBase64('Turn on ✓')} 2 /etc/default/grub /etc/gpu-ferry/x`)).toEqual({
+      type: 'entry', id: '20260102T030405Z-9', state: 'applied', goal: 'iommu', title: 'Turn on ✓', files: 2, paths: ['/etc/default/grub', '/etc/gpu-ferry/x'],
     });
+    expect(parseHelperLine(`entry 20260102T030405Z-9 undone ${toBase64('g')} ${toBase64('t')} 0 `)).toMatchObject({ type: 'entry', files: 0, paths: [] });
     expect(parseHelperLine('journal 20260102T030405Z-9')).toEqual({ type: 'journal', id: '20260102T030405Z-9' });
     expect(parseHelperLine('done 4')).toEqual({ type: 'done', steps: 4 });
   });
