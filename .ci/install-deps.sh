@@ -4,7 +4,7 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 PKGS=(
   chromium                      # e2e tier (Playwright drives Debian's Chromium)
-  qemu-system-x86 qemu-utils busybox-static kmod cpio ovmf   # kernel tier
+  qemu-system-x86 qemu-utils busybox-static kmod cpio ovmf gcc libc6-dev   # kernel tier (gcc -static: the VFIO checker)
   libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients libxml2-utils  # libvirt tier
   shellcheck bats               # helper / hook tier
   hwdata pciutils               # pci.ids for names
