@@ -135,3 +135,65 @@ describe('libvirt hook on a fake tree', () => {
     expect(log().events).toEqual([]);
   });
 });
+
+describe('single-GPU steps on a fake tree (fake systemctl and modprobe record what they are asked)', () => {
+  const calls = () => readFileSync(path.join(root, 'calls'), 'utf8').trim().split('\n');
+  beforeEach(() => {
+    put(handoffConfigPath(VM), renderHandoffConfig(config({ mode: 'single-gpu', modules: ['amdgpu'], displayManager: 'sddm.service' })));
+    mkdirSync(path.join(root, 'run/systemd/system'), { recursive: true });
+    put('units/sddm.service', 'active\n');
+    put('sys/class/vtconsole/vtcon0/name', '(S) dummy device\n');
+    put('sys/class/vtconsole/vtcon0/bind', '1\n');
+    put('sys/class/vtconsole/vtcon1/name', '(M) frame buffer device\n');
+    put('sys/class/vtconsole/vtcon1/bind', '1\n');
+    put('sys/bus/platform/drivers/efi-framebuffer/efi-framebuffer.0/uevent', '');
+    put('sys/bus/platform/drivers/efi-framebuffer/unbind', '');
+    put('sys/bus/platform/drivers/efi-framebuffer/bind', '');
+    put('sys/module/amdgpu/initstate', 'live\n');
+    // systemctl: is-active reads units/<unit>, stop/start write it; every call is recorded.
+    put('bin/systemctl', `#!/bin/bash\necho "systemctl $*" >>"${root}/calls"\nu="\${@: -1}"\ncase $1 in is-active) cat "${root}/units/$u";; stop) echo inactive >"${root}/units/$u";; start) echo active >"${root}/units/$u";; esac\n`);
+    put('bin/modprobe', `#!/bin/bash\necho "modprobe $*" >>"${root}/calls"\n`);
+    chmodSync(path.join(root, 'bin/systemctl'), 0o755);
+    chmodSync(path.join(root, 'bin/modprobe'), 0o755);
+  });
+  const runFake = (...args: string[]) => spawnSync(RUNTIME, args, { encoding: 'utf8', env: { PATH: `${root}/bin:${process.env.PATH}`, GPU_FERRY_ROOT: root } });
+
+  it('stops the display manager, unbinds fbcon and the firmware framebuffer; on a later failure undoes them in reverse order', () => {
+    const r = runFake('prepare', VM);
+    expect(r.status).toBe(1); // the fake driver never lets go of the GPU
+    const ev = log().events;
+    const seq = ev.map((e) => `${e.phase}:${e.step}:${e.status}`);
+    expect(seq.slice(0, 7)).toEqual(['prepare:prepare:start', 'prepare:dm-stop:ok', 'prepare:session-wait:ok', 'prepare:persistenced-stop:skip',
+      'prepare:vtcon-unbind:ok', 'prepare:fb-release:ok', 'prepare:holders:ok']);
+    expect(seq).toContain('prepare:driver-unbind:fail');
+    const undone = ev.filter((e) => e.phase === 'rollback' && e.status === 'undone').map((e) => e.step);
+    expect(undone).toEqual(['driver-unbind', 'fb-unbind', 'vtcon-unbind', 'dm-stop']);
+    expect(readFileSync(path.join(root, 'sys/class/vtconsole/vtcon1/bind'), 'utf8')).toBe('1');
+    expect(readFileSync(path.join(root, 'sys/class/vtconsole/vtcon0/bind'), 'utf8')).toBe('1\n'); // the dummy console is never touched
+    expect(readFileSync(path.join(root, 'sys/bus/platform/drivers/efi-framebuffer/unbind'), 'utf8')).toBe('efi-framebuffer.0');
+    expect(calls().filter((c) => !c.includes('is-active'))).toEqual(['systemctl stop --no-block -- sddm.service', 'systemctl start --no-block -- sddm.service']);
+    expect(readFileSync(path.join(root, 'units/sddm.service'), 'utf8')).toBe('active\n');
+  });
+
+  it('a display manager that does not stop in time fails the handoff and is started again', () => {
+    put('bin/systemctl', `#!/bin/bash\necho "systemctl $*" >>"${root}/calls"\ncase $1 in is-active) echo active;; esac\n`);
+    const r = runFake('prepare', VM);
+    expect(r.status).toBe(1);
+    expect(log().events.find((e) => e.step === 'dm-stop' && e.status === 'fail')?.message).toBe('sddm.service still running after 1 s');
+    expect(calls().at(-1)).toBe('systemctl start --no-block -- sddm.service');
+  });
+
+  it('rescue: with no state at all, clears driver_override, loads the stack, rebinds fbcon, starts the display manager', () => {
+    put(`sys/bus/pci/devices/${GPU}/driver_override`, 'vfio-pci\n');
+    put('sys/bus/pci/drivers_probe', '');
+    put('sys/class/vtconsole/vtcon1/bind', '0\n');
+    rmSync(path.join(root, 'sys/module/amdgpu'), { recursive: true });
+    put('units/sddm.service', 'inactive\n');
+    runFake('rescue', VM);
+    expect(readFileSync(path.join(root, `sys/bus/pci/devices/${GPU}/driver_override`), 'utf8')).toBe('\n');
+    expect(calls()).toContain('modprobe -- amdgpu');
+    expect(readFileSync(path.join(root, 'sys/class/vtconsole/vtcon1/bind'), 'utf8')).toBe('1');
+    expect(calls()).toContain('systemctl restart --no-block -- sddm.service');
+    expect(log().events.at(-1)).toMatchObject({ phase: 'rescue', step: 'rescue' });
+  });
+});
