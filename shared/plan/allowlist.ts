@@ -43,8 +43,13 @@ export function parseAllowlist(text: string): Allowlist {
 const globToRegExp = (pattern: string): RegExp =>
   new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
 
+/** The helper's own journal is never a plan's target (a plan that could edit backups could make undo write anywhere). */
+const JOURNAL = '/var/lib/gpu-ferry/journal';
+
 export const isFileAllowed = (list: Allowlist, file: string): boolean =>
-  list.files.some((p) => globToRegExp(p).test(file)) || list.trees.some((t) => file.startsWith(`${t}/`));
+  file !== JOURNAL &&
+  !file.startsWith(`${JOURNAL}/`) &&
+  (list.files.some((p) => globToRegExp(p).test(file)) || list.trees.some((t) => file.startsWith(`${t}/`)));
 
 const SAFE_ARG = /^[A-Za-z0-9_@%+=:,./-]+$/;
 

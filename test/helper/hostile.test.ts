@@ -67,6 +67,7 @@ const cases: [string, string, string][] = [
   ['a modprobe.d file that is not ours', plan(write('/etc/modprobe.d/blacklist.conf')), 'path-not-allowed'],
   ['a glob star must not cross a slash', plan(write('/etc/modprobe.d/gpu-ferry/x.conf')), 'path-not-allowed'],
   ['the tree directory itself is not a file', plan(write('/etc/gpu-ferry')), 'path-not-allowed'],
+  ['a file in the helper\'s own journal', plan(write('/var/lib/gpu-ferry/journal/20260101T000000Z-1/files')), 'path-not-allowed'],
   // symlinks and file types
   ['final component is a symlink out of the tree', plan(write('/etc/modprobe.d/gpu-ferry-evil.conf')), 'symlink-target'],
   ['a directory in the path is a symlink', plan(write('/etc/udev/rules.d/99-gpu-ferry.rules')), 'symlink-in-path'],

@@ -62,6 +62,18 @@ describe('undo', () => {
     expect(errorCode(helper(['--root', root, 'undo', 'last']))).toBe('file-changed');
   });
 
+  it('refuses a tampered journal that names a path outside the allowlist', () => {
+    const { root, id } = applied();
+    writeFileSync(path.join(root, 'etc/shadow'), 'root:secret\n');
+    const entry = path.join(root, 'var/lib/gpu-ferry/journal', id);
+    writeFileSync(path.join(entry, 'files'), '0 /etc/shadow\n');
+    const tampered = snapshot(root, { withJournal: true });
+    const r = helper(['--root', root, 'undo', id]);
+    expect(r.status).toBe(4);
+    expect(errorCode(r)).toBe('bad-journal');
+    expect(snapshot(root, { withJournal: true })).toEqual(tampered);
+  });
+
   it('rejects unknown ids and malformed ids clearly', () => {
     const { root } = applied();
     expect(errorCode(helper(['--root', root, 'undo', '20990101T000000Z-1']))).toBe('no-such-entry');
