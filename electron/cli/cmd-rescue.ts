@@ -47,7 +47,9 @@ Exit codes: 0 everything is back on the host, 1 something could not be restored 
       io.err('gpu-ferry rescue: run it as root (sudo gpu-ferry rescue): it rebinds devices and restarts the display manager.\n');
       return EXIT.notAuthorized;
     }
-    const runtime = existsSync(RUNTIME_PATH) ? RUNTIME_PATH : path.resolve(BUNDLED);
+    // On the real machine the installed runtime (what the hook runs); on a fake tree this checkout's copy.
+    const bundled = path.resolve(BUNDLED);
+    const runtime = values.root !== undefined && existsSync(bundled) ? bundled : existsSync(RUNTIME_PATH) ? RUNTIME_PATH : bundled;
     if (!existsSync(runtime)) { io.err(`gpu-ferry rescue: ${RUNTIME_PATH} is not installed (gpu-ferry apply hook-install).\n`); return EXIT.unavailable; }
     const env: NodeJS.ProcessEnv = { ...process.env, GPU_FERRY_VERBOSE: '1' };
     if (values.root !== undefined) env.GPU_FERRY_ROOT = path.resolve(values.root);
