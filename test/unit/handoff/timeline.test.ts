@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { handoffRuns, lastHandoff, parseHandoffLog } from '../../../shared/handoff/timeline';
+
+const ev = (phase: string, step: string, status: string, durationMs: number | null = null, message = '') =>
+  JSON.stringify({ ts: '2026-11-23T20:00:00.000Z', vm: 'w', phase, step, status, durationMs, kernelMs: 5, message });
+
+describe('handoff timeline', () => {
+  it('keeps bad lines apart (a crash can truncate the last line)', () => {
+    const parsed = parseHandoffLog(`${ev('prepare', 'prepare', 'start')}\n{"ts":"x","vm":\n${JSON.stringify({ ts: 1 })}\n`);
+    expect(parsed.events).toHaveLength(1);
+    expect(parsed.badLines.map((b) => b.line)).toEqual([2, 3]);
+  });
+
+  it('splits runs: a killed prepare is interrupted, the release after it undoes its steps', () => {
+    const log = [
+      ev('prepare', 'prepare', 'start'), ev('prepare', 'dm-stop', 'ok', 300), ev('prepare', 'vtcon-unbind', 'ok', 2),
+      // killed here
+      ev('release', 'release', 'start', null, 'the last prepare did not complete'), ev('release', 'vtcon-unbind', 'undone', 1), ev('release', 'dm-stop', 'undone', 20),
+      ev('release', 'release', 'done', 30),
+      ev('prepare', 'prepare', 'start'), ev('prepare', 'holders', 'fail', 4, 'in use by: 1:steam'), ev('prepare', 'rollback', 'start'),
+      ev('rollback', 'vtcon-unbind', 'undone', 1), ev('rollback', 'rollback', 'done'), ev('prepare', 'prepare', 'fail', 40),
+      ev('release', 'release', 'skip', 0),
+    ].join('\n');
+    const runs = handoffRuns(parseHandoffLog(log).events);
+    expect(runs.map((r) => [r.action, r.outcome])).toEqual([['prepare', 'interrupted'], ['release', 'done'], ['prepare', 'failed'], ['release', 'skipped']]);
+    expect(runs[1]?.rolledBack).toEqual(['vtcon-unbind', 'dm-stop']);
+    expect(runs[2]).toMatchObject({ failedStep: 'holders', rolledBack: ['vtcon-unbind'], totalMs: 40, kernelMs: 5 });
+    const last = lastHandoff(parseHandoffLog(log).events);
+    expect(last.prepare?.outcome).toBe('failed');
+    expect(last.release).toBeNull();
+  });
+});
