@@ -1,5 +1,6 @@
 // `gpu-ferry apply <goal> [goal flags] [--yes] [--root DIR] [--json]`: shows the plan, asks, then applies
 // it through the helper (pkexec on the real machine; --root DIR simulates on a tree, live steps not run).
+import { createInterface } from 'node:readline/promises';
 import type { ApplyResult } from '../../shared/ipc/contract';
 import { renderPlan } from '../../shared/plan/preview';
 import { applyPlan } from '../system/helper-runner';
@@ -8,12 +9,16 @@ import { EXIT, type CliIo } from './command';
 import type { CliCommand } from './command';
 import { currentContent, goalFlagsHelp, goalListHelp, withGoalPlan } from './cmd-plan';
 
-/** Asks on the terminal; without one (and without --yes) the answer is no. */
+/** Asks on the terminal (one line); without one (and without --yes) the answer is no. */
 export async function confirm(io: CliIo, question: string): Promise<boolean> {
-  if (!io.tty) return false;
-  io.out(`${question} [y/N] `);
-  const answer = await io.readStdin();
-  return /^\s*y(es)?\s*$/i.test(answer.split('\n')[0] ?? '');
+  if (!io.tty || !process.stdin.isTTY) return false;
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    const answer = await rl.question(`${question} [y/N] `);
+    return /^\s*y(es)?\s*$/i.test(answer);
+  } finally {
+    rl.close();
+  }
 }
 
 /** Exit code and message for a helper failure, shared by apply and undo. */

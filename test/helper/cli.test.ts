@@ -70,6 +70,25 @@ describe('gpu-ferry plan / apply / journal / undo', () => {
     expect(existsSync(path.join(root, 'var/lib/gpu-ferry/journal', result.journalId, 'state'))).toBe(true);
   });
 
+  it('on a terminal, apply asks; "n" changes nothing, "y" applies', () => {
+    // `script` gives the CLI a pseudo-terminal; the command is constant, data goes through the environment.
+    const onTty = (answer: string) =>
+      spawnSync('script', ['-qec', 'exec "$GF_NODE" "$GF_CLI" apply iommu --root "$GF_ROOT"', '/dev/null'], {
+        input: answer,
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH ?? '', GF_NODE: process.execPath, GF_CLI: cli, GF_ROOT: root, TERM: 'dumb' },
+      });
+    const no = onTty('n\n');
+    expect(no.stdout).toContain('[y/N]');
+    expect(no.status).toBe(8);
+    expect(withoutJournalDirs(snapshot(root), before)).toEqual(before);
+    const yes = onTty('y\n');
+    expect(yes.status, yes.stdout).toBe(0);
+    expect(readFileSync(path.join(root, 'etc/default/grub'), 'utf8')).toContain('intel_iommu=on');
+    expect(gf('undo', 'last', '--root', root, '--yes').status).toBe(0);
+    expect(withoutJournalDirs(snapshot(root), before)).toEqual(before);
+  });
+
   it('undo of an id that does not exist is refused', () => {
     const r = gf('undo', '20990101T000000Z-1', '--root', root, '--yes');
     expect(r.status).toBe(6);
