@@ -6,7 +6,9 @@
 // release after the failed start reaches the runtime too. The successful prepare → vfio-pci → release
 // path of the very same hook is proven on a real kernel in test/kernel/handoff.test.ts.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handoffConfigPath, renderHandoffConfig } from '../../shared/handoff/config';
 import { planHookInstall } from '../../shared/handoff/plan-hook-install';
@@ -26,11 +28,18 @@ const domainXml = (name: string) =>
 const events = (vm: string) => (existsSync(handoffLogPath(vm)) ? parseHandoffLog(readFileSync(handoffLogPath(vm), 'utf8')).events : []);
 const backups: [string, string][] = [];
 
-function install(path: string, content: string, mode: number): void {
-  if (existsSync(path)) { copyFileSync(path, `${path}.gft-test-backup`); backups.push([path, `${path}.gft-test-backup`]); }
-  mkdirSync(path.slice(0, path.lastIndexOf('/')), { recursive: true });
-  writeFileSync(path, content);
-  chmodSync(path, mode);
+// Backups live outside the hook directory: libvirt runs EVERY executable in qemu.d/, a backup included.
+const backupDir = mkdtempSync(path.join(tmpdir(), 'gft-hook-backup-'));
+
+function install(file: string, content: string, mode: number): void {
+  if (existsSync(file)) {
+    const backup = path.join(backupDir, String(backups.length));
+    copyFileSync(file, backup);
+    backups.push([file, backup]);
+  }
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, content);
+  chmodSync(file, mode);
 }
 
 beforeAll(() => {
@@ -42,8 +51,9 @@ beforeAll(() => {
   for (const vm of [CONFIGURED, OTHER]) { rmSync(handoffLogPath(vm), { force: true }); virsh('destroy', vm); virsh('undefine', vm); }
   execFileSync('bash', ['test/lib/libvirtd.sh', 'restart'], { stdio: 'inherit' });
   for (const vm of [CONFIGURED, OTHER]) {
-    writeFileSync('/tmp/gft-hook-domain.xml', domainXml(vm));
-    const r = virsh('define', '/tmp/gft-hook-domain.xml');
+    const xml = path.join(backupDir, 'domain.xml');
+    writeFileSync(xml, domainXml(vm));
+    const r = virsh('define', xml);
     if (r.status !== 0) throw new Error(`define ${vm}: ${r.stderr}`);
   }
 }, 900000);
@@ -53,7 +63,8 @@ afterAll(() => {
   // The hook and runtime stay installed (inert without a config; removing a hook needs another daemon
   // restart under the other tests' feet). The test's config goes; replaced files come back.
   rmSync(handoffConfigPath(CONFIGURED), { force: true });
-  for (const [path, backup] of backups) { copyFileSync(backup, path); rmSync(backup); }
+  for (const [file, backup] of backups) copyFileSync(backup, file);
+  rmSync(backupDir, { recursive: true, force: true });
 }, 900000);
 
 describe('the installed hook under a real libvirtd', () => {
@@ -74,6 +85,9 @@ describe('the installed hook under a real libvirtd', () => {
     const last = ev.at(-1);
     expect(last?.phase).toBe('release');
     expect(last?.status).toBe('skip');
+    // Once per libvirt event: one prepare run, one release run.
+    expect(ev.filter((e) => e.step === 'prepare' && e.status === 'start')).toHaveLength(1);
+    expect(ev.filter((e) => e.step === 'release')).toHaveLength(1);
     expect(lastHandoff(ev).prepare?.outcome).toBe('failed');
     expect(existsSync(`/run/gpu-ferry/${handoffConfigPath(CONFIGURED).split('/').pop()?.replace(/\.conf$/, '')}.state`)).toBe(false);
   });
