@@ -22,7 +22,7 @@ export const demoHostFile = (root: string): string | null => {
   return pick ? path.join(dir, pick) : null;
 };
 
-const help = `Usage: gpu-ferry serve [--demo] [--host FILE] [--port N] [--allow-system-changes]
+const help = `Usage: gpu-ferry serve [--demo] [--host FILE] [--port N] [--libvirt URI] [--allow-system-changes]
 
 Serves the GPU Ferry app to a browser on this computer (127.0.0.1 only). Open the printed address:
 it carries a random token that every request must present.
@@ -31,6 +31,8 @@ it carries a random token that every request must present.
                           the real helper, VMs live in libvirt's test driver (test:///default)
   --host FILE             like --demo, on the machine described by FILE (*.host.json or a snapshot)
   --port N                port to listen on (default: a free one)
+  --libvirt URI           libvirt connection (default: test:///default with --demo/--host, else
+                          qemu:///system); a real daemon with --demo needs --allow-system-changes
   --allow-system-changes  on the real machine, allow applying plans and starting VMs (off by default:
                           without it the browser can look but not change anything)
   -h, --help              this help`;
@@ -40,7 +42,7 @@ export const serveCommand: CliCommand = {
   summary: 'Open the app in a browser (loopback server; --demo for a simulated machine)',
   help,
   run: async (args, io) => {
-    let values: { demo?: boolean; host?: string; port?: string; 'allow-system-changes'?: boolean };
+    let values: { demo?: boolean; host?: string; port?: string; libvirt?: string; 'allow-system-changes'?: boolean };
     try {
       ({ values } = parseArgs({
         args,
@@ -48,6 +50,7 @@ export const serveCommand: CliCommand = {
           demo: { type: 'boolean' },
           host: { type: 'string' },
           port: { type: 'string' },
+          libvirt: { type: 'string' },
           'allow-system-changes': { type: 'boolean' },
         },
         strict: true,
@@ -80,9 +83,14 @@ export const serveCommand: CliCommand = {
       io.err(`gpu-ferry serve: cannot read host file ${hostFile}: no such file\n`);
       return EXIT.missingFile;
     }
-    const setup = await createServeSetup({ hostFile, version: process.env.npm_package_version ?? '0.1.0' });
-    // A simulated machine has nothing real to protect; the real one needs the explicit flag.
-    const allowSystemChanges = setup.simulatedRoot !== null || values['allow-system-changes'] === true;
+    if (values.libvirt !== undefined && !/^[a-z][a-z0-9+]*:\/\/[^\s]*$/.test(values.libvirt)) {
+      io.err(`gpu-ferry serve: --libvirt must be a libvirt URI such as qemu:///system or test:///default (got "${values.libvirt}")\n`);
+      return EXIT.usage;
+    }
+    const setup = await createServeSetup({ hostFile, version: process.env.npm_package_version ?? '0.1.0', libvirtUri: values.libvirt });
+    // A simulated machine with test-driver VMs has nothing real to protect; anything real needs the flag.
+    const fullySimulated = setup.simulatedRoot !== null && setup.ctx.libvirtUri.startsWith('test:');
+    const allowSystemChanges = fullySimulated || values['allow-system-changes'] === true;
     const server = await startLoopbackServer({
       handlers: createHandlers(setup.ctx),
       events: setup.events,

@@ -25,13 +25,13 @@ export const virshAvailable = (): boolean => {
   return r.status === 0;
 };
 
-export const createServeSetup = async (opts: { hostFile: string | null; version: string }): Promise<ServeSetup> => {
+export const createServeSetup = async (opts: { hostFile: string | null; version: string; libvirtUri?: string }): Promise<ServeSetup> => {
   const events = createEventHub();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'gpu-ferry-serve-data-'));
   const notes: string[] = [];
   if (opts.hostFile === null) {
     return {
-      ctx: { hostSource: {}, simulatedRoot: null, libvirtUri: 'qemu:///system', dataDir, events, shell: 'browser', version: opts.version },
+      ctx: { hostSource: {}, simulatedRoot: null, libvirtUri: opts.libvirtUri ?? 'qemu:///system', dataDir, events, shell: 'browser', version: opts.version },
       events,
       simulatedRoot: null,
       notes,
@@ -42,14 +42,16 @@ export const createServeSetup = async (opts: { hostFile: string | null; version:
   const materialized = await materializeHostFile(JSON.parse(text) as unknown, opts.hostFile);
   await handSimulatedRootToUser(materialized.root);
   notes.push(`Simulated machine from ${opts.hostFile}, in ${materialized.root}`);
+  const libvirtUri = opts.libvirtUri ?? 'test:///default';
   if (!virshAvailable())
     notes.push('virsh was not found: VMs cannot be listed or launched. Install libvirt-clients (Debian/Ubuntu) or libvirt-client (Fedora).');
-  else notes.push("VMs live in libvirt's test driver (test:///default): nothing runs on this machine.");
+  else if (libvirtUri.startsWith('test:')) notes.push(`VMs live in libvirt's test driver (${libvirtUri}): nothing runs on this machine.`);
+  else notes.push(`VMs come from ${libvirtUri}: starting one starts a real VM on this machine.`);
   return {
     ctx: {
       hostSource: { root: materialized.root },
       simulatedRoot: materialized.root,
-      libvirtUri: 'test:///default',
+      libvirtUri,
       dataDir,
       events,
       shell: 'browser',
