@@ -64,8 +64,10 @@ export function runVirshRaw(args: string[], options: VirshOptions = {}): Promise
 
 /** Classifies a failed virsh run from libvirt's message. */
 export function virshError(args: string[], result: VirshResult, uri: string): VirshError {
-  const text = result.stderr.trim() || result.stdout.trim() || `virsh exited with ${result.code}`;
   const what = `virsh ${args[0] ?? ''} (${uri})`;
+  if (result.code === null)
+    return new VirshError('failed', `${what} did not finish in time: the libvirt daemon may be busy or stuck.`, 'Try again; if it persists, restart libvirtd.', result.stderr.trim());
+  const text = result.stderr.trim() || result.stdout.trim() || `virsh exited with ${result.code}`;
   const user = os.userInfo().username;
   // Only errors about the connection itself are about the daemon or the user's rights; a "Permission
   // denied" on a disk image (QEMU's user cannot read it) is an ordinary failure with libvirt's message.
