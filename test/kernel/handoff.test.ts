@@ -3,10 +3,10 @@
 // the runtime and hook installed at the hook-install plan's paths and a config rendered by the
 // handoff-config model; /init calls the hook with libvirt's arguments (guest-init.sh).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handoffConfigPath, renderHandoffConfig } from '../../shared/handoff/config';
 import { driverStack } from '../../shared/handoff/driver-stack';
 import { lastHandoff } from '../../shared/handoff/timeline';
@@ -23,13 +23,14 @@ function boot(kernel: string, initrd: string, firmware: 'uefi' | 'bios', cycles:
 }
 
 let uefi: GuestRun;
+let overlay = '';
 let bios: GuestRun;
 let dual: GuestRun;
 const DUAL_VM = 'Dual ゲーム';
 
 beforeAll(() => {
   mkdirSync(path.join('test-results', 'kernel'), { recursive: true });
-  const overlay = mkdtempSync(path.join(tmpdir(), 'gft-overlay-'));
+  overlay = mkdtempSync(path.join(tmpdir(), 'gft-overlay-'));
   const conf = path.join(overlay, handoffConfigPath(VM));
   mkdirSync(path.dirname(conf), { recursive: true });
   // 0000:01:00.0/.1: the two functions behind the pcie-root-port in boot.sh.
@@ -46,6 +47,8 @@ beforeAll(() => {
   dual = boot(kernel, initrd, 'bios', 3, 'basic', 'dual-gpu');
   writeBench(uefi);
 });
+
+afterAll(() => rmSync(overlay, { recursive: true, force: true }));
 
 function stats(xs: number[]): { n: number; mean: number; p50: number; max: number } {
   const s = [...xs].sort((a, b) => a - b);
