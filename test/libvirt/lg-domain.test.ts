@@ -7,9 +7,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addLookingGlass } from '../../shared/lg/domain';
 import { lgSizeMiB } from '../../shared/lg/size';
+import { applyDomainChange, previewDomainChange } from '../../electron/system/looking-glass-domain';
 
 const URI = 'qemu:///system';
 const VM = 'gpu-ferry-test-lg-shm';
+const VM2 = 'gpu-ferry-test-lg-adapter';
+/** The shared daemon can be slow on a busy 2-core machine: give each virsh call up to 4 minutes. */
+const slow = { timeoutMs: 240_000 };
 const SHM = '/dev/shm/looking-glass';
 const work = mkdtempSync(path.join(tmpdir(), 'gpu-ferry-lg-'));
 // Generous per-call limit: libvirtd is shared with other test files on a 2-core machine.
@@ -63,13 +67,17 @@ describe('a real libvirtd starts a VM with the shm variant', () => {
   let shmExistedBefore = false;
   beforeAll(() => {
     execFileSync('bash', ['test/lib/libvirtd.sh', 'ensure'], { stdio: 'inherit' });
-    virsh('destroy', VM);
-    virsh('undefine', VM);
+    for (const name of [VM, VM2]) {
+      virsh('destroy', name);
+      virsh('undefine', name);
+    }
     shmExistedBefore = existsSync(SHM);
   }, 300_000);
   afterAll(() => {
-    virsh('destroy', VM);
-    virsh('undefine', VM);
+    for (const name of [VM, VM2]) {
+      virsh('destroy', name);
+      virsh('undefine', name);
+    }
     if (!shmExistedBefore) rmSync(SHM, { force: true });
     rmSync(work, { recursive: true, force: true });
   }, 600_000);
@@ -92,5 +100,42 @@ describe('a real libvirtd starts a VM with the shm variant', () => {
     expect(statSync(SHM).size).toBe(sizeMiB * 1024 * 1024);
     expect(virsh('destroy', VM).status).toBe(0);
     expect(virsh('domstate', VM).stdout.trim()).toBe('shut off');
+  }, 900_000);
+
+  it('the adapter edits a defined VM through libvirt: shm, then kvmfr in the JSON form, then removal', async () => {
+    const file = path.join(work, `${VM2}.xml`);
+    writeFileSync(file, baseDomain(VM2));
+    expect(virsh('define', file).status).toBe(0);
+    const dataDir = path.join(work, 'data');
+    const original = virsh('dumpxml', '--inactive', VM2).stdout;
+
+    const shm = await previewDomainChange(VM2, { mode: 'shm', sizeMiB: 64 }, slow);
+    expect(shm.before).toBe(original);
+    const backup = await applyDomainChange(shm, { dataDir, ...slow });
+    expect(backup && readFileSync(backup, 'utf8')).toBe(original);
+    expect(virsh('dumpxml', '--inactive', VM2).stdout).toMatch(/<shmem name='looking-glass'>\s*<model type='ivshmem-plain'\/>\s*<size unit='M'>64<\/size>/);
+
+    // Debian 12: libvirt 9.0 with QEMU 7.2 takes the JSON form; libvirt keeps it and the shmem is replaced.
+    const kvmfr = await previewDomainChange(VM2, { mode: 'kvmfr', sizeMiB: 64 }, slow);
+    await applyDomainChange(kvmfr, { dataDir, ...slow });
+    const defined = virsh('dumpxml', '--inactive', VM2).stdout;
+    expect(defined).not.toContain('<shmem');
+    expect(defined).toMatch(/xmlns:qemu=.http:\/\/libvirt.org\/schemas\/domain\/qemu\/1.0/);
+    const values = [...defined.matchAll(/<qemu:arg value=(['"])(.*?)\1\/>/g)].map((m) => (m[2] ?? '').replace(/&quot;/g, '"'));
+    expect(values[0]).toBe('-device');
+    expect(JSON.parse(values[1] ?? '')).toMatchObject({ driver: 'ivshmem-plain', memdev: 'looking-glass' });
+    expect(values[2]).toBe('-object');
+    expect(JSON.parse(values[3] ?? '')).toMatchObject({ 'mem-path': '/dev/kvmfr0', size: 64 * 1024 * 1024, share: true });
+
+    const removal = await previewDomainChange(VM2, { mode: 'remove', sizeMiB: 0 }, slow);
+    await applyDomainChange(removal, { dataDir, ...slow });
+    const cleaned = virsh('dumpxml', '--inactive', VM2).stdout;
+    expect(cleaned).not.toContain('qemu:arg');
+    expect(cleaned).not.toContain('<shmem');
+    expect(cleaned).not.toContain('xmlns:qemu');
+    // libvirt may keep PCI controllers it added for the device, so compare what was ours to keep.
+    expect(cleaned).toContain(`<name>${VM2}</name>`);
+    expect(cleaned).toContain('<emulator>/usr/bin/qemu-system-x86_64</emulator>');
+    expect(cleaned).toMatch(/<graphics type='vnc'/);
   }, 900_000);
 });
