@@ -34,8 +34,17 @@ beforeAll(() => {
       `<os><type arch='x86_64' machine='q35'>hvm</type></os>` +
       `<devices><emulator>/usr/bin/qemu-system-x86_64</emulator><graphics type='vnc' autoport='yes' listen='127.0.0.1'/></devices></domain>`,
   );
+  // Domains left by an earlier run that was killed (ours by their prefix) go first.
+  for (const stale of virsh('list', '--all', '--name').split('\n').filter((n) => n.startsWith('gpu-ferry-e2e-'))) {
+    try {
+      virsh('destroy', stale);
+    } catch {
+      // not running
+    }
+    virsh('undefine', stale);
+  }
   virsh('define', xml);
-});
+}, 600000); // a daemon busy with other tiers can take minutes to define a domain
 
 afterAll(() => {
   try {
@@ -46,7 +55,7 @@ afterAll(() => {
   virsh('undefine', vm);
   rmSync(dir, { recursive: true, force: true });
   expect(axeViolations).toEqual([]);
-});
+}, 600000);
 
 it('lists VMs, runs the preflight checks, launches a VM with one click and powers it off', async () => {
   const served = await startServe(['--demo', '--libvirt', uri, '--allow-system-changes']);
