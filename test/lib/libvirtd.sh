@@ -12,7 +12,7 @@ exec 9>"$state/lock"
 flock 9
 
 uri=qemu:///system
-answers() { timeout 10 virsh -q -c "$uri" version >/dev/null 2>&1; }
+answers() { timeout 30 virsh -q -c "$uri" version >/dev/null 2>&1; }
 
 wait_until() { # seconds, command...
   local deadline=$((SECONDS + $1)); shift
@@ -49,8 +49,23 @@ stop_ours() {
   done
 }
 
+# A daemon that is already running but slow to answer (a loaded machine) is waited for, never
+# doubled: a second libvirtd fails on its pid file and would leave a wrong pid behind.
+ensure() {
+  answers && return 0
+  if pgrep -x libvirtd >/dev/null; then
+    if ! { [ -f "$state/libvirtd.pid" ] && kill -0 "$(cat "$state/libvirtd.pid")" 2>/dev/null; }; then
+      pgrep -o -x libvirtd >"$state/libvirtd.pid"
+    fi
+    wait_until 120 answers && return 0
+    echo "libvirtd runs but does not answer within 120 s" >&2
+    exit 1
+  fi
+  start
+}
+
 case "${1:-}" in
-  ensure) answers || start ;;
+  ensure) ensure ;;
   stop) stop_ours ;;
   restart)
     if [ -f "$state/libvirtd.pid" ]; then
