@@ -119,7 +119,7 @@ ${VM_OPTIONS_HELP}
           const pages = hugepagesFor(opts.memoryMiB);
           const free = host.memory.HugePages_Free ?? 0;
           if (free < pages)
-            warnings.push(`Hugepages: ${pages} pages of 2 MiB are needed, ${free} are free. Reserve them before starting: gpu-ferry plan hugepages --pages ${pages}`);
+            warnings.push(`Hugepages: ${pages} pages of 2 MiB are needed, ${free} are free. Reserve them before starting: vm.nr_hugepages = ${pages} in /etc/sysctl.d/80-hugepages.conf, then sudo sysctl --system (a reboot helps when memory is fragmented).`);
         }
         if (!host.cpu.kvmDevice && opts.domainType === 'kvm') warnings.push('/dev/kvm is missing: the VM will not start (use --software to emulate).');
         return await reviewAndApply(io, { name, before: null, after: vm.xml, createDisk: vm.createDisk }, {

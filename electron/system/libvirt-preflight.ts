@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { access, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { HOOK_PATH, RUNTIME_PATH } from '../../shared/handoff/installed-paths';
 import type { HostModel } from '../../shared/host/model';
 import type { PreflightItem } from '../../shared/ipc/contract';
 import { findFirst, parseXml } from '../../shared/vm/domain-xml';
@@ -14,8 +15,8 @@ import { bundledFile } from './helper-paths';
 
 /** Installed path → file shipped in resources/ (the hook and the runtime it calls). */
 export const HANDOFF_FILES: { installed: string; bundled: string[] }[] = [
-  { installed: '/etc/libvirt/hooks/qemu.d/gpu-ferry', bundled: ['hooks', 'gpu-ferry'] },
-  { installed: '/usr/libexec/gpu-ferry/gpu-ferry-handoff', bundled: ['handoff', 'gpu-ferry-handoff'] },
+  { installed: HOOK_PATH, bundled: ['hooks', 'gpu-ferry'] },
+  { installed: RUNTIME_PATH, bundled: ['handoff', 'gpu-ferry-handoff'] },
 ];
 
 const FIRMWARE_DIRS = ['/usr/share/qemu/firmware', '/etc/qemu/firmware'];

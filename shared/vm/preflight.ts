@@ -160,7 +160,7 @@ function memoryItems(host: HostModel, root: ReturnType<typeof parseXml>['root'])
     return [
       free >= need
         ? item('memory', 'pass', `Hugepages: ${gib(free)} free for ${gib(need)}.`)
-        : item('memory', 'fail', `The VM uses hugepages but only ${gib(free)} are free for ${gib(need)}.`, `Reserve ${Math.ceil(need / (host.memory.Hugepagesize ?? 2048))} hugepages: gpu-ferry vm create --hugepages writes the plan.`),
+        : item('memory', 'fail', `The VM uses hugepages but only ${gib(free)} are free for ${gib(need)}.`, `Reserve ${Math.ceil(need / (host.memory.Hugepagesize ?? 2048))} hugepages: vm.nr_hugepages in /etc/sysctl.d/, then sudo sysctl --system.`),
     ];
   }
   const available = host.memory.MemAvailable;
