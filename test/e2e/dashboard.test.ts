@@ -75,7 +75,7 @@ it('lists VMs, runs the preflight checks, launches a VM with one click and power
     await screen(page, 'dashboard-02-preflight');
 
     await card.getByRole('button', { name: `Launch ${vm}` }).click();
-    await card.getByRole('button', { name: `Shut down ${vm}` }).waitFor({ timeout: 60000 });
+    await card.getByRole('button', { name: `Shut down ${vm}` }).waitFor({ timeout: 240000 });
     expect(virsh('domstate', vm).trim()).toBe('running');
     expect(await card.getByRole('status').textContent()).toBe('running');
     expect(await page.locator('.notice-error').count()).toBe(0);
@@ -83,11 +83,11 @@ it('lists VMs, runs the preflight checks, launches a VM with one click and power
 
     // No OS inside answers an ACPI shutdown: power it off.
     await card.getByRole('button', { name: 'Force off' }).click();
-    await card.getByRole('button', { name: `Launch ${vm}` }).waitFor({ timeout: 60000 });
+    await card.getByRole('button', { name: `Launch ${vm}` }).waitFor({ timeout: 240000 });
     expect(virsh('domstate', vm).trim()).toBe('shut off');
     await screen(page, 'dashboard-04-stopped');
   } finally {
     await browser.close();
     await served.stop();
   }
-});
+}, 600000);
