@@ -1,7 +1,9 @@
 // The bash runtime and hook against a fake tree (GPU_FERRY_ROOT): config parsing and refusals, VM
 // name mapping shared with TypeScript, holders found through /proc/*/fd, release/rollback bookkeeping,
 // the dispatcher guard. Kernel behaviour itself is tested on a real kernel (test/kernel/).
-import { spawnSync } from 'node:child_process';
+// The runtime and hook ignore GPU_FERRY_ROOT as root, so when the tests run as root they run the scripts as
+// nobody (setpriv) on a tree chowned to nobody.
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -20,7 +22,28 @@ const config = (over: Partial<HandoffConfig> = {}): HandoffConfig => ({
   vm: VM, mode: 'dual-gpu', devices: [GPU], modules: [], displayManager: null, session: 'wait', holders: 'refuse', timeoutStopSeconds: 1, timeoutDeviceSeconds: 1, ...over,
 });
 const put = (rel: string, content: string) => { const p = path.join(root, rel); mkdirSync(path.dirname(p), { recursive: true }); writeFileSync(p, content); };
-const run = (cmd: string, ...args: string[]) => spawnSync(cmd, args, { encoding: 'utf8', env: { PATH: process.env.PATH, GPU_FERRY_ROOT: root } });
+const AS_ROOT = process.getuid?.() === 0;
+const NOBODY = 65534;
+/** Runs CMD on the fake tree: as nobody when we are root (the tree is handed to nobody first). */
+const runOnTree = (env: NodeJS.ProcessEnv, cmd: string, args: string[]) => {
+  if (!AS_ROOT) return spawnSync(cmd, args, { encoding: 'utf8', env });
+  expect(spawnSync('chown', ['-R', `${NOBODY}:${NOBODY}`, root]).status).toBe(0);
+  return spawnSync('setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', '--', cmd, ...args], { encoding: 'utf8', env });
+};
+const run = (cmd: string, ...args: string[]) => runOnTree({ PATH: process.env.PATH, GPU_FERRY_ROOT: root }, cmd, args);
+/** sleep 30, owned by the user the runtime runs as (so that it may signal it). */
+const liveSleeper = () => (AS_ROOT
+  ? spawn('setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', '--', 'sleep', '30'], { stdio: 'ignore' })
+  : spawn('sleep', ['30'], { stdio: 'ignore' }));
+/** A fake device node: a symlink to a real character device (the runtime compares fds by device and inode). */
+const node = (rel: string, real: string) => { const p = path.join(root, rel); mkdirSync(path.dirname(p), { recursive: true }); symlinkSync(real, p); };
+/** Fake /proc entry: PID with COMM, owner UID and fds 0.. pointing at TARGETS. */
+const proc = (pid: number, comm: string, uid: number, targets: string[]) => {
+  put(`proc/${pid}/comm`, `${comm}\n`);
+  put(`proc/${pid}/status`, `Name:\t${comm}\nUid:\t${uid}\t${uid}\t${uid}\t${uid}\n`);
+  mkdirSync(path.join(root, `proc/${pid}/fd`), { recursive: true });
+  targets.forEach((t, fd) => symlinkSync(t, path.join(root, `proc/${pid}/fd/${fd}`)));
+};
 const log = () => {
   const p = path.join(root, 'var/log/gpu-ferry', `${vmFileStem(VM)}.jsonl`);
   return existsSync(p) ? parseHandoffLog(readFileSync(p, 'utf8')) : { events: [], badLines: [] };
@@ -51,7 +74,12 @@ describe('handoff runtime on a fake tree', () => {
     expect(run(RUNTIME, 'prepare', 'someone else').status).toBe(3);
     expect(existsSync(path.join(root, 'var/log/gpu-ferry'))).toBe(false);
     expect(run(RUNTIME, 'launch', VM).status).toBe(2);
-    expect(run(RUNTIME, 'prepare', 'a\nb').status).toBe(2);
+  });
+
+  it('a VM name no config can exist for is not ours (exit 3), not an error that would block the VM', () => {
+    expect(run(RUNTIME, 'prepare', 'a\nb').status).toBe(3);
+    expect(run(RUNTIME, 'prepare', '游戏'.repeat(14)).status).toBe(3); // 252 bytes encoded: > 240
+    expect(existsSync(path.join(root, 'var/log/gpu-ferry'))).toBe(false);
   });
 
   it.each([
@@ -72,18 +100,67 @@ describe('handoff runtime on a fake tree', () => {
   });
 
   it('refuses when a process holds the GPU, naming it, and leaves no state behind', () => {
-    put('proc/4242/comm', 'steam\n');
-    mkdirSync(path.join(root, 'proc/4242/fd'), { recursive: true });
-    symlinkSync('/dev/dri/renderD128', path.join(root, 'proc/4242/fd/7'));
-    put('proc/1/comm', 'systemd\n');
-    mkdirSync(path.join(root, 'proc/1/fd'), { recursive: true });
-    symlinkSync('/dev/null', path.join(root, 'proc/1/fd/0'));
+    node('dev/dri/renderD128', '/dev/zero');
+    proc(4242, 'steam', 1000, ['/dev/null', '/dev/null', '/dev/null', '/dev/null', '/dev/null', '/dev/null', '/dev/null', path.join(root, 'dev/dri/renderD128')]);
+    proc(1, 'systemd', 0, ['/dev/null']);
     const r = run(RUNTIME, 'prepare', VM);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/the GPU is in use by: 4242:steam\(\/dev\/dri\/renderD128\)/);
     const [runInfo] = handoffRuns(log().events);
     expect(runInfo).toMatchObject({ action: 'prepare', outcome: 'failed', failedStep: 'holders' });
     expect(existsSync(path.join(root, 'run/gpu-ferry', `${vmFileStem(VM)}.state`))).toBe(false);
+  });
+
+  it('a file name with newlines and " -> " in it poses as no holder: nothing killed, nothing refused (review item 2)', () => {
+    const evil = path.join(root, 'tmp', 'b\n/proc/-1 x/fd:\nlrwx 9 -> /dev/dri/card0');
+    put(path.relative(root, evil), '');
+    node('dev/dri/card1', '/dev/zero');
+    proc(4343, 'evil', 1000, [evil, evil.replace('card0', 'card1'), '/dev/null']);
+    put(handoffConfigPath(VM), renderHandoffConfig(config({ holders: 'terminate' })));
+    const r = run(RUNTIME, 'prepare', VM);
+    expect(log().events.find((e) => e.step === 'holders')).toMatchObject({ status: 'ok', message: 'nothing holds 2 device node(s)' });
+    expect(r.stderr).not.toMatch(/in use by/);
+  });
+
+  it('HOLDERS=terminate sends SIGTERM to the holder by its PID (a live process)', async () => {
+    const sleeper = liveSleeper();
+    const gone = new Promise<NodeJS.Signals | null>((resolve) => sleeper.on('exit', (_c, sig) => resolve(sig)));
+    try {
+      node('dev/dri/card1', '/dev/zero');
+      proc(sleeper.pid ?? 0, 'sleep', 1000, [path.join(root, 'dev/dri/card1')]);
+      put(handoffConfigPath(VM), renderHandoffConfig(config({ holders: 'terminate' })));
+      run(RUNTIME, 'prepare', VM);
+      // The fake /proc entry outlives the process, so the step still fails; the signal is what counts.
+      expect(await gone).toBe('SIGTERM');
+      expect(log().events.find((e) => e.step === 'holders')?.message).toBe(`the GPU is in use by: ${sleeper.pid}:sleep(/dev/dri/card1)`);
+    } finally { sleeper.kill('SIGKILL'); }
+  });
+
+  it('a malformed state line is logged and skipped; the other undos run; failed undos stay in the state file (items 10, 19)', () => {
+    const state = path.join(root, 'run/gpu-ferry', `${vmFileStem(VM)}.state`);
+    put(`run/gpu-ferry/${vmFileStem(VM)}.state`, `begin prepare 1\ndriver-unbind ${GPU} amdgpu\ndriver-unbind\nvtcon-unbind vtcon9\nfb-unbind ../x\n`);
+    expect(run(RUNTIME, 'release', VM).status).toBe(1);
+    const ev = log().events;
+    expect(ev.filter((e) => e.step === 'state' && e.status === 'fail').map((e) => e.message)).toEqual([
+      'malformed state entry skipped: fb-unbind ../x', 'malformed state entry skipped: driver-unbind']);
+    expect(ev.find((e) => e.step === 'vtcon-unbind')).toMatchObject({ status: 'fail' }); // no vtcon9 in the tree
+    expect(ev.find((e) => e.step === 'driver-unbind')).toMatchObject({ status: 'undone' });
+    expect(readFileSync(state, 'utf8')).toBe('begin leftover\nvtcon-unbind vtcon9\n');
+    // Once the console exists, the next release finishes the job and removes the state.
+    put('sys/class/vtconsole/vtcon9/bind', '0\n');
+    expect(run(RUNTIME, 'release', VM).status).toBe(0);
+    expect(existsSync(state)).toBe(false);
+    expect(readFileSync(path.join(root, 'sys/class/vtconsole/vtcon9/bind'), 'utf8')).toBe('1');
+  });
+
+  it('as root, GPU_FERRY_ROOT is ignored: the fake tree is neither read nor written (item 11)', () => {
+    if (!AS_ROOT) return; // only meaningful as root; non-root runs use the fake tree by design
+    const vm = `gft-not-configured-${process.pid}`;
+    put(handoffConfigPath(vm), renderHandoffConfig(config({ vm })));
+    const r = spawnSync(RUNTIME, ['release', vm], { encoding: 'utf8', env: { PATH: process.env.PATH, GPU_FERRY_ROOT: root } });
+    expect(r.status).toBe(3); // the real /etc/gpu-ferry/vms has no config for it
+    expect(existsSync(path.join(root, 'var/log/gpu-ferry'))).toBe(false);
+    expect(existsSync(path.join(root, 'run/gpu-ferry'))).toBe(false);
   });
 
   it('a driver that never lets go: fails after the timeout and the log says so (no fixed sleep: a poll with a deadline)', () => {
@@ -126,6 +203,22 @@ describe('libvirt hook on a fake tree', () => {
     expect(run(HOOK, VM, 'prepare', 'begin', '-').status).toBe(1);
   });
 
+  it('VM names no config can exist for (control characters, too long) start normally: hook exit 0 (item 14)', () => {
+    expect(run(HOOK, 'a\tb', 'prepare', 'begin', '-').status).toBe(0);
+    expect(run(HOOK, '游戏'.repeat(14), 'prepare', 'begin', '-').status).toBe(0);
+    expect(log().events).toEqual([]);
+  });
+
+  it('as root the hook ignores GPU_FERRY_ROOT: it never runs the fake tree\'s runtime (item 11)', () => {
+    if (!AS_ROOT) return;
+    const marker = path.join(root, 'ran');
+    put('usr/libexec/gpu-ferry/gpu-ferry-handoff', `#!/bin/sh\ntouch '${marker}'\n`);
+    chmodSync(path.join(root, 'usr/libexec/gpu-ferry/gpu-ferry-handoff'), 0o755);
+    const r = spawnSync(HOOK, [`gft-not-configured-${process.pid}`, 'release', 'end', '-'], { encoding: 'utf8', env: { PATH: process.env.PATH, GPU_FERRY_ROOT: root } });
+    expect(r.status).toBe(0);
+    expect(existsSync(marker)).toBe(false);
+  });
+
   it('steps aside when a user hooks/qemu dispatcher runs qemu.d/* (libvirt already runs it directly)', () => {
     put('etc/libvirt/hooks/qemu', `#!/bin/bash\nfor h in "${root}"/etc/libvirt/hooks/qemu.d/*; do "$h" "$@"; done\n`);
     chmodSync(path.join(root, 'etc/libvirt/hooks/qemu'), 0o755);
@@ -156,7 +249,7 @@ describe('single-GPU steps on a fake tree (fake systemctl and modprobe record wh
     chmodSync(path.join(root, 'bin/systemctl'), 0o755);
     chmodSync(path.join(root, 'bin/modprobe'), 0o755);
   });
-  const runFake = (...args: string[]) => spawnSync(RUNTIME, args, { encoding: 'utf8', env: { PATH: `${root}/bin:${process.env.PATH}`, GPU_FERRY_ROOT: root } });
+  const runFake = (...args: string[]) => runOnTree({ PATH: `${root}/bin:${process.env.PATH}`, GPU_FERRY_ROOT: root }, RUNTIME, args);
 
   it('stops the display manager, unbinds fbcon and the firmware framebuffer; on a later failure undoes them in reverse order', () => {
     const r = runFake('prepare', VM);
@@ -181,6 +274,38 @@ describe('single-GPU steps on a fake tree (fake systemctl and modprobe record wh
     expect(r.status).toBe(1);
     expect(log().events.find((e) => e.step === 'dm-stop' && e.status === 'fail')?.message).toBe('sddm.service still running after 1 s');
     expect(calls().at(-1)).toBe('systemctl start --no-block -- sddm.service');
+  });
+
+  it('session processes: only those of graphical session users (loginctl) count; another user\'s "Xorg" is never signalled (item 13)', async () => {
+    put('bin/loginctl', `#!/bin/bash\ncase $1 in list-sessions) echo ' 2 1000 alice seat0 tty2'; echo ' 5 1001 bob - pts/1';; show-session) printf 'Type=wayland\\nUser=1000\\n\\nType=tty\\nUser=1001\\n';; esac\n`);
+    chmodSync(path.join(root, 'bin/loginctl'), 0o755);
+    proc(999_999, 'Xorg', 1001, ['/dev/null']); // bob's process named Xorg, holding nothing of the GPU
+    put(handoffConfigPath(VM), renderHandoffConfig(config({ mode: 'single-gpu', modules: ['amdgpu'], displayManager: 'sddm.service', session: 'wait' })));
+    runFake('prepare', VM);
+    expect(log().events.find((e) => e.step === 'session-wait')).toMatchObject({ status: 'ok', message: 'no graphical session left' });
+
+    const shell = liveSleeper();
+    const gone = new Promise<NodeJS.Signals | null>((resolve) => shell.on('exit', (_c, sig) => resolve(sig)));
+    try {
+      proc(shell.pid ?? 0, 'gnome-shell', 1000, ['/dev/null']); // alice's compositor: a session user's
+      put(handoffConfigPath(VM), renderHandoffConfig(config({ mode: 'single-gpu', modules: ['amdgpu'], displayManager: 'sddm.service', session: 'terminate' })));
+      put('units/sddm.service', 'active\n');
+      runFake('prepare', VM);
+      expect(await gone).toBe('SIGTERM');
+      const step = log().events.filter((e) => e.step === 'session-wait').at(-1);
+      expect(step?.message).toBe(`graphical session still running: ${shell.pid}:gnome-shell`); // the fake /proc entry stays
+    } finally { shell.kill('SIGKILL'); }
+  });
+
+  it('rescue restarts an enabled nvidia-persistenced and rebinds a driverless firmware frame buffer (item 10)', () => {
+    put('bin/systemctl', `#!/bin/bash\necho "systemctl $*" >>"${root}/calls"\nu="\${@: -1}"\ncase $1 in is-active) cat "${root}/units/$u" 2>/dev/null || echo inactive;; is-enabled) [[ $u == nvidia-persistenced.service ]] && echo enabled;; esac\n`);
+    put('units/sddm.service', 'active\n');
+    rmSync(path.join(root, 'sys/bus/platform/drivers/efi-framebuffer/efi-framebuffer.0'), { recursive: true });
+    put('sys/bus/platform/devices/efi-framebuffer.0/uevent', '');
+    put('sys/bus/pci/drivers_probe', '');
+    runFake('rescue', VM);
+    expect(calls()).toContain('systemctl start --no-block -- nvidia-persistenced.service');
+    expect(readFileSync(path.join(root, 'sys/bus/platform/drivers/efi-framebuffer/bind'), 'utf8')).toBe('efi-framebuffer.0');
   });
 
   it('rescue: with no state at all, clears driver_override, loads the stack, rebinds fbcon, starts the display manager', () => {
