@@ -297,6 +297,16 @@ describe('single-GPU steps on a fake tree (fake systemctl and modprobe record wh
     } finally { shell.kill('SIGKILL'); }
   });
 
+  it('without logind, a compositor still counts when it holds one of the GPU\'s nodes (it is the session)', () => {
+    rmSync(path.join(root, 'run/systemd'), { recursive: true }); // no systemd: no loginctl asked
+    node('dev/dri/card1', '/dev/zero');
+    proc(999_998, 'Xorg', 1001, [path.join(root, 'dev/dri/card1')]);
+    proc(999_997, 'Xorg', 1002, ['/dev/null']); // same name, holds nothing: not the session
+    put(handoffConfigPath(VM), renderHandoffConfig(config({ mode: 'single-gpu', modules: ['amdgpu'], session: 'wait' })));
+    expect(runFake('prepare', VM).status).toBe(1);
+    expect(log().events.find((e) => e.step === 'session-wait')).toMatchObject({ status: 'fail', message: 'graphical session still running: 999998:Xorg' });
+  });
+
   it('rescue restarts an enabled nvidia-persistenced and rebinds a driverless firmware frame buffer (item 10)', () => {
     put('bin/systemctl', `#!/bin/bash\necho "systemctl $*" >>"${root}/calls"\nu="\${@: -1}"\ncase $1 in is-active) cat "${root}/units/$u" 2>/dev/null || echo inactive;; is-enabled) [[ $u == nvidia-persistenced.service ]] && echo enabled;; esac\n`);
     put('units/sddm.service', 'active\n');
