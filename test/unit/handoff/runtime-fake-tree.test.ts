@@ -112,11 +112,11 @@ describe('handoff runtime on a fake tree', () => {
   });
 
   it('a file name with newlines and " -> " in it poses as no holder: nothing killed, nothing refused (review item 2)', () => {
-    const evil = path.join(root, 'tmp', 'b\n/proc/-1 x/fd:\nlrwx 9 -> /dev/dri/card0');
-    put(path.relative(root, evil), '');
+    // What `ls -l` of this fd prints fakes a header for PID "-1 x" and a line naming the GPU's node: the old
+    // parser reported (HOLDERS=terminate: killed) PID -1. HOLDERS=refuse here, so a regression cannot kill.
+    const evil = `/tmp/b\n${root}/proc/-1 x/fd:\nlrwx 9 -> /dev/dri/card1`;
     node('dev/dri/card1', '/dev/zero');
-    proc(4343, 'evil', 1000, [evil, evil.replace('card0', 'card1'), '/dev/null']);
-    put(handoffConfigPath(VM), renderHandoffConfig(config({ holders: 'terminate' })));
+    proc(4343, 'evil', 1000, [evil, evil.replace('card1', 'card0'), '/dev/null']);
     const r = run(RUNTIME, 'prepare', VM);
     expect(log().events.find((e) => e.step === 'holders')).toMatchObject({ status: 'ok', message: 'nothing holds 2 device node(s)' });
     expect(r.stderr).not.toMatch(/in use by/);
