@@ -10,14 +10,13 @@ export const INSTALLED_POLICY = '/usr/share/polkit-1/actions/io.github.gpuferry.
 
 const HELPER_IN_TREE = path.join('resources', 'helper', 'gpu-ferry-helper');
 
-/** The helper shipped with this copy of GPU Ferry (checkout, unpacked package or AppImage resources). */
+/**
+ * The helper shipped with this copy of GPU Ferry (checkout, unpacked package or AppImage resources), found
+ * from where this program itself lives: never from the working directory or the environment, which
+ * whoever starts us (perhaps as root) chooses.
+ */
 export function findBundledHelper(): string {
-  const starts = [
-    process.env.GPU_FERRY_RESOURCES,
-    (process as { resourcesPath?: string }).resourcesPath,
-    path.dirname(process.argv[1] ?? '.'),
-    process.cwd(),
-  ].filter((s): s is string => typeof s === 'string' && s.length > 0);
+  const starts = [(process as { resourcesPath?: string }).resourcesPath, process.argv[1] ? path.dirname(path.resolve(process.argv[1])) : undefined].filter((s): s is string => typeof s === 'string' && s.length > 0);
   for (const start of starts) {
     let dir = path.resolve(start);
     for (;;) {

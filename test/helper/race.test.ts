@@ -54,7 +54,7 @@ describe('symlink swap raced against the write', () => {
     // The race was real: at least one run was refused because of it.
     const refused = [...outcomes.keys()].filter((k) => k !== 'applied');
     expect(refused.length, JSON.stringify([...outcomes])).toBeGreaterThan(0);
-    expect(refused.every((k) => ['symlink-in-path', 'missing-directory', 'step-failed', 'restore-failed', 'rollback-failed', 'recovery-failed'].includes(k)), JSON.stringify([...outcomes])).toBe(true);
+    expect(refused.every((k) => ['symlink-in-path', 'missing-directory', 'unsafe-directory', 'step-failed', 'restore-failed', 'rollback-failed', 'recovery-failed'].includes(k)), JSON.stringify([...outcomes])).toBe(true);
   });
 
   it('without the race the same plan applies', () => {
@@ -65,7 +65,7 @@ describe('symlink swap raced against the write', () => {
 
 describe('symlink swapped exactly between check and write', () => {
   it('the write is refused, nothing lands outside, and recovery restores the tree', async () => {
-    const t = makeTree({ 'etc/gpu-ferry/sub/keep': 'keep\n', 'etc/default/grub': 'A=1\n' });
+    const t = makeTree({ 'etc/gpu-ferry/sub/keep': 'keep\n', 'etc/default/grub': 'GRUB_CMDLINE_LINUX_DEFAULT="quiet"\n' });
     // The FIFO lives outside the tree: reading it in a snapshot would block.
     const fifoDir = mkdtempSync(path.join(tmpdir(), 'gpu-ferry-fifo-'));
     const fifo = path.join(fifoDir, 'pause');
@@ -77,7 +77,7 @@ describe('symlink swapped exactly between check and write', () => {
       goal: 'race',
       title: 'race',
       steps: [
-        { kind: 'edit-file', path: '/etc/default/grub', before: 'A=1\n', after: 'A=2\n', reason: 'first, lands' },
+        { kind: 'edit-file', path: '/etc/default/grub', before: 'GRUB_CMDLINE_LINUX_DEFAULT="quiet"\n', after: 'GRUB_CMDLINE_LINUX_DEFAULT="quiet iommu=pt"\n', reason: 'first, lands' },
         { kind: 'write-file', path: '/etc/gpu-ferry/sub/new', content: 'evil\n', mode: 0o644, owner: 'root', group: 'root', reason: 'raced' },
       ],
     });

@@ -30,32 +30,32 @@ const ownerOf = (file: string) => {
 };
 
 describe.runIf(isRoot)('helper as real root', () => {
-  it('sets owners of written files, keeps those of edited files, and undo restores them', () => {
-    writeFileSync(path.join(modprobe, 'gpu-ferry-old.conf'), 'old\n');
-    chownSync(path.join(modprobe, 'gpu-ferry-old.conf'), 1234, 5678);
-    chmodSync(path.join(modprobe, 'gpu-ferry-old.conf'), 0o604);
+  it('writes files as root, keeps the owners of edited files, and undo restores them', () => {
+    writeFileSync(path.join(modprobe, 'gpu-ferry-kvmfr.conf'), 'old\n');
+    chownSync(path.join(modprobe, 'gpu-ferry-kvmfr.conf'), 1234, 5678);
+    chmodSync(path.join(modprobe, 'gpu-ferry-kvmfr.conf'), 0o604);
     const plan = encodePlan({
       goal: 'owners',
       title: 'owners',
       steps: [
-        { kind: 'edit-file', path: '/etc/modprobe.d/gpu-ferry-old.conf', before: 'old\n', after: 'new\n', reason: 'edit keeps owner' },
-        { kind: 'write-file', path: '/etc/modprobe.d/gpu-ferry-new.conf', content: 'x\n', mode: 0o640, owner: 'nobody', group: 'nogroup', before: null, reason: 'owner set' },
+        { kind: 'edit-file', path: '/etc/modprobe.d/gpu-ferry-kvmfr.conf', before: 'old\n', after: '# new\n', reason: 'edit keeps owner' },
+        { kind: 'write-file', path: '/etc/modprobe.d/gpu-ferry-vfio.conf', content: '# x\n', mode: 0o640, owner: 'root', group: 'root', before: null, reason: 'owner set' },
       ],
     });
     const applied = asRealRoot(['apply'], plan);
     expect(applied.status, applied.stdout + applied.stderr).toBe(0);
-    expect(ownerOf('gpu-ferry-old.conf')).toEqual({ uid: 1234, gid: 5678, mode: 0o604 });
-    expect(readFileSync(path.join(modprobe, 'gpu-ferry-old.conf'), 'utf8')).toBe('new\n');
-    expect(ownerOf('gpu-ferry-new.conf')).toEqual({ uid: 65534, gid: 65534, mode: 0o640 });
+    expect(ownerOf('gpu-ferry-kvmfr.conf')).toEqual({ uid: 1234, gid: 5678, mode: 0o604 });
+    expect(readFileSync(path.join(modprobe, 'gpu-ferry-kvmfr.conf'), 'utf8')).toBe('# new\n');
+    expect(ownerOf('gpu-ferry-vfio.conf')).toEqual({ uid: 0, gid: 0, mode: 0o640 });
     expect(readdirSync(path.join(varLib, 'gpu-ferry/journal')).filter((e) => !e.startsWith('.'))).toHaveLength(1);
 
     // Someone chowns the edited file: its bytes are unchanged, so undo proceeds and restores the owner.
-    chownSync(path.join(modprobe, 'gpu-ferry-old.conf'), 0, 0);
+    chownSync(path.join(modprobe, 'gpu-ferry-kvmfr.conf'), 0, 0);
     const undone = asRealRoot(['undo', 'last']);
     expect(undone.status, undone.stdout + undone.stderr).toBe(0);
-    expect(readdirSync(modprobe).sort()).toEqual(['gpu-ferry-old.conf']);
-    expect(ownerOf('gpu-ferry-old.conf')).toEqual({ uid: 1234, gid: 5678, mode: 0o604 });
-    expect(readFileSync(path.join(modprobe, 'gpu-ferry-old.conf'), 'utf8')).toBe('old\n');
+    expect(readdirSync(modprobe).sort()).toEqual(['gpu-ferry-kvmfr.conf']);
+    expect(ownerOf('gpu-ferry-kvmfr.conf')).toEqual({ uid: 1234, gid: 5678, mode: 0o604 });
+    expect(readFileSync(path.join(modprobe, 'gpu-ferry-kvmfr.conf'), 'utf8')).toBe('old\n');
   });
 
   it('refuses --root as root', () => {

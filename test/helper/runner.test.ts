@@ -10,13 +10,13 @@ import type { HelperLine } from '../../shared/plan/helper-output';
 import { emptyPlan, type Plan } from '../../shared/plan/model';
 import { makeTree, removeTree, snapshot, withoutJournalDirs } from './lib';
 
-const root = makeTree({ 'etc/default/grub': 'A=1\n' });
+const root = makeTree({ 'etc/default/grub': 'GRUB_CMDLINE_LINUX=""\n' });
 afterAll(() => removeTree(root));
 
 const plan: Plan = {
   ...emptyPlan('runner', 'Runner test'),
   steps: [
-    { kind: 'edit-file', path: '/etc/default/grub', before: 'A=1\n', after: 'A=2\n', reason: 'edit' },
+    { kind: 'edit-file', path: '/etc/default/grub', before: 'GRUB_CMDLINE_LINUX=""\n', after: 'GRUB_CMDLINE_LINUX="iommu=pt"\n', reason: 'edit' },
     { kind: 'run', argv: ['update-grub'], reason: 'regenerate' },
   ],
 };
@@ -29,7 +29,7 @@ describe('helper runner', () => {
     expect(result.journalId).toMatch(/^\d{8}T\d{6}Z-\d+$/);
     expect(result.steps.map((s) => s.status)).toEqual(['done', 'not-executed']);
     expect(seen).toEqual(['journal', 'result', 'result', 'done']);
-    expect(readFileSync(path.join(root, 'etc/default/grub'), 'utf8')).toBe('A=2\n');
+    expect(readFileSync(path.join(root, 'etc/default/grub'), 'utf8')).toBe('GRUB_CMDLINE_LINUX="iommu=pt"\n');
     const journal = await listJournal({ root });
     expect(journal).toEqual([
       { id: result.journalId, goal: 'runner', title: 'Runner test', createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), state: 'applied', files: ['/etc/default/grub'] },

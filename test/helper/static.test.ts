@@ -29,10 +29,13 @@ describe('static checks', () => {
   it('every policy action points at the installed helper with its verb', () => {
     const xml = readFileSync(policy, 'utf8');
     const actions = [...xml.matchAll(/<action id="([^"]+)">([\s\S]*?)<\/action>/g)];
-    expect(actions.map((a) => a[1])).toEqual(['io.github.gpuferry.apply', 'io.github.gpuferry.undo', 'io.github.gpuferry.handoff', 'io.github.gpuferry.rescue', 'io.github.gpuferry.recover']);
+    expect(actions.map((a) => a[1])).toEqual(['io.github.gpuferry.apply', 'io.github.gpuferry.undo', 'io.github.gpuferry.recover']);
     for (const [, id, body] of actions) {
       expect(body, id).toContain(`<annotate key="org.freedesktop.policykit.exec.path">${INSTALLED_HELPER}</annotate>`);
       expect(body, id).toContain(`<annotate key="org.freedesktop.policykit.exec.argv1">${id!.split('.').pop()}</annotate>`);
+      // The helper really has that verb, and the password is asked every time (no auth_admin_keep, no yes).
+      expect(script, id).toMatch(new RegExp(`^    ${id!.split('.').pop()!}\\) `, 'm'));
+      expect([...body!.matchAll(/<allow_(?:any|inactive|active)>([^<]*)</g)].map((m) => m[1]), id).toEqual(['auth_admin', 'auth_admin', 'auth_admin']);
     }
   });
 

@@ -1,14 +1,24 @@
-// The one-time install copies exactly the helper, allowlist, policy (and handoff runtime) to their system
-// paths with root ownership and the right modes. Runs the real constant install command in a DESTDIR.
+// The one-time install copies exactly the helper, allowlist, policy, handoff runtime and the helper's
+// reference copies to their system paths, root-owned with the right modes. The command runs through the
+// same string @vscode/sudo-prompt builds (`/bin/sh -c` of `cd "..."; /bin/bash -c "echo SUDOPROMPT; ..."`,
+// only `"` escaped), so an expansion in the user's outer shell would show here. A private mount
+// namespace binds temporary directories over /usr/libexec and /usr/share.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { INSTALL_COMMAND, INTEGRATION_FILES, stageIntegration } from '../../electron/system/system-integration';
+import { INTEGRATION_FILES, installCommand, stageIntegration } from '../../electron/system/system-integration';
 import { removeTree } from './lib';
 
 const resources = path.resolve(__dirname, '../../resources');
+const helperScript = readFileSync(path.resolve(__dirname, '../../resources/helper/gpu-ferry-helper'), 'utf8');
+const sudoPromptSource = readFileSync(path.resolve(__dirname, '../../node_modules/@vscode/sudo-prompt/index.js'), 'utf8');
+
+// What sudo-prompt's Linux() does with our command (minus the pkexec binary in front of /bin/bash).
+const escapeDoubleQuotes = (s: string): string => s.replace(/"/g, '\\"');
+const asSudoPromptRuns = (command: string): string =>
+  `cd "${escapeDoubleQuotes('/')}"; /bin/bash -c "echo SUDOPROMPT; ${escapeDoubleQuotes(command)}"`;
 
 function listFiles(dir: string, rel = ''): string[] {
   return readdirSync(path.join(dir, rel), { withFileTypes: true }).flatMap((e) =>
@@ -16,30 +26,86 @@ function listFiles(dir: string, rel = ''): string[] {
   );
 }
 
+/** Runs the sudo-prompt string through /bin/sh with /usr/libexec and /usr/share replaced by empty temporary dirs. */
+function runInstall(command: string): { status: number | null; stderr: string; stdout: string; libexec: string; share: string } {
+  const libexec = mkdtempSync(path.join(tmpdir(), 'gpu-ferry-libexec-'));
+  const share = mkdtempSync(path.join(tmpdir(), 'gpu-ferry-share-'));
+  chmodSync(libexec, 0o755);
+  chmodSync(share, 0o755);
+  const ns = process.getuid?.() === 0 ? ['unshare', '-m', '--propagation', 'private'] : ['unshare', '-r', '-m', '--propagation', 'private'];
+  const r = spawnSync(ns[0]!, [...ns.slice(1), 'bash', '-c', 'mount --bind "$1" /usr/libexec && mount --bind "$2" /usr/share && exec /bin/sh -c "$3"', 'ns', libexec, share, asSudoPromptRuns(command)], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent', s: '/tmp/evil-s', d: '/tmp/evil-d', GPU_FERRY_DESTDIR: '/tmp/evil-d' },
+  });
+  return { status: r.status, stderr: r.stderr, stdout: r.stdout, libexec, share };
+}
+
 describe('install system integration', () => {
-  it('installs exactly the integration files, root-owned, with their modes', async () => {
+  it('our copy of sudo-prompt still wraps commands the way this test reproduces', () => {
+    expect(sudoPromptSource).toContain(`return string.replace(/"/g, '\\\\"');`);
+    expect(sudoPromptSource).toContain(`'/bin/bash -c "echo ' + EscapeDoubleQuotes(magic.trim()) + '; ' +`);
+    expect(sudoPromptSource).toContain('EscapeDoubleQuotes(instance.command) +');
+  });
+
+  it('installs exactly the integration files, root-owned, with their modes, through the sudo-prompt string', async () => {
     const stage = await stageIntegration(resources);
-    const dest = mkdtempSync(path.join(tmpdir(), 'gpu-ferry-destdir-'));
     try {
-      // As a user, a user namespace makes `install -o root` possible without real root.
-      const argv = process.getuid?.() === 0 ? ['bash', '-c', INSTALL_COMMAND] : ['unshare', '-r', 'bash', '-c', INSTALL_COMMAND];
-      const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', GPU_FERRY_STAGE: stage, GPU_FERRY_DESTDIR: dest } });
-      expect(r.status, r.stderr).toBe(0);
-      const expected = INTEGRATION_FILES.filter((f) => !f.optional || statSync(path.join(resources, ...f.source), { throwIfNoEntry: false }));
-      expect(listFiles(dest).sort()).toEqual(expected.map((f) => f.target).sort());
-      for (const f of expected) {
-        const installed = path.join(dest, f.target);
-        expect(readFileSync(installed)).toEqual(readFileSync(path.join(resources, ...f.source)));
-        expect(statSync(installed).mode & 0o7777, f.target).toBe(f.mode);
-        if (process.getuid?.() === 0) expect(statSync(installed).uid).toBe(0);
+      const command = installCommand(stage);
+      expect(command).not.toMatch(/[$`\\"]/);
+      const r = runInstall(command);
+      try {
+        expect(r.status, r.stderr).toBe(0);
+        expect(r.stdout).toBe('SUDOPROMPT\n');
+        const installed = [...listFiles(r.libexec).map((f) => `/usr/libexec${f}`), ...listFiles(r.share).map((f) => `/usr/share${f}`)];
+        const expected = INTEGRATION_FILES.filter((f) => !f.optional || statSync(path.join(resources, ...f.source), { throwIfNoEntry: false }));
+        expect(installed.sort()).toEqual(expected.map((f) => f.target).sort());
+        for (const f of expected) {
+          const file = f.target.startsWith('/usr/libexec/') ? path.join(r.libexec, f.target.slice('/usr/libexec/'.length)) : path.join(r.share, f.target.slice('/usr/share/'.length));
+          expect(readFileSync(file)).toEqual(readFileSync(path.join(resources, ...f.source)));
+          expect(statSync(file).mode & 0o7777, f.target).toBe(f.mode);
+          if (process.getuid?.() === 0) expect(statSync(file).uid).toBe(0);
+        }
+        // The helper's `same` rules (as root) find the hook and runtime references where the install put them.
+        expect(readdirSync(path.join(r.share, 'gpu-ferry')).sort()).toEqual(['handoff', 'hooks']);
+        expect(helperScript).toContain('REFERENCE_DIR=/usr/share/gpu-ferry');
+      } finally {
+        removeTree(r.libexec);
+        removeTree(r.share);
       }
     } finally {
-      removeTree(stage);
-      removeTree(dest);
+      removeTree(stage.dir);
     }
   });
 
-  it('the install command is a constant that takes no data but the staging directory', () => {
-    expect(INSTALL_COMMAND).not.toMatch(/\$\{?(?!GPU_FERRY_STAGE|GPU_FERRY_DESTDIR|s\b|d\b)[A-Za-z_]/);
+  it('a staged file swapped for a symlink (or other bytes) is never installed', async () => {
+    const stage = await stageIntegration(resources);
+    try {
+      const command = installCommand(stage);
+      // The stage is the user's: swap the helper for a link to a root-only file after hashing.
+      rmSync(path.join(stage.dir, 'gpu-ferry-helper'));
+      symlinkSync('/etc/shadow', path.join(stage.dir, 'gpu-ferry-helper'));
+      const r = runInstall(command);
+      try {
+        expect(r.status).not.toBe(0);
+        expect(r.stderr).toContain('not what was staged');
+        expect(listFiles(r.libexec)).toEqual([]);
+        expect(listFiles(r.share)).toEqual([]);
+      } finally {
+        removeTree(r.libexec);
+        removeTree(r.share);
+      }
+    } finally {
+      removeTree(stage.dir);
+    }
+  });
+
+  it('refuses a stage path a shell would interpret', async () => {
+    const stage = await stageIntegration(resources);
+    try {
+      expect(() => installCommand({ ...stage, dir: '/tmp/x$(id)' })).toThrow(/shell would interpret/);
+      expect(() => installCommand({ ...stage, dir: "/tmp/x'y" })).toThrow(/shell would interpret/);
+    } finally {
+      removeTree(stage.dir);
+    }
   });
 });

@@ -10,14 +10,14 @@ const trees: string[] = [];
 afterEach(() => trees.splice(0).forEach(removeTree));
 
 const steps: Step[] = [
-  { kind: 'edit-file', path: '/etc/default/grub', before: 'A=1\n', after: 'A=2\n', reason: 'edit' },
-  { kind: 'write-file', path: '/etc/libvirt/qemu.conf', content: 'new\n', mode: 0o600, owner: 'root', group: 'root', reason: 'replace' },
-  { kind: 'write-file', path: '/etc/modprobe.d/gpu-ferry-vfio.conf', content: 'options\n', mode: 0o644, owner: 'root', group: 'root', before: null, reason: 'create' },
+  { kind: 'edit-file', path: '/etc/default/grub', before: 'GRUB_CMDLINE_LINUX=""\n', after: 'GRUB_CMDLINE_LINUX="iommu=pt"\n', reason: 'edit' },
+  { kind: 'write-file', path: '/etc/libvirt/qemu.conf', content: '# new\n', mode: 0o600, owner: 'root', group: 'root', reason: 'replace' },
+  { kind: 'write-file', path: '/etc/modprobe.d/gpu-ferry-vfio.conf', content: '# options\n', mode: 0o644, owner: 'root', group: 'root', before: null, reason: 'create' },
 ];
 const input = encodePlan({ goal: 'undo-test', title: 'Undo test', steps });
 
 function applied(): { root: string; id: string; before: ReturnType<typeof snapshot> } {
-  const root = makeTree({ 'etc/default/grub': 'A=1\n', 'etc/libvirt/qemu.conf': 'old\n' });
+  const root = makeTree({ 'etc/default/grub': 'GRUB_CMDLINE_LINUX=""\n', 'etc/libvirt/qemu.conf': 'old\n' });
   trees.push(root);
   chmodSync(path.join(root, 'etc/default/grub'), 0o640);
   const before = snapshot(root);
@@ -31,7 +31,7 @@ describe('undo', () => {
     const { root } = applied();
     expect(statSync(path.join(root, 'etc/default/grub')).mode & 0o777).toBe(0o640);
     expect(statSync(path.join(root, 'etc/libvirt/qemu.conf')).mode & 0o777).toBe(0o600);
-    expect(readFileSync(path.join(root, 'etc/modprobe.d/gpu-ferry-vfio.conf'), 'utf8')).toBe('options\n');
+    expect(readFileSync(path.join(root, 'etc/modprobe.d/gpu-ferry-vfio.conf'), 'utf8')).toBe('# options\n');
   });
 
   it('by id restores bytes and modes and removes created files and directories', () => {
