@@ -2,7 +2,7 @@
 // show). A private mount namespace binds temporary directories over /etc/modprobe.d and /var/lib, so the
 // real files of this machine are never touched. Needs root (CI runs the tiers as root).
 import { spawnSync } from 'node:child_process';
-import { chownSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync, chmodSync } from 'node:fs';
+import { chownSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -56,6 +56,36 @@ describe.runIf(isRoot)('helper as real root', () => {
     expect(readdirSync(modprobe).sort()).toEqual(['gpu-ferry-kvmfr.conf']);
     expect(ownerOf('gpu-ferry-kvmfr.conf')).toEqual({ uid: 1234, gid: 5678, mode: 0o604 });
     expect(readFileSync(path.join(modprobe, 'gpu-ferry-kvmfr.conf'), 'utf8')).toBe('old\n');
+  });
+
+  it('as root, the hook must equal the root-owned reference copy under /usr/share/gpu-ferry', () => {
+    const share = mkdtempSync(path.join(tmpdir(), 'gpu-ferry-real-share-'));
+    const libvirt = mkdtempSync(path.join(tmpdir(), 'gpu-ferry-real-libvirt-'));
+    try {
+      chmodSync(share, 0o755);
+      chmodSync(libvirt, 0o755);
+      const hook = readFileSync(path.resolve(__dirname, '../../resources/hooks/gpu-ferry'), 'utf8');
+      const reference = path.join(share, 'gpu-ferry/hooks/gpu-ferry');
+      mkdirSync(path.dirname(reference), { recursive: true, mode: 0o755 });
+      writeFileSync(reference, hook, { mode: 0o755 });
+      const check = (content: string) =>
+        spawnSync('unshare', ['-m', '--propagation', 'private', 'bash', '-c', 'mount --bind "$1" /usr/share && mount --bind "$2" /etc/libvirt && shift 2 && exec "$@"', 'ns', share, libvirt, HELPER, 'check'], {
+          input: encodePlan({ goal: 'hook', title: 'hook', steps: [{ kind: 'write-file', path: '/etc/libvirt/hooks/qemu.d/gpu-ferry', content, mode: 0o755, owner: 'root', group: 'root', reason: 'hook' }] }),
+          encoding: 'utf8',
+        });
+      const ok = check(hook);
+      expect(ok.stdout, ok.stderr).toBe('ok 1\n');
+      expect(check('#!/bin/sh\nid\n').stdout).toMatch(/^error content-not-allowed 0 /m);
+      // A reference anyone but root could have written proves nothing.
+      chmodSync(reference, 0o775);
+      expect(check(hook).stdout).toMatch(/^error reference-missing 0 /m);
+      chmodSync(reference, 0o755);
+      chownSync(reference, 1234, 1234);
+      expect(check(hook).stdout).toMatch(/^error reference-missing 0 /m);
+    } finally {
+      removeTree(share);
+      removeTree(libvirt);
+    }
   });
 
   it('refuses --root as root', () => {
