@@ -142,7 +142,8 @@ export function allowlistVerdict(list: Allowlist, step: Step, reference?: (name:
     case 'edit-file':
     case 'remove-file': {
       if (!isFileAllowed(list, step.path)) return 'path-not-allowed';
-      if (step.kind === 'remove-file') return null;
+      // Only files GPU Ferry creates may disappear (gpu-ferry in the name, or inside a tree).
+      if (step.kind === 'remove-file') return /gpu-ferry[^/]*$/.test(step.path.slice(step.path.lastIndexOf('/'))) || list.trees.some((t) => step.path.startsWith(`${t}/`)) ? null : 'remove-not-allowed';
       if (step.kind === 'write-file') {
         if (step.owner !== 'root') return 'owner-not-allowed';
         if (step.group !== 'root') return 'group-not-allowed';

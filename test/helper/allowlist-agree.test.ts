@@ -21,7 +21,7 @@ afterAll(() => removeTree(root));
 
 const ALLOWLIST_CODES = ['path-not-allowed', 'program-not-allowed', 'arguments-not-allowed', 'bad-argument', 'path-traversal',
   'content-not-allowed', 'reference-missing', 'owner-not-allowed', 'group-not-allowed', 'mode-not-allowed', 'unit-not-allowed',
-  'module-not-allowed', 'step-kind-not-allowed'];
+  'module-not-allowed', 'step-kind-not-allowed', 'remove-not-allowed'];
 const write = (p: string, content = 'x', extra: Partial<Step> = {}): Step =>
   ({ kind: 'write-file', path: p, content, mode: 0o644, owner: 'root', group: 'root', reason: 'probe', ...extra }) as Step;
 const files = ['/etc/modprobe.d/gpu-ferry-a.conf', '/etc/modprobe.d/other.conf', '/etc/mkinitcpio.d/linux.preset', '/etc/mkinitcpio.d/x/linux.preset', '/efi/loader/entries/arch.conf', '/boot/refind_linux.conf', '/etc/libvirt/hooks/qemu.d/gpu-ferry', '/etc/libvirt/hooks/qemu', '/var/lib/gpu-ferry/a/b', '/var/lib/gpu-ferry/journal/x/files', '/var/lib/other', '/etc/tmpfiles.d/gpu-ferry-lg.conf', '/etc/passwd'];
@@ -44,6 +44,7 @@ const probes: Step[] = [
   { kind: 'edit-file', path: '/etc/default/grub', before: GRUB, after: GRUB.replace('quiet', 'quiet intel_iommu=on iommu=pt'), reason: 'probe' },
   { kind: 'edit-file', path: '/etc/default/grub', before: GRUB, after: GRUB.replace('quiet', 'quiet init=/bin/sh'), reason: 'probe' },
   { kind: 'edit-file', path: '/etc/default/grub', before: GRUB, after: `${GRUB}$(id)\n`, reason: 'probe' },
+  { kind: 'remove-file', path: '/etc/default/grub', before: GRUB, reason: 'probe' },
   { kind: 'unit', action: 'restart', unit: 'libvirtd.service', reason: 'probe' },
   { kind: 'unit', action: 'start', unit: 'debug-shell.service', reason: 'probe' },
   { kind: 'unit', action: 'stop', unit: 'libvirtd.service', reason: 'probe' },

@@ -138,6 +138,7 @@ const cases: [string, string, string][] = [
   ['hook that is not the shipped hook', plan(write('/usr/libexec/gpu-ferry/gpu-ferry-handoff', { content: '#!/bin/sh\nid\n', mode: 0o755 })), 'content-not-allowed'],
   ['extra runtime name (wildcard removed)', plan(write('/usr/libexec/gpu-ferry/gpu-ferry-handoff-evil', { content: hook, mode: 0o755 })), 'path-not-allowed'],
   ['handoff config starting debug-shell as root', plan(write('/etc/gpu-ferry/vms/x.conf', { content: 'FORMAT=gpu-ferry-handoff/1\nDISPLAY_MANAGER=debug-shell.service\n' })), 'content-not-allowed'],
+  ['remove /etc/default/grub', plan({ kind: 'remove-file', path: '/etc/default/grub', before: GRUB, reason: 't' }), 'remove-not-allowed'],
   // owners and modes (review item 6)
   ['owner other than root', plan(write('/etc/gpu-ferry/x', { owner: 'nobody' })), 'owner-not-allowed'],
   ['world-writable file', plan(write('/etc/gpu-ferry/x', { mode: 0o646 })), 'mode-not-allowed'],
