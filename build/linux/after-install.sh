@@ -24,6 +24,7 @@ FILES=(
   "helper/allowlist.conf 0644 /usr/libexec/gpu-ferry/allowlist.conf"
   "handoff/gpu-ferry-handoff 0755 /usr/libexec/gpu-ferry/gpu-ferry-handoff"
   "hooks/gpu-ferry 0755 /usr/share/gpu-ferry/hooks/gpu-ferry"
+  "handoff/gpu-ferry-handoff 0644 /usr/share/gpu-ferry/handoff/gpu-ferry-handoff"
   "polkit/io.github.gpuferry.policy 0644 /usr/share/polkit-1/actions/io.github.gpuferry.policy"
   "linux/io.github.gpuferry.GpuFerry.metainfo.xml 0644 /usr/share/metainfo/io.github.gpuferry.GpuFerry.metainfo.xml"
 )
@@ -59,7 +60,8 @@ fi
 SANDBOX="$DEST$APP_DIR/chrome-sandbox"
 if [[ -e $SANDBOX ]]; then
   chown root:root -- "$SANDBOX"
-  if [[ -L /proc/self/ns/user ]] && unshare --user true 2>/dev/null; then
+  # Ask as an unprivileged user: root can always create a user namespace.
+  if [[ -L /proc/self/ns/user ]] && setpriv --reuid=65534 --regid=65534 --clear-groups unshare --user true 2>/dev/null; then
     chmod 0755 -- "$SANDBOX"
   else
     chmod 4755 -- "$SANDBOX"

@@ -19,9 +19,10 @@ rm -f -- \
   "$DEST/usr/libexec/gpu-ferry/allowlist.conf" \
   "$DEST/usr/libexec/gpu-ferry/gpu-ferry-handoff" \
   "$DEST/usr/share/gpu-ferry/hooks/gpu-ferry" \
+  "$DEST/usr/share/gpu-ferry/handoff/gpu-ferry-handoff" \
   "$DEST/usr/share/polkit-1/actions/io.github.gpuferry.policy" \
   "$DEST/usr/share/metainfo/io.github.gpuferry.GpuFerry.metainfo.xml"
-rmdir --ignore-fail-on-non-empty -- "$DEST/usr/libexec/gpu-ferry" "$DEST/usr/share/gpu-ferry/hooks" 2>/dev/null || true
+rmdir --ignore-fail-on-non-empty -- "$DEST/usr/libexec/gpu-ferry" "$DEST/usr/share/gpu-ferry/hooks" "$DEST/usr/share/gpu-ferry/handoff" 2>/dev/null || true
 rmdir --ignore-fail-on-non-empty -- "$DEST/usr/share/gpu-ferry" 2>/dev/null || true
 
 if [[ -z $DEST ]] && command -v update-alternatives >/dev/null 2>&1; then

@@ -35,6 +35,8 @@ const INSTALLED: Record<string, { mode: number; source: string }> = {
   'usr/libexec/gpu-ferry/allowlist.conf': { mode: 0o644, source: 'resources/helper/allowlist.conf' },
   'usr/libexec/gpu-ferry/gpu-ferry-handoff': { mode: 0o755, source: 'resources/handoff/gpu-ferry-handoff' },
   'usr/share/gpu-ferry/hooks/gpu-ferry': { mode: 0o755, source: 'resources/hooks/gpu-ferry' },
+  // The helper's reference copy: hook-install plans must match it byte for byte (allowlist `same` rule).
+  'usr/share/gpu-ferry/handoff/gpu-ferry-handoff': { mode: 0o644, source: 'resources/handoff/gpu-ferry-handoff' },
   'usr/share/polkit-1/actions/io.github.gpuferry.policy': {
     mode: 0o644,
     source: 'resources/polkit/io.github.gpuferry.policy',
@@ -44,7 +46,7 @@ const INSTALLED: Record<string, { mode: number; source: string }> = {
     source: 'build/linux/io.github.gpuferry.GpuFerry.metainfo.xml',
   },
 };
-const NEW_DIRS = ['usr/libexec/gpu-ferry', 'usr/share/gpu-ferry', 'usr/share/gpu-ferry/hooks'];
+const NEW_DIRS = ['usr/libexec/gpu-ferry', 'usr/share/gpu-ferry', 'usr/share/gpu-ferry/hooks', 'usr/share/gpu-ferry/handoff'];
 
 async function makeRoot(): Promise<void> {
   const res = path.join(root, APP, 'resources');
