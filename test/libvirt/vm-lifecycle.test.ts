@@ -138,7 +138,7 @@ describe('the full generated XML of every fixture host passes virt-xml-validate'
 });
 
 describe('attach and detach on a virt-manager domain through the CLI', () => {
-  it('attach shows a diff, applies with --yes; undo gives back libvirt’s XML byte for byte; detach removes only the hostdevs', async () => {
+  it('attach shows a diff, applies with --yes; undo gives back libvirt’s XML line for line; detach removes only the hostdevs', async () => {
     const name = TEST_VMS[1] ?? '';
     created.push(name);
     const fixture = await readFile(path.join(__dirname, '..', 'fixtures', 'libvirt', 'win11-virt-manager.xml'), 'utf8');
