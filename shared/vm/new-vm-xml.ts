@@ -5,6 +5,7 @@ import type { HostModel } from '../host/model';
 import { cputuneXml, planCpuPinning, type CpuPinning } from './cpu-pinning';
 import { escapeAttribute, escapeText } from './domain-xml';
 import { hostdevXml } from './gpu-hostdev';
+import { cpuXml, hugepagesBackingXml, hypervXml, memballoonNoneXml } from './tuning-xml';
 import { requireVmName } from './vm-name';
 
 export interface NewVmOptions {
@@ -94,30 +95,10 @@ export function newVmXml(host: HostModel, options: NewVmOptions): NewVm {
     '  </firmware>',
     '</os>',
   ];
-  const hyperv = [
-    "<hyperv mode='custom'>",
-    "  <relaxed state='on'/>",
-    "  <vapic state='on'/>",
-    "  <spinlocks state='on' retries='8191'/>",
-    "  <vpindex state='on'/>",
-    "  <runtime state='on'/>",
-    "  <synic state='on'/>",
-    "  <stimer state='on'/>",
-    "  <reset state='on'/>",
-    "  <vendor_id state='on' value='gpuferry'/>",
-    "  <frequencies state='on'/>",
-    '</hyperv>',
-  ];
-  const features = ['<features>', '  <acpi/>', '  <apic/>', ...(kvm ? indent(hyperv.join('\n')).split('\n') : []), "  <vmport state='off'/>", "  <smm state='on'/>", '</features>'];
+  const features = ['<features>', '  <acpi/>', '  <apic/>', ...(kvm ? indent(hypervXml()).split('\n') : []), "  <vmport state='off'/>", "  <smm state='on'/>", '</features>'];
 
   const topology = pinning?.topology ?? { sockets: 1, dies: 1, cores: vcpus, threads: 1 };
-  const cpu = [
-    kvm ? "<cpu mode='host-passthrough' check='none' migratable='off'>" : "<cpu mode='maximum' check='none'>",
-    `  <topology sockets='1' dies='1' cores='${topology.cores}' threads='${topology.threads}'/>`,
-    ...(kvm ? ["  <cache mode='passthrough'/>"] : []),
-    ...(kvm && amd && host.cpu.flags.includes('topoext') ? ["  <feature policy='require' name='topoext'/>"] : []),
-    '</cpu>',
-  ];
+  const cpu = cpuXml({ topology, kvm, topoext: amd && host.cpu.flags.includes('topoext') });
   if (kvm && amd && !host.cpu.flags.includes('topoext')) warnings.push('This AMD CPU does not report topoext: the guest may see SMT siblings as separate cores.');
 
   const devices: string[] = [];
@@ -163,7 +144,7 @@ export function newVmXml(host: HostModel, options: NewVmOptions): NewVm {
   } else {
     devices.push("<video>\n  <model type='virtio' heads='1' primary='yes'/>\n</video>");
   }
-  devices.push("<memballoon model='none'/>");
+  devices.push(memballoonNoneXml());
 
   const xml = [
     `<domain type='${options.domainType}'>`,
@@ -175,13 +156,13 @@ export function newVmXml(host: HostModel, options: NewVmOptions): NewVm {
     '  </metadata>',
     `  <memory unit='MiB'>${options.memoryMiB}</memory>`,
     `  <currentMemory unit='MiB'>${options.memoryMiB}</currentMemory>`,
-    ...(options.hugepages ? ['  <memoryBacking>', '    <hugepages/>', '  </memoryBacking>'] : []),
+    ...(options.hugepages ? [indent(hugepagesBackingXml())] : []),
     `  <vcpu placement='static'>${vcpus}</vcpu>`,
     '  <iothreads>1</iothreads>',
     ...(pinning ? indent(cputuneXml(pinning)).split('\n') : []),
     indent(os.join('\n')),
     indent(features.join('\n')),
-    indent(cpu.join('\n')),
+    indent(cpu),
     "  <clock offset='localtime'>",
     "    <timer name='rtc' tickpolicy='catchup'/>",
     "    <timer name='pit' tickpolicy='delay'/>",
