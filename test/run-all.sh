@@ -3,7 +3,7 @@
 # A tier whose tool is missing fails; nothing is skipped here except the Electron smoke test where no
 # Electron binary exists (it says so itself).
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 tiers=(static unit helper libvirt kernel e2e electron node22)
 passed=0 failed=0 failures=()
 for tier in "${tiers[@]}"; do
