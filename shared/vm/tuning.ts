@@ -62,9 +62,11 @@ const SLOTS: Record<string, Slot> = {
   vcpu: { path: 'vcpu', parent: '', before: ['os'] },
   iothreads: { path: 'iothreads', parent: '', before: ['cputune', 'os'] },
   cputune: { path: 'cputune', parent: '', before: ['os'] },
+  features: { path: 'features', parent: '', before: ['cpu', 'clock', 'on_poweroff', 'devices'] },
   hyperv: { path: 'features/hyperv', parent: 'features', before: [] },
   cpu: { path: 'cpu', parent: '', before: ['clock', 'on_poweroff', 'devices'] },
   memballoon: { path: 'devices/memballoon', parent: 'devices', before: [] },
+  topology: { path: 'cpu/topology', parent: 'cpu', before: [] },
 };
 
 const at = (root: XmlElement, path: string): XmlElement | null => (path === '' ? root : findFirst(root, path));
@@ -136,11 +138,22 @@ export function applyTuning(xml: string, request: TuningRequest): TuningResult {
     if (!(iothreads >= 1)) out = setSlot(out, SLOTS.iothreads!, '<iothreads>1</iothreads>', saved);
     out = setSlot(out, SLOTS.cputune!, cputuneXml(pinning), saved);
   }
-  if (options.includes('hyperv')) out = setSlot(out, SLOTS.hyperv!, hypervXml(), saved);
+  if (options.includes('hyperv')) {
+    // A domain without <features> (rare: Windows wants ACPI) gets one holding only the enlightenments.
+    const hasFeatures = findFirst(parseXml(out).root, 'features') !== null;
+    out = hasFeatures ? setSlot(out, SLOTS.hyperv!, hypervXml(), saved) : setSlot(out, SLOTS.features!, `<features>\n${hypervXml().replace(/^/gm, '  ')}\n</features>`, saved);
+  }
   if (options.includes('cpu')) {
     const topology = pinning?.topology ?? { cores: vcpuCount(parseXml(out).root), threads: 1 };
     const topoext = request.cpu.vendor === 'amd' && request.cpu.flags.includes('topoext');
     out = setSlot(out, SLOTS.cpu!, cpuXml({ topology, kvm, topoext }), saved);
+  }
+  if (pinning && !options.includes('cpu')) {
+    // libvirt refuses a <topology> that does not multiply out to the vCPU count: follow the pinning.
+    const t = findFirst(parseXml(out).root, 'cpu/topology')?.attributes;
+    const product = t ? ['sockets', 'dies', 'cores', 'threads'].reduce((p, k) => p * Number(t[k] ?? '1'), 1) : null;
+    if (product !== null && product !== pinning.vcpus.length)
+      out = setSlot(out, SLOTS.topology!, `<topology sockets='1' dies='1' cores='${pinning.topology.cores}' threads='${pinning.topology.threads}'/>`, saved);
   }
   if (options.includes('memballoon')) out = setSlot(out, SLOTS.memballoon!, memballoonNoneXml(), saved);
   if (options.includes('hugepages')) {
@@ -153,7 +166,7 @@ export function applyTuning(xml: string, request: TuningRequest): TuningResult {
   const ensured = ensureChild(out, '', 'metadata');
   out = insertChild(ensured.source, ensured.element, recordXml(options, saved, !hadMetadata));
   // What we replaced that was not already GPU Ferry's own text is the user's: say so.
-  const replaced = saved.filter((s) => s.original !== null && s.path !== 'vcpu').map((s) => `<${s.path.split('/').at(-1)}>`);
+  const replaced = saved.filter((s) => s.original !== null && s.path !== 'vcpu' && s.path !== 'cpu/topology').map((s) => `<${s.path.split('/').at(-1)}>`);
   return { xml: out, pinning, replaced, applied: options };
 }
 
@@ -182,4 +195,26 @@ export function removeTuning(xml: string): string {
     out = out.slice(0, current.start) + s.original + out.slice(current.end);
   }
   return out;
+}
+
+const UNIT_KIB: Record<string, number> = { b: 1 / 1024, bytes: 1 / 1024, k: 1, kib: 1, kb: 1000 / 1024, m: 1024, mib: 1024, mb: 1e6 / 1024, g: 1024 ** 2, gib: 1024 ** 2, gb: 1e9 / 1024, t: 1024 ** 3, tib: 1024 ** 3 };
+
+/** The domain's <memory> in KiB (libvirt's default unit), or null when absent or unreadable. */
+export function domainMemoryKiB(xml: string): number | null {
+  const memory = findFirst(parseXml(xml).root, 'memory');
+  const value = Number(memory?.text.trim());
+  const factor = UNIT_KIB[(memory?.attributes.unit ?? 'KiB').toLowerCase()];
+  return memory && Number.isFinite(value) && factor !== undefined ? Math.ceil(value * factor) : null;
+}
+
+/**
+ * Why hugepage backing would keep the VM from starting, or null: the host must have reserved enough
+ * huge pages (meminfo HugePages_Total × Hugepagesize, in kB) for all of the guest's memory.
+ */
+export function hugepagesShortfall(xml: string, meminfo: Record<string, number>): string | null {
+  const need = domainMemoryKiB(xml);
+  const pageKiB = meminfo.Hugepagesize ?? 2048;
+  const have = (meminfo.HugePages_Total ?? 0) * pageKiB;
+  if (need === null || have >= need) return null;
+  return `Hugepage backing needs ${Math.ceil(need / pageKiB)} huge pages of ${pageKiB} KiB; the host has ${meminfo.HugePages_Total ?? 0} reserved, so the VM will not start until more are reserved.`;
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { findAll, findFirst, parseXml } from '../../../shared/vm/domain-xml';
 import { attachGpu, detachGpu } from '../../../shared/vm/gpu-hostdev';
-import { appliedTuning, applyTuning, parseTuningOptions, removeTuning, TUNING_OPTIONS } from '../../../shared/vm/tuning';
+import { appliedTuning, applyTuning, domainMemoryKiB, hugepagesShortfall, parseTuningOptions, removeTuning, TUNING_OPTIONS } from '../../../shared/vm/tuning';
 import { testHost } from './host-model';
 
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/libvirt/${name}`, import.meta.url), 'utf8');
@@ -13,7 +13,7 @@ const tune = (xml: string, options = all) => applyTuning(xml, { options, cpu: sm
 describe('applyTuning / removeTuning on virt-manager XML', () => {
   const win11 = fixture('win11-virt-manager.xml');
   const crlf = fixture('crlf-four-spaces.xml');
-  const crlfOptions = parseTuningOptions('pinning,cpu,memballoon,hugepages'); // it has no <features>
+  const crlfOptions = all; // it has no <vcpu>, <features>, <cpu>, <memballoon> or <metadata>: all are added
 
   it.each([
     ['win11-virt-manager.xml', win11, all],
@@ -54,6 +54,12 @@ describe('applyTuning / removeTuning on virt-manager XML', () => {
     expect(findFirst(root, 'cpu/topology')?.attributes).toMatchObject({ cores: '7', threads: '2' });
   });
 
+  it('creates <features> for Hyper-V when missing', () => {
+    const root = parseXml(tune(crlf, ['hyperv']).xml).root;
+    expect(findAll(root, 'features/*').map((e) => e.name)).toEqual(['hyperv']);
+    expect(findFirst(root, 'features/hyperv/vendor_id')?.attributes.value).toBe('gpuferry');
+  });
+
   it('creates <metadata> when missing and removes it again', () => {
     const tuned = tune(crlf, crlfOptions).xml;
     expect(findFirst(parseXml(tuned).root, 'metadata')).not.toBeNull();
@@ -73,6 +79,16 @@ describe('pinning values', () => {
     expect(findFirst(root, 'cputune/emulatorpin')?.attributes.cpuset).toBe('0,8');
     expect(findFirst(root, 'cputune/iothreadpin')?.attributes).toEqual({ iothread: '1', cpuset: '0,8' });
     expect(pinning?.topology).toMatchObject({ cores: 7, threads: 2 });
+  });
+
+  it('without the cpu option, makes an existing <topology> match the new vCPU count (libvirt refuses a mismatch)', () => {
+    const original = fixture('win11-virt-manager.xml'); // 8 vCPUs, cores='4' threads='2'
+    const { xml, replaced } = tune(original, ['pinning']);
+    const root = parseXml(xml).root;
+    expect(findFirst(root, 'cpu')?.attributes.migratable).toBe('on'); // the rest of <cpu> is the user's
+    expect(findFirst(root, 'cpu/topology')?.attributes).toEqual({ sockets: '1', dies: '1', cores: '7', threads: '2' });
+    expect(replaced).toEqual([]);
+    expect(removeTuning(xml)).toBe(original);
   });
 
   it('honours hostCores', () => {
@@ -107,13 +123,29 @@ describe('bad input changes nothing and says why', () => {
     expect(parseTuningOptions('all')).toEqual(all);
   });
 
-  it('refuses Hyper-V without <features> and pinning on a one-core host', () => {
-    expect(() => tune(fixture('crlf-four-spaces.xml'), ['hyperv'])).toThrow(/no <features>/);
+  it('refuses the CPU topology without a vCPU count, and pinning on a one-core host', () => {
+    expect(() => tune(fixture('crlf-four-spaces.xml'), ['cpu'])).toThrow(/no valid <vcpu> count/);
     expect(() => applyTuning(fixture('win11-virt-manager.xml'), { options: ['pinning'], cpu: testHost('intel', 1, 2).cpu })).toThrow(/Cannot pin vCPUs/);
   });
 
   it('leaves untuned XML alone on removal', () => {
     const xml = fixture('win11-virt-manager.xml');
     expect(removeTuning(xml)).toBe(xml);
+  });
+});
+
+describe('hugepages check', () => {
+  const win11 = fixture('win11-virt-manager.xml'); // 16777216 KiB = 8192 pages of 2 MiB
+
+  it('reads <memory> in any unit', () => {
+    expect(domainMemoryKiB(win11)).toBe(16777216);
+    expect(domainMemoryKiB("<domain><memory unit='GiB'>2</memory></domain>")).toBe(2097152);
+    expect(domainMemoryKiB('<domain/>')).toBeNull();
+  });
+
+  it('says how many pages are missing, and nothing when enough are reserved', () => {
+    expect(hugepagesShortfall(win11, { HugePages_Total: 100, Hugepagesize: 2048 })).toMatch(/needs 8192 huge pages of 2048 KiB; the host has 100 reserved/);
+    expect(hugepagesShortfall(win11, { HugePages_Total: 8192, Hugepagesize: 2048 })).toBeNull();
+    expect(hugepagesShortfall(win11, { HugePages_Total: 16, Hugepagesize: 1048576 })).toBeNull();
   });
 });
