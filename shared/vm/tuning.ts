@@ -194,6 +194,7 @@ export function removeTuning(xml: string): string {
     if (!current) throw new XmlEditError(`Cannot restore <${s.path}>: it was removed after GPU Ferry tuned the VM (use \`gpu-ferry vm undo\`).`);
     out = out.slice(0, current.start) + s.original + out.slice(current.end);
   }
+  parseXml(out); // a hand-edited record must not yield a broken domain: refuse instead
   return out;
 }
 

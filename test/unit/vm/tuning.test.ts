@@ -128,6 +128,12 @@ describe('bad input changes nothing and says why', () => {
     expect(() => applyTuning(fixture('win11-virt-manager.xml'), { options: ['pinning'], cpu: testHost('intel', 1, 2).cpu })).toThrow(/Cannot pin vCPUs/);
   });
 
+  it('refuses a tampered record instead of writing a broken domain', () => {
+    const tuned = tune(fixture('win11-virt-manager.xml'), ['memballoon']).xml;
+    expect(() => removeTuning(tuned.replace("path='devices/memballoon'", "path='devices/disk'"))).toThrow(/unknown element "devices\/disk"/);
+    expect(() => removeTuning(tuned.replace('&lt;/memballoon&gt;', ''))).toThrow(/Not well-formed/);
+  });
+
   it('leaves untuned XML alone on removal', () => {
     const xml = fixture('win11-virt-manager.xml');
     expect(removeTuning(xml)).toBe(xml);
