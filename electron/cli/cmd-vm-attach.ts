@@ -62,7 +62,9 @@ keeping everything else byte for byte. Shows the diff; --yes validates, backs up
   --rom FILE     a ROM file for the GPU (vBIOS)
   --tune LIST    also tune the VM, comma-separated, or all: ${TUNING_OPTIONS.join(', ')}
                  (pinning: whole cores pinned from this host's topology, emulator/iothread on the
-                 host's cores; cpu: host-passthrough with matching topology; memballoon: none).
+                 host's cores; hyperv: Hyper-V enlightenments; cpu: host-passthrough with
+                 matching topology; memballoon: none; hugepages: hugepage-backed memory, which
+                 needs pages reserved on the host first — you are warned when they are missing).
                  Elements replaced (your own <cputune>, say) are kept in the VM's metadata and put
                  back byte for byte by \`vm detach\`.
   --host-cores N physical cores the host keeps when pinning (default 1, or 2 above 8 cores)
