@@ -16,8 +16,9 @@ const VM2 = 'gpu-ferry-test-lg-adapter';
 const slow = { timeoutMs: 240_000 };
 const SHM = '/dev/shm/looking-glass';
 const work = mkdtempSync(path.join(tmpdir(), 'gpu-ferry-lg-'));
+// -q as the adapter runs virsh (without it, dumpxml output gains a trailing blank line).
 // Generous per-call limit: libvirtd is shared with other test files on a 2-core machine.
-const virsh = (...args: string[]) => spawnSync('virsh', ['-c', URI, ...args], { encoding: 'utf8', timeout: 240_000 });
+const virsh = (...args: string[]) => spawnSync('virsh', ['-q', '-c', URI, ...args], { encoding: 'utf8', timeout: 240_000 });
 
 const baseDomain = (name: string): string => `<domain type='qemu'>
   <name>${name}</name>
