@@ -201,6 +201,20 @@ describe('attach and detach on a virt-manager domain through the CLI', () => {
     expect(passedThrough(detached)).toEqual([]);
     expect(detached).toContain("<qemu:arg value='opt/ovmf/X-PciMmio64Mb,string=65536'/>");
     expect(detached).toContain('Key in the drawer &amp; backup on NAS');
+
+    // Tuning the existing VM (opt-in): libvirt accepts the tuned domain, and detach takes the tuning off
+    // again, giving back libvirt's XML line for line.
+    const beforeTune = await dumpXml(name, system);
+    const tune = await cli(['vm', 'attach', name, '--tune', 'all', '--host', host, '--data-dir', data, '--yes']);
+    expect(tune.code).toBe(0);
+    const tuned = await dumpXml(name, system);
+    expect(tuned).toContain('<vcpupin vcpu=');
+    expect(tuned).toContain('<emulatorpin cpuset=');
+    expect(tuned).toMatch(/<memballoon model='none'/);
+    expect(tuned).toContain("<qemu:arg value='opt/ovmf/X-PciMmio64Mb,string=65536'/>");
+    const untune = await cli(['vm', 'detach', name, '--host', host, '--data-dir', data, '--yes']);
+    expect(untune.code).toBe(0);
+    expect(lines(await dumpXml(name, system))).toEqual(lines(beforeTune));
   }, 600_000);
 
   it('rejects bad names and addresses before calling libvirt', async () => {
