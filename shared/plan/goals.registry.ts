@@ -4,7 +4,8 @@ import { lookingGlassGoal } from '../lg/goal';
 import { iommuGoal, vfioEarlyGoal } from '../setup/goals';
 import { handoffConfigGoal } from '../handoff/plan-handoff-config';
 import { hookInstallGoal } from '../handoff/plan-hook-install';
+import { hugepagesGoal } from '../vm/hugepages-goal';
 
-export const goalList: GoalDefinition[] = [lookingGlassGoal, iommuGoal, vfioEarlyGoal, handoffConfigGoal, hookInstallGoal];
+export const goalList: GoalDefinition[] = [lookingGlassGoal, iommuGoal, vfioEarlyGoal, handoffConfigGoal, hookInstallGoal, hugepagesGoal];
 
 export const goalsByName = (): Map<string, GoalDefinition> => new Map(goalList.map((g) => [g.name, g]));
