@@ -45,6 +45,8 @@ export const CONFIG_SOURCES: ConfigSource[] = [
   // Modules, udev, tmpfiles
   { dir: '/etc/modprobe.d', match: /\.conf$/ },
   { dir: '/etc/modules-load.d', match: /\.conf$/ },
+  // Hugepages reserved for VMs (the hugepages goal)
+  { file: '/etc/sysctl.d/gpu-ferry-hugepages.conf' },
   { file: '/etc/modules' },
   { dir: '/etc/udev/rules.d', match: /gpu-ferry/ },
   { dir: '/etc/tmpfiles.d', match: /\.conf$/ },
