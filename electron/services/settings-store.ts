@@ -3,19 +3,12 @@
 // the file atomically (temp file + rename), so a crash leaves the old or the new settings, never half.
 import { mkdir, readFile, rename, writeFile, copyFile } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
-import type { Settings } from '../../shared/ipc/contract';
+import { settingsSchema, type Settings } from '../../shared/ipc/contract';
 import { readableZodError } from './readable-zod-error';
 import { ServiceError } from './service-error';
 
-const storedSchema = z
-  .object({
-    autostart: z.boolean(),
-    launchLookingGlassAutomatically: z.boolean(),
-    theme: z.enum(['system', 'dark', 'light']),
-  })
-  .partial()
-  .strict();
+/** The stored file holds any subset of the settings, in the contract's own schema. */
+const storedSchema = settingsSchema;
 
 export const settingsPath = (dataDir: string): string => path.join(dataDir, 'settings.json');
 
