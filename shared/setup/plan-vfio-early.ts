@@ -102,6 +102,10 @@ const isInitramfsInput = (p: string): boolean =>
 const listed = (devices: PciDevice[]): string =>
   `${devices.map((d) => d.address).join(', ')} ${devices.length === 1 ? 'has' : 'have'}`;
 
+/** Our modprobe and initramfs edits only reach early boot once every initramfs image is rebuilt. */
+const withInitramfsRebuild = (host: Parameters<typeof withRebuild>[0], steps: Parameters<typeof withRebuild>[1]) =>
+  withRebuild(host, steps, isInitramfsInput, 'the initramfs holds a copy of these settings: rebuild every image');
+
 export function planVfioEarly(host: HostModel, options: VfioEarlyOptions): Plan {
   if (options.remove) return planVfioRemove(host);
   if (!options.gpu) throw new Error('vfio-early needs --gpu ADDRESS (the GPU to hand to the VM) or --remove');
@@ -147,12 +151,7 @@ export function planVfioEarly(host: HostModel, options: VfioEarlyOptions): Plan 
     steps.push(...initramfs.steps);
     warnings.push(...initramfs.warnings);
   }
-  plan.steps = withRebuild(
-    host,
-    steps,
-    isInitramfsInput,
-    'the initramfs holds a copy of these settings: rebuild every image',
-  );
+  plan.steps = withInitramfsRebuild(host, steps);
 
   if (byAddress) {
     warnings.push(
@@ -229,12 +228,7 @@ export function planVfioRemove(host: HostModel): Plan {
   const initramfs = initramfsVfio(host, true);
   steps.push(...initramfs.steps);
   warnings.push(...initramfs.warnings);
-  plan.steps = withRebuild(
-    host,
-    steps,
-    isInitramfsInput,
-    'the initramfs holds a copy of these settings: rebuild every image',
-  );
+  plan.steps = withInitramfsRebuild(host, steps);
   plan.warnings = warnings;
   if (plan.steps.length > 0) plan.reboot = REBOOT;
   return plan;
