@@ -2,14 +2,15 @@
 // remove the GPU's PCI functions as managed hostdevs of an existing VM, and optionally GPU Ferry's tuning
 // (shared/vm/tuning.ts), leaving the rest of its XML untouched.
 import { buildDoctorReport } from '../../shared/analyze/doctor';
-import { attachGpu, detachGpu, passedThrough } from '../../shared/vm/gpu-hostdev';
+import { passedThrough } from '../../shared/vm/gpu-hostdev';
 import { pciAddress } from '../../shared/ipc/contract';
-import { appliedTuning, applyTuning, hugepagesShortfall, parseTuningOptions, removeTuning, TUNING_OPTIONS, type TuningOption } from '../../shared/vm/tuning';
+import { appliedTuning, parseTuningOptions, TUNING_OPTIONS, type TuningOption } from '../../shared/vm/tuning';
+import { gpuFunctions, planAttach, planDetach } from '../../shared/vm/vm-change';
 import { loadHost } from '../host/load';
 import { dumpXml } from '../system/virsh';
 import { EXIT, type CliCommand } from './command';
 import { dataDirOf, HOST_HELP, parseVmArgs, runVm, VM_OPTIONS_HELP } from './cmd-vm-options';
-import { gpuFunctions, reviewAndApply } from './cmd-vm-review';
+import { reviewAndApply } from './cmd-vm-review';
 import { UsageError } from './host-options';
 
 const options = {
@@ -84,21 +85,20 @@ ${APPLY_HELP}
       const loaded = await loadHost({ root: values.root as string | undefined, host: values.host as string | undefined });
       let functions: string[] = [];
       const model = loaded.model;
+      let report;
       try {
-        if (gpu) functions = gpuFunctions(buildDoctorReport(model), gpu);
+        report = buildDoctorReport(model);
+        if (gpu) functions = gpuFunctions(report, gpu);
       } finally {
         await loaded.cleanup();
       }
       const before = await dumpXml(name, virsh);
-      let after = gpu ? attachGpu(before, { functions, rom: (values.rom as string | undefined) ?? null }) : before;
-      const warnings: string[] = [];
-      if (tune.length > 0) {
-        const tuned = applyTuning(after, { options: tune, cpu: model.cpu, ...(hostCores === undefined ? {} : { hostCores }) });
-        after = tuned.xml;
-        for (const el of tuned.replaced) warnings.push(`replaces the VM's own ${el}; the original is kept in its metadata and \`gpu-ferry vm detach\` puts it back.`);
-        const short = tuned.applied.includes('hugepages') ? hugepagesShortfall(after, model.memory) : null;
-        if (short) warnings.push(short);
-      }
+      const { after, warnings } = planAttach(model, report, before, {
+        gpu,
+        tune,
+        rom: (values.rom as string | undefined) ?? null,
+        ...(hostCores === undefined ? {} : { hostCores }),
+      });
       if (after === before) {
         const what = [gpu ? functions.join(', ') : '', tune.length ? `tuning ${tune.join(', ')}` : ''].filter(Boolean).join(' and ');
         io.out(values.json ? JSON.stringify({ applied: false, name, unchanged: true }) + '\n' : `"${name}" already has ${what}.\n`);
@@ -130,18 +130,16 @@ ${APPLY_HELP}
       const name = positionals[0] ?? '';
       const gpu = gpuOption(values.gpu);
       const loaded = await loadHost({ root: values.root as string | undefined, host: values.host as string | undefined });
-      let functions: string[];
+      let report;
       try {
-        const report = buildDoctorReport(loaded.model);
-        functions = gpu ? gpuFunctions(report, gpu) : report.gpus.flatMap((g) => (g.functions.length > 0 ? g.functions : [g.address]));
+        report = buildDoctorReport(loaded.model);
       } finally {
         await loaded.cleanup();
       }
       const before = await dumpXml(name, virsh);
       const keepTuning = Boolean(values['keep-tuning']);
       const tuned = appliedTuning(before);
-      const detached = detachGpu(before, functions);
-      const after = keepTuning ? detached : removeTuning(detached);
+      const { after } = planDetach(report, before, { gpu, keepTuning });
       if (after === before) {
         const has = passedThrough(before);
         const kept = keepTuning && tuned.length ? `; tuning ${tuned.join(', ')} kept` : '';

@@ -1,12 +1,13 @@
 // `gpu-ferry vm create NAME`: a new Windows VM tuned for passthrough, shown for review, defined with --yes.
 import path from 'node:path';
 import { buildDoctorReport } from '../../shared/analyze/doctor';
-import { defaultNewVmOptions, hugepagesFor, newVmXml, type NewVmOptions } from '../../shared/vm/new-vm-xml';
+import { defaultNewVmOptions, type NewVmOptions } from '../../shared/vm/new-vm-xml';
+import { defaultVmMemoryMiB, gpuFunctions, planNewVm } from '../../shared/vm/vm-change';
 import { pciAddress } from '../../shared/ipc/contract';
 import { loadHost } from '../host/load';
 import type { CliCommand } from './command';
 import { dataDirOf, HOST_HELP, parseVmArgs, runVm, VM_OPTIONS_HELP } from './cmd-vm-options';
-import { gpuFunctions, reviewAndApply } from './cmd-vm-review';
+import { reviewAndApply } from './cmd-vm-review';
 import { UsageError } from './host-options';
 
 const options = {
@@ -89,7 +90,6 @@ ${VM_OPTIONS_HELP}
           if (!parsed.success) throw new UsageError(`--gpu: ${parsed.error.issues[0]?.message ?? 'bad PCI address'}`);
           functions = gpuFunctions(buildDoctorReport(host), parsed.data);
         }
-        const totalMiB = Math.floor((host.memory.MemTotal ?? 0) / 1024);
         const audio = values.audio === undefined ? base.audio : String(values.audio);
         if (audio !== null && !['pulseaudio', 'spice', 'none'].includes(audio)) throw new UsageError('--audio is pulseaudio, spice or none');
         const network = typeof values.network === 'string' ? values.network : base.network;
@@ -97,7 +97,7 @@ ${VM_OPTIONS_HELP}
         const hostCores = int(values['host-cores'], '--host-cores', 1);
         const opts: NewVmOptions = {
           ...base,
-          memoryMiB: int(values.memory, '--memory', 1024) ?? Math.max(1024, Math.min(16384, Math.floor(totalMiB / 2))),
+          memoryMiB: int(values.memory, '--memory', 1024) ?? defaultVmMemoryMiB(host),
           disk: { path: diskPath, createGiB: values['existing-disk'] ? null : (int(values['disk-size'], '--disk-size', 1) ?? 128) },
           windowsIso: absolute(values['windows-iso'], '--windows-iso'),
           virtioIso: absolute(values['virtio-iso'], '--virtio-iso'),
@@ -113,17 +113,9 @@ ${VM_OPTIONS_HELP}
           audio: audio as NewVmOptions['audio'],
           ...(hostCores === undefined ? {} : { hostCores }),
         };
-        const vm = newVmXml(host, opts);
-        const warnings = [...vm.warnings];
-        if (opts.hugepages) {
-          const pages = hugepagesFor(opts.memoryMiB);
-          const free = host.memory.HugePages_Free ?? 0;
-          if (free < pages)
-            warnings.push(`Hugepages: ${pages} pages of 2 MiB are needed, ${free} are free. Reserve them before starting: vm.nr_hugepages = ${pages} in /etc/sysctl.d/80-hugepages.conf, then sudo sysctl --system (a reboot helps when memory is fragmented).`);
-        }
-        if (!host.cpu.kvmDevice && opts.domainType === 'kvm') warnings.push('/dev/kvm is missing: the VM will not start (use --software to emulate).');
-        return await reviewAndApply(io, { name, before: null, after: vm.xml, createDisk: vm.createDisk }, {
-          yes: Boolean(values.yes), json: values.json, dataDir: dataDirOf(values), virsh, warnings,
+        const vm = planNewVm(host, opts);
+        return await reviewAndApply(io, { name, before: null, after: vm.after, createDisk: vm.createDisk }, {
+          yes: Boolean(values.yes), json: values.json, dataDir: dataDirOf(values), virsh, warnings: vm.warnings,
           command: `gpu-ferry vm create ${JSON.stringify(name)} ...`,
         });
       } finally {

@@ -1,6 +1,5 @@
 // Shows a domain change for review (unified diff of the XML) and applies it when --yes was given.
 import { createTwoFilesPatch } from 'diff';
-import type { DoctorReport } from '../../shared/analyze/report';
 import { applyDomainChange, type DomainChange } from '../system/libvirt-apply';
 import type { VirshOptions } from '../system/virsh';
 import { EXIT, type CliIo } from './command';
@@ -29,14 +28,4 @@ export async function reviewAndApply(
     io.out(`Defined "${change.name}".${outcome.backup ? ` Previous XML saved to ${outcome.backup} (undo: gpu-ferry vm undo ${JSON.stringify(change.name)}).` : ''}\n`);
   }
   return EXIT.ok;
-}
-
-/** Every PCI function that must travel with the GPU at `address` (the doctor report's `functions`). */
-export function gpuFunctions(report: DoctorReport, address: string): string[] {
-  const gpu = report.gpus.find((g) => g.address === address || g.functions.includes(address));
-  if (!gpu) {
-    const known = report.gpus.map((g) => g.address).join(', ') || 'none';
-    throw new Error(`${address} is not a GPU on this machine (GPUs: ${known}).`);
-  }
-  return gpu.functions.length > 0 ? gpu.functions : [gpu.address];
 }

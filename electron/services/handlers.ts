@@ -7,6 +7,7 @@ import { createAppHandlers } from './handlers-app';
 import { createHostHandlers } from './handlers-host';
 import { createPlanHandlers } from './handlers-plan';
 import { createVmHandlers } from './handlers-vm';
+import { createVmChangeHandlers } from './handlers-vm-change';
 
 export type { ServiceContext } from './context';
 export type { Handlers } from './dispatch';
@@ -16,4 +17,5 @@ export const createHandlers = (ctx: ServiceContext): Handlers => ({
   ...createHostHandlers(ctx),
   ...createPlanHandlers(ctx),
   ...createVmHandlers(ctx),
+  ...createVmChangeHandlers(ctx),
 });

@@ -6,6 +6,9 @@ import { z } from 'zod';
 import type { DoctorReport } from '../analyze/report';
 import type { HostModel } from '../host/model';
 import type { Plan } from '../plan/model';
+import { vmChangeRequest, type VmChangeOutcome, type VmChangeReview } from '../vm/vm-change-request';
+
+export type { VmChangeOutcome, VmChangeRequest, VmChangeReview } from '../vm/vm-change-request';
 
 /** Phantom marker carrying a result type through the table without a runtime cost. */
 const returns = <T>() => undefined as unknown as T;
@@ -22,6 +25,7 @@ export const pciAddress = z
   .regex(/^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/, 'A PCI address looks like 0000:0a:00.0.');
 
 const goalName = z.string().regex(/^[a-z][a-z0-9-]{0,40}$/, 'A goal is a lower-case name like "iommu".');
+const reviewId = z.string().uuid('A review id is the id vm.review returned.');
 const journalId = z.string().regex(/^[0-9A-Za-z._-]{1,64}$/, 'A journal id is letters, digits, dot, dash.');
 
 // Plans sent back from the renderer are re-validated by the helper; this only checks the shape.
@@ -125,6 +129,10 @@ export const invokeChannels = {
     result: returns<VmSummary>(),
     changesSystem: true,
   },
+  /** Computes a VM change (create / attach / detach / undo) for review; nothing changes. */
+  'vm.review': { args: z.tuple([vmChangeRequest]), result: returns<VmChangeReview>() },
+  /** Applies a change exactly as reviewed (refused if the VM changed since), backing up the old XML. */
+  'vm.apply': { args: z.tuple([reviewId]), result: returns<VmChangeOutcome>(), changesSystem: true },
   'handoff.log': { args: z.tuple([vmName]), result: returns<HandoffEvent[]>() },
   'lg.status': { args: z.tuple([vmName]), result: returns<{ client: boolean; version: string | null; running: boolean }>() },
   'lg.launch': { args: z.tuple([vmName]), result: returns<{ pid: number }>(), changesSystem: true },

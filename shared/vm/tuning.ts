@@ -9,8 +9,9 @@ import { cputuneXml, planCpuPinning, type CpuPinning } from './cpu-pinning';
 import { ensureChild, escapeText, findAll, findFirst, insertChild, parseXml, removeElement, replaceElement, XmlEditError, type XmlElement } from './domain-xml';
 import { cpuXml, hugepagesBackingXml, hypervXml, memballoonNoneXml } from './tuning-xml';
 
-export const TUNING_OPTIONS = ['pinning', 'hyperv', 'cpu', 'memballoon', 'hugepages'] as const;
-export type TuningOption = (typeof TUNING_OPTIONS)[number];
+import { TUNING_OPTIONS, type TuningOption } from './tuning-options';
+
+export { TUNING_OPTIONS, type TuningOption };
 
 export const TUNING_NS = 'https://gpu-ferry.app/xmlns/tuning/1';
 const RECORD = 'gpu-ferry:tuning';
