@@ -1,6 +1,7 @@
 // One plan step as a person reads it: why, then exactly what (a diff or the exact command).
 import type { Step } from '../../../shared/plan/model';
-import { diffLines, highlight } from './diff-lines';
+import { CommandLine as Command } from './CommandLine';
+import { Diff } from './Diff';
 
 const kindLabel: Record<Step['kind'], string> = {
   'write-file': 'Create file',
@@ -12,45 +13,6 @@ const kindLabel: Record<Step['kind'], string> = {
   'module-unload': 'Unload module',
   unit: 'Service',
 };
-
-const Diff = ({ path, before, after }: { path: string; before: string; after: string }) => {
-  const lines = diffLines(path, before, after);
-  const added = lines.filter((l) => l.kind === 'add').length;
-  const removed = lines.filter((l) => l.kind === 'del').length;
-  return (
-    <figure className="diff">
-      <figcaption>
-        <code>{path}</code>
-        <span className="diff-stat" aria-label={`${added} lines added, ${removed} lines removed`}>
-          <span className="add">+{added}</span> <span className="del">−{removed}</span>
-        </span>
-      </figcaption>
-      <pre tabIndex={0} aria-label={`Changes to ${path}`}>
-        {lines.map((l, i) => (
-          <div key={i} className={`dl dl-${l.kind}`}>
-            <span className="dl-sign" aria-hidden="true">
-              {l.kind === 'add' ? '+' : l.kind === 'del' ? '−' : ' '}
-            </span>
-            {l.kind === 'hunk'
-              ? l.text
-              : highlight(l.text).map((t, j) => (
-                  <span key={j} className={`tk-${t.cls}`}>
-                    {t.text}
-                  </span>
-                ))}
-          </div>
-        ))}
-      </pre>
-    </figure>
-  );
-};
-
-const Command = ({ argv }: { argv: string[] }) => (
-  <pre className="command" tabIndex={0} aria-label="Exact command">
-    <span aria-hidden="true">$ </span>
-    {argv.map((a) => (/[\s'"$`\\]/.test(a) ? `'${a.replace(/'/g, `'\\''`)}'` : a)).join(' ')}
-  </pre>
-);
 
 const StepBody = ({ step }: { step: Step }) => {
   switch (step.kind) {

@@ -6,6 +6,7 @@ import { createHostSlice } from './host-slice';
 import { createPlansSlice } from './plans-slice';
 import { createSettingsSlice } from './settings-slice';
 import type { AppState } from './types';
+import { createVmChangeSlice } from './vm-change-slice';
 import { createVmsSlice } from './vms-slice';
 import { createWizardSlice } from './wizard-slice';
 
@@ -17,6 +18,7 @@ export const createAppStore = (api: GpuFerryApi): AppStore =>
     ...createWizardSlice(api)(...a),
     ...createPlansSlice(api)(...a),
     ...createVmsSlice(api)(...a),
+    ...createVmChangeSlice(api)(...a),
     ...createHandoffSlice(api)(...a),
     ...createSettingsSlice(api)(...a),
   }));

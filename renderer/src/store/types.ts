@@ -10,6 +10,9 @@ import type {
   JournalEntry,
   PreflightItem,
   Settings,
+  VmChangeOutcome,
+  VmChangeRequest,
+  VmChangeReview,
   VmSummary,
 } from '../../../shared/ipc/contract';
 import type { IpcError } from '../../../shared/ipc/result';
@@ -64,6 +67,18 @@ export interface VmsSlice {
   launchLookingGlass: (name: string) => Promise<void>;
 }
 
+export interface VmChangeSlice {
+  /** The change under review; nothing is applied until applyVmChange. */
+  vmReview: VmChangeReview | null;
+  vmChangeBusy: 'reviewing' | 'applying' | null;
+  vmChangeError: IpcError | null;
+  /** The last change applied (and its review), for the result and the Undo offer. */
+  vmChangeDone: { review: VmChangeReview; outcome: VmChangeOutcome } | null;
+  reviewVmChange: (request: VmChangeRequest) => Promise<void>;
+  applyVmChange: () => Promise<void>;
+  discardVmChange: () => void;
+}
+
 export interface HandoffSlice {
   handoffLogs: Record<string, HandoffEvent[]>;
   loadHandoffLog: (vm: string) => Promise<void>;
@@ -78,6 +93,6 @@ export interface SettingsSlice {
   updateSettings: (patch: Partial<Settings>) => Promise<void>;
 }
 
-export type AppState = HostSlice & WizardSlice & PlansSlice & VmsSlice & HandoffSlice & SettingsSlice;
+export type AppState = HostSlice & WizardSlice & PlansSlice & VmsSlice & VmChangeSlice & HandoffSlice & SettingsSlice;
 
 export type Slice<T> = (api: GpuFerryApi) => StateCreator<AppState, [], [], T>;

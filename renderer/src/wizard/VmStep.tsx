@@ -1,85 +1,73 @@
-// Step 4: create a Windows VM for the GPU, or attach the GPU to an existing VM; tuning explained.
+// Step 4: the Windows VM that gets the GPU — create a new one or give the GPU to one you have, with each
+// tuning choice explained; review the exact change to its definition; apply; then set up the handoff
+// (the hook that moves the GPU when the VM starts and stops) and huge pages if chosen.
 import { useState } from 'react';
+import { VmChangeReview } from '../plans/VmChangeReview';
 import { useAppStore } from '../store/context';
 import { goalOptions } from './goal-options';
 import { GoalPicker } from './GoalPicker';
 import { goalsForStep } from './steps';
+import { VmFields } from './VmFields';
+import { defaultVmForm, vmRequest, type VmForm } from './vm-request';
 
 export const VmStep = () => {
-  const { goals, gpu, vms } = useAppStore((s) => ({
+  const { goals, gpu, mode, vms, busy, reviewVmChange, discardVmChange } = useAppStore((s) => ({
     goals: s.goals,
     gpu: s.selectedGpu ?? s.report?.recommendation.gpu ?? null,
+    mode: s.report?.recommendation.mode ?? 'none',
     vms: s.vms,
+    busy: s.vmChangeBusy,
+    reviewVmChange: s.reviewVmChange,
+    discardVmChange: s.discardVmChange,
   }));
-  const [mode, setMode] = useState<'create' | 'attach'>(vms.length > 0 ? 'attach' : 'create');
-  const [vmName, setVmName] = useState(vms[0]?.name ?? 'windows');
-  const [memoryGiB, setMemoryGiB] = useState(16);
-  const [cpus, setCpus] = useState(8);
-  const [hugepages, setHugepages] = useState(false);
-  const [pinCpus, setPinCpus] = useState(true);
-  const vmGoals = goalsForStep('vm', goals).filter((g) => (mode === 'create' ? !/attach/.test(g.name) : !/create/.test(g.name)));
-  const choices = { gpu, vmName, memoryMiB: memoryGiB * 1024, cpus, hugepages, pinCpus };
+  const [form, setForm] = useState<VmForm>(() => defaultVmForm(vms[0]?.name ?? null));
+  const update = (patch: Partial<VmForm>) => {
+    discardVmChange(); // a review shows the choices it was made from, never older ones
+    setForm((f) => ({ ...f, ...patch }));
+  };
+  const switchMode = (m: VmForm['mode']) => update({ mode: m, name: m === 'attach' ? (vms[0]?.name ?? '') : 'windows' });
+  const handoffGoals = goalsForStep('vm', goals).filter((g) => g.name !== 'hugepages');
+  const hugepagesGoal = goals.filter((g) => g.name === 'hugepages');
+  const chosen = vms.find((v) => v.name === form.name);
+  const choices = { gpu, vmName: form.name, mode, memoryMiB: Math.round(form.memoryGiB * 1024) };
   return (
     <div>
-      <p className="lead">The Windows VM that gets the GPU.</p>
+      <p className="lead">
+        The Windows VM that gets the GPU. GPU Ferry writes its definition for you; you install Windows in it the usual
+        way (virt-manager shows its screen until the GPU takes over).
+      </p>
       <div className="segmented" role="radiogroup" aria-label="New or existing VM">
         <label>
-          <input type="radio" name="vm-mode" checked={mode === 'create'} onChange={() => setMode('create')} />
+          <input type="radio" name="vm-mode" checked={form.mode === 'create'} onChange={() => switchMode('create')} />
           Create a new VM
         </label>
         <label>
-          <input
-            type="radio"
-            name="vm-mode"
-            checked={mode === 'attach'}
-            onChange={() => setMode('attach')}
-            disabled={vms.length === 0}
-          />
+          <input type="radio" name="vm-mode" checked={form.mode === 'attach'} onChange={() => switchMode('attach')} disabled={vms.length === 0} />
           Use an existing VM{vms.length === 0 ? ' (none found)' : ''}
         </label>
       </div>
-      <div className="form">
-        {mode === 'create' ? (
-          <label>
-            Name
-            <input value={vmName} onChange={(e) => setVmName(e.target.value)} maxLength={64} />
-          </label>
-        ) : (
-          <label>
-            VM
-            <select value={vmName} onChange={(e) => setVmName(e.target.value)}>
-              {vms.map((v) => (
-                <option key={v.name}>{v.name}</option>
-              ))}
-            </select>
-          </label>
-        )}
-        {mode === 'create' && (
-          <>
-            <label>
-              Memory (GiB)
-              <input type="number" min={2} max={512} value={memoryGiB} onChange={(e) => setMemoryGiB(Number(e.target.value))} />
-            </label>
-            <label>
-              CPU threads
-              <input type="number" min={1} max={256} value={cpus} onChange={(e) => setCpus(Number(e.target.value))} />
-            </label>
-            <label className="check-label">
-              <input type="checkbox" checked={pinCpus} onChange={(e) => setPinCpus(e.target.checked)} />
-              <span>
-                Pin CPU threads <span className="muted small">— the VM's cores stay on the same host cores, which removes stutter in games.</span>
-              </span>
-            </label>
-            <label className="check-label">
-              <input type="checkbox" checked={hugepages} onChange={(e) => setHugepages(e.target.checked)} />
-              <span>
-                Huge pages <span className="muted small">— faster memory access, but the memory is reserved while the VM runs.</span>
-              </span>
-            </label>
-          </>
-        )}
+      <VmFields form={form} vms={vms} onChange={update} />
+      {gpu ? (
+        <p className="muted small">
+          The GPU {gpu} {form.mode === 'create' ? 'is passed through' : chosen?.gpu === gpu ? 'is already passed through (kept)' : 'will be added'},
+          with every function of its card.
+        </p>
+      ) : (
+        <p className="warn-line">No GPU is chosen yet: go back to “Choose the GPU”, or the VM gets no GPU.</p>
+      )}
+      <div className="actions">
+        <button type="button" className="btn btn-primary" disabled={busy !== null || form.name.trim() === ''} onClick={() => void reviewVmChange(vmRequest(form, gpu))}>
+          Review the change
+        </button>
       </div>
-      <GoalPicker goals={vmGoals} options={(g) => goalOptions(g, choices)} />
+      <VmChangeReview />
+      <h3>Hand the GPU over</h3>
+      <p className="muted">
+        {mode === 'single-gpu'
+          ? 'With one GPU, your desktop closes while the VM runs and comes back when it shuts down. These set that up for this VM.'
+          : 'These set up how the GPU moves between Linux and the VM when it starts and stops.'}
+      </p>
+      <GoalPicker goals={[...handoffGoals, ...(form.hugepages ? hugepagesGoal : [])]} options={(g) => goalOptions(g, choices)} />
     </div>
   );
 };

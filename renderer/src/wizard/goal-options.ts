@@ -1,12 +1,14 @@
-// The options the wizard passes to a goal's planner, from what the person chose. Planners validate
-// them (a wrong option comes back as a readable error and nothing changes).
+// The options the wizard passes to a goal's planner, from what the person chose. Each goal's schema
+// (shared/plan/goals.registry.ts) validates them in main; test/renderer/logic.test.ts checks that what
+// this builds passes every schema, so a renamed option cannot silently break a wizard button.
+import type { DoctorReport } from '../../../shared/analyze/report';
+
 export interface WizardChoices {
   gpu: string | null;
   vmName?: string;
+  /** The VM's memory, for the huge pages reservation. */
   memoryMiB?: number;
-  cpus?: number;
-  hugepages?: boolean;
-  pinCpus?: boolean;
+  mode?: DoctorReport['recommendation']['mode'];
   resolution?: string;
 }
 
@@ -16,11 +18,19 @@ const defined = (o: Record<string, string | boolean | number | null | undefined>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null)) as Options;
 
 export const goalOptions = (goal: string, c: WizardChoices): Options => {
-  if (goal === 'iommu') return {};
-  if (goal === 'vfio-early') return defined({ gpu: c.gpu });
-  if (goal === 'looking-glass') return defined({ vm: c.vmName, resolution: c.resolution });
-  if (/^vm-create/.test(goal))
-    return defined({ name: c.vmName, gpu: c.gpu, memory: c.memoryMiB, cpus: c.cpus, hugepages: c.hugepages, pin: c.pinCpus });
-  if (/^(vm|hook|handoff)/.test(goal)) return defined({ name: c.vmName, gpu: c.gpu });
-  return defined({ gpu: c.gpu });
+  switch (goal) {
+    case 'iommu':
+    case 'hook-install':
+      return {};
+    case 'vfio-early':
+      return defined({ gpu: c.gpu });
+    case 'handoff-config':
+      return defined({ vm: c.vmName, gpu: c.gpu, mode: c.mode === 'none' ? undefined : c.mode });
+    case 'hugepages':
+      return defined({ vmMemoryMib: c.memoryMiB });
+    case 'looking-glass':
+      return defined({ vm: c.vmName, resolution: c.resolution });
+    default:
+      return defined({ gpu: c.gpu });
+  }
 };
