@@ -28,11 +28,12 @@ Serves the GPU Ferry app to a browser on this computer (127.0.0.1 only). Open th
 it carries a random token that every request must present.
 
   --demo                  a bundled single-GPU NVIDIA machine: plans apply to a temporary copy through
-                          the real helper, VMs live in libvirt's test driver (test:///default)
+                          the real helper, VMs live in libvirt's test driver, in a file that
+                          remembers defines and starts (one shut-off VM, win11, to begin with)
   --host FILE             like --demo, on the machine described by FILE (*.host.json or a snapshot)
   --port N                port to listen on (default: a free one)
-  --libvirt URI           libvirt connection (default: test:///default with --demo/--host, else
-                          qemu:///system); a real daemon with --demo needs --allow-system-changes
+  --libvirt URI           libvirt connection (default: the demo's test-driver file with --demo/--host,
+                          else qemu:///system); a real daemon with --demo needs --allow-system-changes
   --allow-system-changes  on the real machine, allow applying plans and starting VMs (off by default:
                           without it the browser can look but not change anything)
   -h, --help              this help`;

@@ -1,11 +1,12 @@
 // The service context browser mode runs with: a fixture host materialized into a temporary root that
-// plans apply to (demo / --host), VMs in libvirt's test driver; or the real machine (read-only unless
+// plans apply to (demo / --host), VMs in a file-backed libvirt test driver that remembers them; or the real machine (read-only unless
 // --allow-system-changes).
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { materializeHostFile } from '../host/load';
+import { createDemoLibvirt } from '../system/demo-libvirt';
 import type { ServiceContext } from '../services/context';
 import { createEventHub, type EventHub } from '../services/events';
 import { handSimulatedRootToUser } from './simulated-root-owner';
@@ -42,9 +43,11 @@ export const createServeSetup = async (opts: { hostFile: string | null; version:
   const materialized = await materializeHostFile(JSON.parse(text) as unknown, opts.hostFile);
   await handSimulatedRootToUser(materialized.root);
   notes.push(`Simulated machine from ${opts.hostFile}, in ${materialized.root}`);
-  const libvirtUri = opts.libvirtUri ?? 'test:///default';
+  const libvirtUri = opts.libvirtUri ?? (await createDemoLibvirt(dataDir));
   if (!virshAvailable())
     notes.push('virsh was not found: VMs cannot be listed or launched. Install libvirt-clients (Debian/Ubuntu) or libvirt-client (Fedora).');
+  else if (opts.libvirtUri === undefined)
+    notes.push(`VMs live in libvirt's test driver (${libvirtUri}), a file that remembers what you define and start: nothing runs on this machine.`);
   else if (libvirtUri.startsWith('test:')) notes.push(`VMs live in libvirt's test driver (${libvirtUri}): nothing runs on this machine.`);
   else notes.push(`VMs come from ${libvirtUri}: starting one starts a real VM on this machine.`);
   return {

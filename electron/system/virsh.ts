@@ -6,6 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { requireVmName } from '../../shared/vm/vm-name';
+import { rememberDemoChange } from './demo-libvirt';
 
 export const DEFAULT_URI = 'qemu:///system';
 
@@ -129,6 +130,7 @@ export async function defineXml(xml: string, options: VirshOptions = {}): Promis
     const file = path.join(dir, 'domain.xml');
     await writeFile(file, xml, { mode: 0o600 });
     await virsh(['define', '--file', file], options);
+    await rememberDemoChange(options, { kind: 'define', xml });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -136,19 +138,25 @@ export async function defineXml(xml: string, options: VirshOptions = {}): Promis
 
 export const startDomain = async (name: string, options: VirshOptions = {}): Promise<void> => {
   await virsh(['start', '--domain', requireVmName(name)], options);
+  await rememberDemoChange(options, { kind: 'start', name });
 };
 
 /** Asks the guest to shut down (ACPI); returns at once. */
 export const shutdownDomain = async (name: string, options: VirshOptions = {}): Promise<void> => {
   await virsh(['shutdown', '--domain', requireVmName(name)], options);
+  await rememberDemoChange(options, { kind: 'shutdown', name });
 };
 
 /** Pulls the plug. */
 export const destroyDomain = async (name: string, options: VirshOptions = {}): Promise<void> => {
   await virsh(['destroy', '--domain', requireVmName(name)], options);
+  await rememberDemoChange(options, { kind: 'destroy', name });
 };
 
 /** Removes the definition (and the UEFI vars file libvirt made for it). Used by tests and `vm create` rollback. */
 export const undefineDomain = async (name: string, options: VirshOptions = {}): Promise<void> => {
-  await virsh(['undefine', '--domain', requireVmName(name), '--nvram'], options);
+  // The test driver keeps no UEFI vars files and refuses --nvram ("unsupported flags").
+  const nvram = (options.uri ?? DEFAULT_URI).startsWith('test:') ? [] : ['--nvram'];
+  await virsh(['undefine', '--domain', requireVmName(name), ...nvram], options);
+  await rememberDemoChange(options, { kind: 'undefine', name });
 };
