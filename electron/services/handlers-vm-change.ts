@@ -6,9 +6,10 @@ import { randomUUID } from 'node:crypto';
 import { unlink } from 'node:fs/promises';
 import { buildDoctorReport } from '../../shared/analyze/doctor';
 import type { VmChangeRequest, VmChangeReview } from '../../shared/vm/vm-change-request';
-import { planAttach, planCreate, planDetach, type PlannedVmChange } from '../../shared/vm/vm-change';
+import { planAttach, planCreate, planDetach, planLookingGlassDevice, type PlannedVmChange } from '../../shared/vm/vm-change';
 import { ApplyRefusedError, applyDomainChange, type DomainChange } from '../system/libvirt-apply';
 import { listBackups, readBackup } from '../system/libvirt-backup';
+import { hypervisorVersions } from '../system/looking-glass-domain';
 import { dumpXml, listDomains } from '../system/virsh';
 import type { ServiceContext } from './context';
 import type { Handlers } from './dispatch';
@@ -34,6 +35,8 @@ const titleOf = (request: VmChangeRequest): string => {
     const what = [request.gpu ? `the GPU ${request.gpu}` : '', request.tune.length ? `tuning (${request.tune.join(', ')})` : ''].filter(Boolean);
     return `Give ${name} ${what.join(' and ')}`;
   }
+  if (request.kind === 'looking-glass')
+    return request.remove ? `Remove the Looking Glass device from ${name}` : `Add the Looking Glass device to ${name} (${request.resolution}${request.hdr ? ', HDR' : ''})`;
   if (request.kind === 'detach') return `Take ${request.gpu ? `the GPU ${request.gpu}` : 'every GPU'} back from ${name}`;
   return `Undo GPU Ferry's last change to ${name}`;
 };
@@ -72,6 +75,9 @@ export const createVmChangeHandlers = (ctx: ServiceContext): VmChangeHandlers =>
       restores = backups[backups.length - 1] ?? null;
       if (!restores) throw new ServiceError('nothing-to-undo', `GPU Ferry has not changed "${request.name}" (no backup of it), so there is nothing to undo.`);
       plan = { after: await readBackup(restores), createDisk: null, warnings: [] };
+    } else if (request.kind === 'looking-glass') {
+      const versions = await hypervisorVersions(virsh);
+      plan = planned(() => planLookingGlassDevice(before ?? '', request, versions));
     } else {
       plan = await withHost(ctx, (host) => {
         const report = buildDoctorReport(host);

@@ -52,11 +52,24 @@ export const vmDetachRequest = z
 
 export const vmUndoRequest = z.object({ kind: z.literal('undo'), name: vmNameSchema }).strict();
 
-export const vmChangeRequest = z.union([vmCreateRequest, vmAttachRequest, vmDetachRequest, vmUndoRequest]);
+/** The Looking Glass shared-memory device (kvmfr, or a shm file) sized for the resolution, added or removed. */
+export const vmLookingGlassRequest = z
+  .object({
+    kind: z.literal('looking-glass'),
+    name: vmNameSchema,
+    resolution: z.string().regex(/^\d{1,5}x\d{1,5}$/, 'A resolution looks like 2560x1440.'),
+    hdr: z.boolean(),
+    shm: z.boolean(),
+    remove: z.boolean(),
+  })
+  .strict();
+
+export const vmChangeRequest = z.union([vmCreateRequest, vmAttachRequest, vmDetachRequest, vmUndoRequest, vmLookingGlassRequest]);
 
 export type VmCreateRequest = z.infer<typeof vmCreateRequest>;
 export type VmAttachRequest = z.infer<typeof vmAttachRequest>;
 export type VmDetachRequest = z.infer<typeof vmDetachRequest>;
+export type VmLookingGlassRequest = z.infer<typeof vmLookingGlassRequest>;
 export type VmChangeRequest = z.infer<typeof vmChangeRequest>;
 
 /** A change computed for review; `id` is what `vm.apply` takes (the XML stays in the main process). */

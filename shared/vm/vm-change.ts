@@ -6,7 +6,9 @@ import type { HostModel } from '../host/model';
 import { attachGpu, detachGpu } from './gpu-hostdev';
 import { defaultNewVmOptions, hugepagesFor, newVmXml, type NewVmOptions } from './new-vm-xml';
 import { applyTuning, hugepagesShortfall, removeTuning } from './tuning';
-import type { VmAttachRequest, VmCreateRequest, VmDetachRequest } from './vm-change-request';
+import { addLookingGlass, removeLookingGlass } from '../lg/domain';
+import { lgSizeMiB, parseResolution } from '../lg/size';
+import type { VmAttachRequest, VmCreateRequest, VmDetachRequest, VmLookingGlassRequest } from './vm-change-request';
 
 export interface PlannedVmChange {
   after: string;
@@ -86,4 +88,16 @@ export function planDetach(report: DoctorReport, before: string, request: Omit<V
   const functions = request.gpu ? gpuFunctions(report, request.gpu) : allGpuFunctions(report);
   const detached = detachGpu(before, functions);
   return { after: request.keepTuning ? detached : removeTuning(detached), createDisk: null, warnings: [] };
+}
+
+/** The Looking Glass device sized for the resolution (QEMU/libvirt versions pick the argument form). */
+export function planLookingGlassDevice(
+  before: string,
+  request: Omit<VmLookingGlassRequest, 'kind' | 'name'>,
+  versions: { qemu: string | null; libvirt: string | null },
+): PlannedVmChange {
+  if (request.remove) return { after: removeLookingGlass(before), createDisk: null, warnings: [] };
+  const sizeMiB = lgSizeMiB(parseResolution(request.resolution), request.hdr);
+  const after = addLookingGlass(before, { mode: request.shm ? 'shm' : 'kvmfr', sizeMiB, qemuVersion: versions.qemu, libvirtVersion: versions.libvirt });
+  return { after, createDisk: null, warnings: [] };
 }

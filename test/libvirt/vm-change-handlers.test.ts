@@ -117,6 +117,24 @@ describe('vm.review and vm.apply on the real libvirtd', () => {
     expect(await listBackups(path.join(work, 'data'), name)).toHaveLength(2); // one consumed, one for the state left
   }, 300_000);
 
+  it('adds the Looking Glass device sized for the resolution, and removes it again', async () => {
+    const h = handlers();
+    const before = await dumpXml(name, system);
+    const add = value<VmChangeReview>(
+      await dispatch(h, 'vm.review', [{ kind: 'looking-glass', name, resolution: '2560x1440', hdr: false, shm: false, remove: false }]),
+    );
+    expect(add.title).toBe(`Add the Looking Glass device to "${name}" (2560x1440)`);
+    value(await dispatch(h, 'vm.apply', [add.id]));
+    const withLg = await dumpXml(name, system);
+    expect(withLg).toMatch(/kvmfr/); // libvirt kept our qemu:commandline device
+    expect(withLg).toMatch(/size[^0-9]*67108864|64M/); // 2560x1440 SDR: 64 MiB
+    const remove = value<VmChangeReview>(
+      await dispatch(h, 'vm.review', [{ kind: 'looking-glass', name, resolution: '2560x1440', hdr: false, shm: false, remove: true }]),
+    );
+    value(await dispatch(h, 'vm.apply', [remove.id]));
+    expect(await dumpXml(name, system)).toBe(before);
+  }, 120_000);
+
   it('refuses what cannot be done with a specific error and changes nothing', async () => {
     const h = handlers();
     const before = await dumpXml(name, system);

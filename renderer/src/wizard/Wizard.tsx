@@ -11,11 +11,12 @@ import { stepTitles, wizardSteps } from './steps';
 import { VmStep } from './VmStep';
 
 export const Wizard = ({ onOpenDashboard }: { onOpenDashboard: () => void }) => {
-  const { report, step, goToStep, discardPlan } = useAppStore((s) => ({
+  const { report, step, goToStep, discardPlan, discardVmChange } = useAppStore((s) => ({
     report: s.report,
     step: s.wizardStep ?? 'check',
     goToStep: s.goToStep,
     discardPlan: s.discardPlan,
+    discardVmChange: s.discardVmChange,
   }));
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), [step]);
@@ -23,6 +24,7 @@ export const Wizard = ({ onOpenDashboard }: { onOpenDashboard: () => void }) => 
   const index = Math.max(0, steps.indexOf(step));
   const go = (s: WizardStepId) => {
     discardPlan();
+    discardVmChange(); // a review belongs to the step it was made on
     goToStep(s);
   };
   const body: Record<WizardStepId, React.ReactNode> = {
