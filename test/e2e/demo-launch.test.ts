@@ -1,0 +1,84 @@
+// Launch in the browser demo: `serve --demo` keeps its VMs in a file-backed libvirt test driver, so a VM
+// started by one virsh call is still running for the next one (and for a virsh run by this test).
+import { execFileSync } from 'node:child_process';
+import { afterAll, expect, it } from 'vitest';
+import { captureScreen, launchChromium, type Page } from './browser';
+import { startServe } from './serve-process';
+
+const vm = 'win11';
+const axeViolations: string[] = [];
+const screen = async (page: Page, name: string) => {
+  axeViolations.push(...(await captureScreen(page, name)));
+};
+
+afterAll(() => {
+  expect(axeViolations).toEqual([]);
+});
+
+it('launches the demo VM with one click, and it stays running until shut down or forced off', async () => {
+  const served = await startServe(['--demo']);
+  const browser = await launchChromium('dark');
+  try {
+    // serve names the URI in its note about where VMs live.
+    const uri = /VMs live in libvirt's test driver \((test:\/\/\/\S+?)\)/.exec(served.output())?.[1];
+    expect(uri).toMatch(/^test:\/\/\/.+\/gpu-ferry-demo-libvirt\.xml$/);
+    const domstate = () => execFileSync('virsh', ['-q', '-c', uri ?? '', 'domstate', '--domain', vm], { encoding: 'utf8' }).trim();
+    expect(domstate()).toBe('shut off');
+
+    const page = await browser.context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(served.url);
+    await page.getByRole('button', { name: 'Dashboard', exact: true }).click();
+    await page.getByRole('heading', { name: 'Your VMs' }).waitFor();
+    const card = page.locator('article.vm-card', { has: page.getByRole('heading', { name: vm, exact: true }) });
+    await card.waitFor({ timeout: 30000 });
+    expect(await card.getByRole('status').textContent()).toBe('shut off');
+    await screen(page, 'demo-launch-01-dashboard');
+
+    const launch = card.getByRole('button', { name: `Launch ${vm}` });
+    const shutDown = card.getByRole('button', { name: `Shut down ${vm}` });
+    const confirm = page.getByRole('dialog', { name: 'Your desktop will close' });
+    const launchAndConfirm = async (shot: string | null) => {
+      await launch.click();
+      // A VM with the machine's only GPU asks first; one without a GPU launches at once.
+      await confirm.or(shutDown).first().waitFor({ timeout: 60000 });
+      if (await confirm.isVisible()) {
+        if (shot) await screen(page, shot);
+        await confirm.getByRole('button', { name: `Close desktop and launch ${vm}` }).click();
+      }
+      await shutDown.waitFor({ timeout: 60000 });
+    };
+
+    await launchAndConfirm('demo-launch-02-confirm');
+    await expect.poll(() => card.getByRole('status').textContent()).toBe('running');
+    expect(domstate()).toBe('running');
+    expect(await page.locator('.notice-error').count()).toBe(0);
+    await screen(page, 'demo-launch-03-running');
+
+    // A fresh page asks libvirt again: the VM is still running.
+    await page.reload();
+    await page.getByRole('button', { name: 'Dashboard', exact: true }).click();
+    await shutDown.waitFor({ timeout: 30000 });
+    expect(await card.getByRole('status').textContent()).toBe('running');
+
+    await shutDown.click();
+    await launch.waitFor({ timeout: 60000 });
+    await expect.poll(() => card.getByRole('status').textContent()).toBe('shut off');
+    expect(domstate()).toBe('shut off');
+    await screen(page, 'demo-launch-04-shut-down');
+
+    await launchAndConfirm(null);
+    expect(domstate()).toBe('running');
+    await card.getByRole('button', { name: 'Force off' }).click();
+    await launch.waitFor({ timeout: 60000 });
+    await expect.poll(() => card.getByRole('status').textContent()).toBe('shut off');
+    expect(domstate()).toBe('shut off');
+    expect(await page.locator('.notice-error').count()).toBe(0);
+    await screen(page, 'demo-launch-05-forced-off');
+    expect(errors).toEqual([]);
+  } finally {
+    await browser.close();
+    await served.stop();
+  }
+}, 300000);
