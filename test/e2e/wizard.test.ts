@@ -1,6 +1,7 @@
 // The whole app in Debian's Chromium against `gpu-ferry serve --host <fixture>`: every wizard screen on
 // three kinds of machine, a plan applied to the simulated root and undone byte for byte, and Launch on
 // the dashboard. Every screen is saved to test-results/e2e/ and checked with axe.
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { captureScreen, launchChromium, type Page } from './browser';
@@ -65,7 +66,59 @@ const expectNothingToDo = async (page: Page, root: string, prefix: string) => {
   expect(changedPaths(before, snapshotTree(root))).toEqual([]);
 };
 
-const walk = async (kind: FixtureKind, opts: { colorScheme: 'dark' | 'light'; applyPlan: boolean }) => {
+const demoUri = (output: string): string => {
+  const uri = /VMs live in libvirt's test driver \((test:\/\/\/\S+?)\)/.exec(output)?.[1];
+  expect(uri).toBeTruthy();
+  return uri ?? '';
+};
+const dumpxml = (uri: string, vm: string) => execFileSync('virsh', ['-q', '-c', uri, 'dumpxml', '--domain', vm, '--inactive'], { encoding: 'utf8' });
+const domains = (uri: string) => execFileSync('virsh', ['-q', '-c', uri, 'list', '--all', '--name'], { encoding: 'utf8' }).split('\n').filter(Boolean);
+
+/** The VM step: a new VM reviewed (the exact XML) and defined, then listed on the dashboard. */
+const createVm = async (page: Page, uri: string, prefix: string) => {
+  const step = page.locator('section.panel');
+  await step.getByLabel('Create a new VM').check();
+  await step.getByLabel(/^Name/).fill('Gaming PC');
+  await step.getByLabel(/^Memory/).fill('12');
+  await step.getByRole('button', { name: 'Review the change' }).click();
+  const review = page.locator('section.vm-review');
+  await review.getByRole('heading', { name: 'Create the VM "Gaming PC"' }).waitFor();
+  expect(await review.locator('.dl-add').count()).toBeGreaterThan(40); // the whole definition, line by line
+  expect(await review.getByText("<memory unit='MiB'>12288</memory>").count()).toBe(1);
+  expect(await review.getByText(/hostdev mode='subsystem'/).count()).toBeGreaterThan(0);
+  expect(domains(uri)).not.toContain('Gaming PC'); // review changes nothing
+  await screen(page, `${prefix}-06a-vm-review`);
+  await review.getByRole('button', { name: 'Apply' }).click();
+  await review.getByText('Applied', { exact: true }).waitFor();
+  expect(domains(uri)).toContain('Gaming PC');
+  expect(dumpxml(uri, 'Gaming PC')).toContain('<hostdev');
+  await screen(page, `${prefix}-06b-vm-created`);
+};
+
+/** The VM step on an existing VM: GPU and tuning attached, then undone through the same review. */
+const attachAndUndo = async (page: Page, uri: string, prefix: string) => {
+  const original = dumpxml(uri, 'win11');
+  const step = page.locator('section.panel');
+  await step.getByLabel('Use an existing VM').check();
+  await step.getByLabel(/^No memory balloon/).uncheck();
+  await step.getByRole('button', { name: 'Review the change' }).click();
+  const review = page.locator('section.vm-review');
+  await review.getByRole('heading', { name: /^Give "win11" the GPU .* and tuning \(pinning, hyperv, cpu\)$/ }).waitFor();
+  await screen(page, `${prefix}-06a-vm-review`);
+  await review.getByRole('button', { name: 'Apply' }).click();
+  await review.getByText('Applied', { exact: true }).waitFor();
+  const attached = dumpxml(uri, 'win11');
+  expect(attached).toContain('<hostdev');
+  expect(attached).toContain('<hyperv');
+  await screen(page, `${prefix}-06b-vm-attached`);
+  await review.getByRole('button', { name: 'Undo this change' }).click();
+  await review.getByRole('heading', { name: `Undo GPU Ferry's last change to "win11"` }).waitFor();
+  await review.getByRole('button', { name: 'Apply' }).click();
+  await review.getByText('Applied', { exact: true }).waitFor();
+  expect(dumpxml(uri, 'win11')).toBe(original);
+};
+
+const walk = async (kind: FixtureKind, opts: { colorScheme: 'dark' | 'light'; applyPlan: boolean; vm: 'create' | 'attach' | 'look' }) => {
   const served = await startServe(['--host', fixtures[kind]]);
   const browser = await launchChromium(opts.colorScheme);
   const prefix = `${kind}-${opts.colorScheme}`;
@@ -97,6 +150,8 @@ const walk = async (kind: FixtureKind, opts: { colorScheme: 'dark' | 'light'; ap
 
     await continueTo(page, 'The VM');
     await screen(page, `${prefix}-06-vm`);
+    if (opts.vm === 'create') await createVm(page, demoUri(served.output()), prefix);
+    if (opts.vm === 'attach') await attachAndUndo(page, demoUri(served.output()), prefix);
     const steps = await page.locator('.stepper li').allTextContents();
     if (steps.some((s) => s.includes('Looking Glass'))) {
       await continueTo(page, 'Looking Glass');
@@ -106,6 +161,7 @@ const walk = async (kind: FixtureKind, opts: { colorScheme: 'dark' | 'light'; ap
     await screen(page, `${prefix}-08-done`);
     await page.getByRole('button', { name: 'Open the dashboard' }).click();
     await page.getByRole('heading', { name: 'Your VMs' }).waitFor();
+    if (opts.vm === 'create') await page.getByRole('heading', { name: 'Gaming PC', exact: true }).waitFor();
     await screen(page, `${prefix}-09-dashboard`);
     await page.getByRole('button', { name: 'Journal', exact: true }).click();
     await page.getByRole('heading', { name: 'Journal' }).waitFor();
@@ -124,16 +180,16 @@ describe('wizard in Chromium', () => {
     expect(axeViolations).toEqual([]);
   });
 
-  it('single NVIDIA GPU, IOMMU already on: walks every step; the IOMMU plan is empty and changes nothing', async () => {
-    await walk('single-nvidia', { colorScheme: 'dark', applyPlan: false });
+  it('single NVIDIA GPU, IOMMU already on: walks every step; the IOMMU plan is empty; gives the GPU to the existing VM and undoes it', async () => {
+    await walk('single-nvidia', { colorScheme: 'dark', applyPlan: false, vm: 'attach' });
   });
 
-  it('iGPU + dGPU: walks every step including Looking Glass (light theme), applies and undoes', async () => {
-    await walk('igpu-dgpu', { colorScheme: 'light', applyPlan: true });
+  it('iGPU + dGPU: walks every step including Looking Glass (light theme), applies and undoes, creates a VM', async () => {
+    await walk('igpu-dgpu', { colorScheme: 'light', applyPlan: true, vm: 'create' });
   });
 
   it('IOMMU off in firmware: walks every step, applies the kernel half of the fix and undoes it', async () => {
-    await walk('broken-iommu', { colorScheme: 'dark', applyPlan: true });
+    await walk('broken-iommu', { colorScheme: 'dark', applyPlan: true, vm: 'look' });
   });
 
   it('the fixture files exist where the tier expects them', () => {
