@@ -180,7 +180,12 @@ describe('Done step', () => {
     expect(screen.getByText('Almost there.')).toBeTruthy();
     expect(within(screen.getByRole('list', { name: 'Still to do' })).getAllByRole('listitem')).toHaveLength(1);
     cleanup();
-    api.answers['vm.list'] = [{ name: 'win11', state: 'shut off', mode: 'single-gpu', gpu: null }];
+    api.answers['vm.list'] = [{ name: 'win11', state: 'shut off', mode: null, gpu: null }];
+    await store.getState().loadVms();
+    mount(<DoneStep onOpenDashboard={() => {}} />, store);
+    expect(screen.getByText(/No VM has the GPU yet/)).toBeTruthy();
+    cleanup();
+    api.answers['vm.list'] = [{ name: 'win11', state: 'shut off', mode: 'single-gpu', gpu: '0000:0a:00.0' }];
     await store.getState().loadVms();
     mount(<DoneStep onOpenDashboard={() => {}} />, store);
     expect(screen.getByText('You are set up.')).toBeTruthy();

@@ -15,7 +15,8 @@ describe('wizard resume', () => {
     expect(resumeStep(off, [], [applied])).toBe('boot'); // applied, waiting for the reboot
     const on = singleGpuReport({ iommu: { state: 'on', groups: 30 } });
     expect(resumeStep(on, [], [applied])).toBe('vm');
-    expect(resumeStep(on, [vm], [])).toBe('done');
+    expect(resumeStep(on, [vm], [])).toBe('vm'); // a VM without the GPU is not set up yet
+    expect(resumeStep(on, [{ ...vm, gpu: '0000:0a:00.0' }], [])).toBe('done');
     expect(resumeStep(singleGpuReport({ gpus: [] }), [vm], [])).toBe('check');
   });
 

@@ -2,8 +2,9 @@
 import { useAppStore } from '../store/context';
 
 export const DoneStep = ({ onOpenDashboard }: { onOpenDashboard: () => void }) => {
-  const { mode, vms, iommuOn, waitingForReboot } = useAppStore((s) => ({
+  const { mode, vms, withGpu, iommuOn, waitingForReboot } = useAppStore((s) => ({
     mode: s.report?.recommendation.mode,
+    withGpu: s.vms.filter((v) => v.gpu !== null).length,
     vms: s.vms.length,
     iommuOn: s.report?.iommu.state === 'on',
     waitingForReboot: s.journal.some((j) => j.state === 'applied'),
@@ -14,6 +15,7 @@ export const DoneStep = ({ onOpenDashboard }: { onOpenDashboard: () => void }) =
         ? 'Reboot: the boot changes take effect when the machine starts again.'
         : 'The IOMMU is not on yet: go back to "Check this machine" and "Boot setup".'),
     vms === 0 && 'No VM yet: go back to "The VM" to create one or use one you made in virt-manager.',
+    vms > 0 && withGpu === 0 && 'No VM has the GPU yet: go back to "The VM" and give it to one.',
   ].filter((m): m is string => typeof m === 'string');
   return (
     <div className="done">

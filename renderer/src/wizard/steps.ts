@@ -26,12 +26,13 @@ export const effectiveGpu = (report: DoctorReport | null, selected: string | nul
 
 /**
  * Where the machine really is: IOMMU off means boot setup is not done (or waits for a reboot, when the
- * journal holds an applied entry); IOMMU on without a VM means the VM step; otherwise setup is done.
+ * journal holds an applied entry); IOMMU on with no VM that has a GPU means the VM step (a VM made in
+ * virt-manager without the GPU is not set up yet); otherwise setup is done.
  */
 export const resumeStep = (report: DoctorReport, vms: VmSummary[], journal: JournalEntry[]): WizardStepId => {
   if (report.gpus.length === 0 || !report.cpu.virtualization) return 'check';
   if (report.iommu.state !== 'on') return journal.some((j) => j.state === 'applied') ? 'boot' : 'check';
-  if (vms.length === 0) return 'vm';
+  if (!vms.some((v) => v.gpu !== null)) return 'vm';
   return 'done';
 };
 
