@@ -5,7 +5,7 @@ import type { DoctorReport } from '../analyze/report';
 import type { HostModel } from '../host/model';
 import { attachGpu, detachGpu } from './gpu-hostdev';
 import { defaultNewVmOptions, hugepagesFor, newVmXml, type NewVmOptions } from './new-vm-xml';
-import { applyTuning, hugepagesShortfall, removeTuning } from './tuning';
+import { appliedTuning, applyTuning, hugepagesShortfall, removeTuning } from './tuning';
 import { addLookingGlass, removeLookingGlass } from '../lg/domain';
 import { lgSizeMiB, parseResolution } from '../lg/size';
 import type { VmAttachRequest, VmCreateRequest, VmDetachRequest, VmLookingGlassRequest } from './vm-change-request';
@@ -72,7 +72,10 @@ export function planAttach(host: HostModel, report: DoctorReport, before: string
   const functions = request.gpu ? gpuFunctions(report, request.gpu) : [];
   let after = request.gpu ? attachGpu(before, { functions, rom: request.rom ?? null }) : before;
   const warnings: string[] = [];
-  if (request.tune.length > 0) {
+  // Tuning already applied is left alone: libvirt re-serializes the XML on define, so applying it again
+  // would show a diff (our metadata moved) for a change that changes nothing.
+  const already = appliedTuning(before);
+  if (request.tune.some((t) => !already.includes(t))) {
     const tuned = applyTuning(after, { options: request.tune, cpu: host.cpu, ...(request.hostCores === undefined ? {} : { hostCores: request.hostCores }) });
     after = tuned.xml;
     for (const el of tuned.replaced)
