@@ -50,17 +50,44 @@ describe('diff lines', () => {
 });
 
 describe('handoff timeline', () => {
-  it('takes the last handoff, flags failures and rollbacks, scales bars to the longest step', () => {
-    const ev = (phase: string, step: string, status: string, durationMs: number | null) => ({ ts: '', vm: 'w', phase, step, status, durationMs, message: '' });
-    const log = [ev('prepare', 'old', 'done', 5), ev('release', 'old', 'done', 5), ev('prepare', 'stop-dm', 'done', 1000), ev('prepare', 'bind-vfio', 'failed', 250), ev('rollback', 'start-dm', 'done', 500)];
+  // Events as the runtime writes them (resources/handoff/gpu-ferry-handoff): phase markers, steps, undos.
+  const ev = (phase: string, step: string, status: string, durationMs: number | null, message = '') => ({ ts: '', vm: 'win11', phase, step, status, durationMs, message });
+  it('shows the last prepare and its release in words, in log order, with durations scaled to the longest step', () => {
+    const log = [
+      ev('prepare', 'prepare', 'start', null), ev('prepare', 'holders', 'ok', 3), ev('prepare', 'prepare', 'done', 3), // an older handoff
+      ev('prepare', 'prepare', 'start', null, 'mode single-gpu'), ev('prepare', 'dm-stop', 'ok', 1000, 'stopped sddm.service'),
+      ev('prepare', 'vfio-bind', 'ok', 250), ev('prepare', 'prepare', 'done', 1300, 'GPU handed over to win11'),
+      ev('release', 'dm-stop', 'undone', 500, 'started sddm.service'), ev('release', 'release', 'done', 520),
+    ];
     const t = lastHandoff(log);
-    expect(t.rows.map((r) => r.step)).toEqual(['stop-dm', 'bind-vfio', 'start-dm']);
-    expect(t.failed).toBe(true);
-    expect(t.rows.map((r) => r.rollback)).toEqual([false, false, true]);
-    expect(t.rows.map((r) => r.share)).toEqual([1, 0.25, 0.5]);
-    expect(t.totalMs).toBe(1750);
+    expect(t.failed).toBe(false);
+    expect(t.runs.map((r) => [r.title, r.summary])).toEqual([
+      ['Handing the GPU to win11', 'The GPU went to win11 in 1.3 s.'],
+      ['Giving the GPU back to the host', 'The GPU came back to the host in 520 ms.'],
+    ]);
+    expect(t.runs[0]?.rows.map((r) => `${r.phase}: ${r.label} ${r.status}`)).toEqual(['Prepare: Stop the display manager done', 'Prepare: Give the GPU to vfio-pci done']);
+    expect(t.runs[1]?.rows.map((r) => `${r.phase}: ${r.label} ${r.status}`)).toEqual(['Release: Start the display manager again undone']);
+    expect(t.runs.flatMap((r) => r.rows.map((x) => x.share))).toEqual([1, 0.25, 0.5]);
     expect(formatMs(1750)).toBe('1.8 s');
     expect(formatMs(null)).toBe('—');
+  });
+  it('a failed prepare names the failed step and its rollback; an incomplete rollback says to rescue', () => {
+    const failed = [
+      ev('prepare', 'prepare', 'start', null), ev('prepare', 'dm-stop', 'ok', 10), ev('prepare', 'holders', 'fail', 2, 'the GPU is in use by: 42:steam(/dev/nvidia0)'),
+      ev('prepare', 'rollback', 'start', null), ev('rollback', 'dm-stop', 'undone', 4, 'started sddm.service'), ev('rollback', 'rollback', 'done', null),
+      ev('prepare', 'prepare', 'fail', 20, 'failed at holders; rolled back'),
+    ];
+    const t = lastHandoff(failed);
+    expect(t.failed).toBe(true);
+    expect(t.runs).toHaveLength(1);
+    expect(t.runs[0]?.summary).toBe('Failed at “Check that no program uses the GPU”. Rolled back: 1 step undone, the GPU stayed on the host.');
+    expect(t.runs[0]?.rows.map((r) => [r.phase, r.label, r.status, r.failed, r.rollback])).toEqual([
+      ['Prepare', 'Stop the display manager', 'done', false, false],
+      ['Prepare', 'Check that no program uses the GPU', 'failed', true, false],
+      ['Rollback', 'Start the display manager again', 'undone', false, true],
+    ]);
+    const stuck = failed.map((e) => (e.phase === 'rollback' && e.step === 'dm-stop' ? { ...e, status: 'fail' } : e));
+    expect(lastHandoff(stuck).runs[0]?.summary).toMatch(/rollback did not finish: run “gpu-ferry rescue”/);
   });
 });
 

@@ -1,32 +1,90 @@
-// The last handoff out of a VM's event log: from the last "prepare" (libvirt's first hook phase), or the
-// whole log when there is none, with each event's share of the longest duration for the bars.
+// The last handoff out of a VM's event log, as the dashboard shows it: the last prepare (with its
+// rollback, if it failed) and the release after it, each step in words with its duration. Runs are cut
+// by shared/handoff/timeline.ts, the same reading `gpu-ferry rescue` and the tests use.
 import type { HandoffEvent } from '../../../shared/ipc/contract';
+import { handoffRuns, lastHandoff as lastRuns, type HandoffRun, type LoggedEvent } from '../../../shared/handoff/timeline';
+import { statusWords, stepWords } from './step-words';
 
-export interface TimelineRow extends HandoffEvent {
+export interface TimelineRow {
+  phase: 'Prepare' | 'Rollback' | 'Release' | 'Rescue';
+  /** What the step did, in words. */
+  label: string;
+  /** The runtime's own detail (device, unit, holder). */
+  message: string;
+  durationMs: number | null;
+  status: string;
   failed: boolean;
   rollback: boolean;
-  /** 0..1 of the longest step, for the bar width. */
+  /** 0..1 of the longest step of the handoff, for the bar width. */
   share: number;
 }
 
-export const lastHandoff = (events: HandoffEvent[]): { rows: TimelineRow[]; totalMs: number; failed: boolean } => {
-  let start = 0;
-  events.forEach((e, i) => {
-    if (e.phase === 'prepare' && (i === 0 || events[i - 1]?.phase !== 'prepare')) start = i;
-  });
-  const slice = events.slice(start);
-  const longest = Math.max(1, ...slice.map((e) => e.durationMs ?? 0));
-  const rows = slice.map((e) => ({
-    ...e,
-    failed: /fail|error/i.test(e.status),
-    rollback: /rollback|rolled/i.test(e.phase) || /rollback|rolled/i.test(e.status),
-    share: (e.durationMs ?? 0) / longest,
+export interface TimelineRun {
+  /** What the run was for, e.g. "Handing the GPU to win11". */
+  title: string;
+  /** How it ended, in a sentence. */
+  summary: string;
+  totalMs: number | null;
+  failed: boolean;
+  rows: TimelineRow[];
+}
+
+const phaseName = (phase: string): TimelineRow['phase'] =>
+  phase === 'rollback' ? 'Rollback' : phase === 'release' ? 'Release' : phase === 'rescue' ? 'Rescue' : 'Prepare';
+
+const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+
+function summaryOf(run: HandoffRun, vm: string): string {
+  const failedAt = run.failedStep ? stepWords(run.failedStep, false) : null;
+  const rollbackFailed = run.steps.some((s) => s.phase === 'rollback' && s.status === 'fail');
+  const undone = run.steps.filter((s) => s.phase === 'rollback' && s.status === 'undone').length;
+  const time = run.totalMs === null ? '' : ` in ${formatMs(run.totalMs)}`;
+  if (run.action === 'prepare') {
+    if (run.outcome === 'done') return `The GPU went to ${vm}${time}.`;
+    if (run.outcome === 'interrupted') return 'The handoff was interrupted before it finished; the next release undoes what it started.';
+    const why = failedAt ? `Failed at “${failedAt}”.` : 'The handoff failed.';
+    if (rollbackFailed) return `${why} The rollback did not finish: run “gpu-ferry rescue” to give the GPU back to the host.`;
+    return `${why} Rolled back: ${plural(undone, 'step')} undone, the GPU stayed on the host.`;
+  }
+  if (run.outcome === 'done') return `The GPU came back to the host${time}.`;
+  if (run.outcome === 'interrupted') return 'Giving the GPU back was interrupted.';
+  if (run.outcome === 'skipped') return 'Nothing to give back.';
+  return 'Some steps could not be undone: run “gpu-ferry rescue” to give the GPU back to the host.';
+}
+
+const titleOf = (run: HandoffRun, vm: string): string =>
+  run.action === 'prepare' ? `Handing the GPU to ${vm}` : run.action === 'release' ? `Giving the GPU back to the host` : 'Rescue';
+
+/** The runs to show: the last prepare and the release after it; else the last run of any kind. */
+export const lastHandoff = (events: HandoffEvent[]): { runs: TimelineRun[]; failed: boolean } => {
+  const logged: LoggedEvent[] = events.map((e) => ({ ...e, kernelMs: null }));
+  const { prepare, release } = lastRuns(logged);
+  const last = handoffRuns(logged).at(-1);
+  const picked = prepare ? [prepare, ...(release ? [release] : [])] : last ? [last] : [];
+  const longest = Math.max(1, ...picked.flatMap((r) => r.steps.map((s) => s.durationMs ?? 0)));
+  const vm = events[0]?.vm ?? 'the VM';
+  const runs = picked.map((run) => ({
+    title: titleOf(run, vm),
+    summary: summaryOf(run, vm),
+    totalMs: run.totalMs,
+    failed: run.outcome === 'failed' || run.outcome === 'interrupted',
+    // "rollback start/done" are markers of the rollback, told by the summary.
+    rows: run.steps.filter((s) => s.step !== 'rollback').map((s) => {
+      // Release and rollback log each undo under the id of the step it undoes.
+      const undo = s.status === 'undone' || s.phase === 'rollback' || s.phase === 'release';
+      return {
+        phase: phaseName(s.phase),
+        label: stepWords(s.step, undo),
+        message: s.message,
+        durationMs: s.durationMs,
+        status: statusWords(s.status),
+        failed: s.status === 'fail',
+        rollback: s.phase === 'rollback',
+        share: (s.durationMs ?? 0) / longest,
+      };
+    }),
   }));
-  return {
-    rows,
-    totalMs: rows.reduce((sum, r) => sum + (r.durationMs ?? 0), 0),
-    failed: rows.some((r) => r.failed),
-  };
+  return { runs, failed: runs.some((r) => r.failed) };
 };
 
 export const formatMs = (ms: number | null): string =>
