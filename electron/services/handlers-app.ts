@@ -1,9 +1,25 @@
 // app.info and settings.*: what the window shows about the app itself and the user's choices.
+import { readFile } from 'node:fs/promises';
 import os from 'node:os';
+import path from 'node:path';
 import type { Handlers } from './dispatch';
 import type { ServiceContext } from './context';
 import { defaultSettings, readStoredSettings, writeStoredSettings } from './settings-store';
 import { recommendsSingleGpu } from './host-recommendation';
+import { withHost } from './host-access';
+
+/**
+ * The name of the machine the app describes. Simulated (demo, --host): never this build machine's name,
+ * but the host file's base name, else the simulated tree's own /etc/hostname (a snapshot), else its OS's name.
+ */
+const hostNameOf = async (ctx: ServiceContext): Promise<string> => {
+  if (ctx.hostSource.host !== undefined) return path.basename(ctx.hostSource.host).replace(/(\.host)?\.json$/, '');
+  const root = ctx.simulatedRoot ?? ctx.hostSource.root ?? '/';
+  if (ctx.simulatedRoot === null && path.resolve(root) === '/') return os.hostname();
+  const own = await readFile(path.join(root, 'etc/hostname'), 'utf8').then((t) => t.trim(), () => '');
+  if (own !== '') return own;
+  return withHost(ctx, (model) => model.os.name ?? 'simulated machine').catch(() => 'simulated machine');
+};
 
 type AppHandlers = Pick<Handlers, 'app.info' | 'settings.get' | 'settings.set'>;
 
@@ -17,7 +33,7 @@ export const createAppHandlers = (ctx: ServiceContext): AppHandlers => {
       version: ctx.version,
       shell: ctx.shell,
       simulated: ctx.simulatedRoot !== null || ctx.hostSource.host !== undefined,
-      hostName: ctx.hostSource.host !== undefined ? 'simulated host' : os.hostname(),
+      hostName: await hostNameOf(ctx),
     }),
     'settings.get': effective,
     'settings.set': async (change) => {
