@@ -118,6 +118,26 @@ const attachAndUndo = async (page: Page, uri: string, prefix: string) => {
   expect(dumpxml(uri, 'win11')).toBe(original);
 };
 
+/** The Looking Glass step's VM half: the shared-memory device reviewed and added to the new VM. */
+const addLookingGlass = async (page: Page, uri: string, prefix: string) => {
+  const step = page.locator('section.panel');
+  await step.getByRole('combobox', { name: /^VM(?! screen)/ }).selectOption('Gaming PC');
+  await step.getByLabel('VM screen resolution').selectOption('3840x2160');
+  await step.getByRole('button', { name: 'Review the VM change' }).click();
+  const review = page.locator('section.vm-review');
+  await review.getByRole('heading', { name: 'Add the Looking Glass device to "Gaming PC" (3840x2160)' }).waitFor();
+  // 3840x2160 SDR needs 128 MiB: the kvmfr device of that size is in the reviewed diff.
+  expect(await review.locator('.dl-add', { hasText: 'kvmfr' }).count()).toBeGreaterThan(0);
+  expect(await review.locator('.dl-add', { hasText: /134217728|128M/ }).count()).toBeGreaterThan(0);
+  await screen(page, `${prefix}-07a-looking-glass-review`);
+  await review.getByRole('button', { name: 'Apply' }).click();
+  await review.getByText('Applied', { exact: true }).waitFor();
+  // libvirt's test driver drops <qemu:commandline> (the real daemon keeps it: test/libvirt/vm-change-handlers.test.ts),
+  // so here the proof of the apply is the backup of the previous definition it made.
+  expect(await review.getByText(/previous definition is saved/).count()).toBe(1);
+  expect(dumpxml(uri, 'Gaming PC')).toContain('<name>Gaming PC</name>');
+};
+
 const walk = async (kind: FixtureKind, opts: { colorScheme: 'dark' | 'light'; applyPlan: boolean; vm: 'create' | 'attach' | 'look' }) => {
   const served = await startServe(['--host', fixtures[kind]]);
   const browser = await launchChromium(opts.colorScheme);
@@ -156,6 +176,7 @@ const walk = async (kind: FixtureKind, opts: { colorScheme: 'dark' | 'light'; ap
     if (steps.some((s) => s.includes('Looking Glass'))) {
       await continueTo(page, 'Looking Glass');
       await screen(page, `${prefix}-07-looking-glass`);
+      if (opts.vm === 'create') await addLookingGlass(page, demoUri(served.output()), prefix);
     }
     await continueTo(page, 'Done');
     await screen(page, `${prefix}-08-done`);
