@@ -1,6 +1,7 @@
 // Running the privileged helper for services: into the simulated root when the context has one,
 // streaming progress as plan.progress events, with the helper's errors kept as typed ServiceErrors.
 import type { HelperLine } from '../../shared/plan/helper-output';
+import { progressText } from '../../shared/plan/progress-text';
 import type { HelperTarget } from '../system/helper-runner';
 import { HelperError } from '../system/pkexec-errors';
 import type { ServiceContext } from './context';
@@ -10,15 +11,10 @@ export function helperTarget(ctx: ServiceContext, knownJournalId: string | null 
   let journalId = knownJournalId; // an apply learns its id from the helper's first line
   const onLine = (line: HelperLine) => {
     if (line.type === 'journal') journalId = line.id;
-    if (line.type === 'progress')
-      ctx.events.emit('plan.progress', { journalId, index: line.step, line: line.text });
-    if (line.type === 'result') {
-      ctx.events.emit('plan.progress', {
-        journalId,
-        index: line.step,
-        line: `${line.status} ${line.kind} ${line.detail}`.trim(),
-      });
-    }
+    // Sentences, not protocol tokens: the window shows these lines as they come.
+    const text = progressText(line);
+    if (text !== null && (line.type === 'progress' || line.type === 'result'))
+      ctx.events.emit('plan.progress', { journalId, index: line.step, line: text });
   };
   return ctx.simulatedRoot !== null ? { root: ctx.simulatedRoot, onLine } : { onLine };
 }

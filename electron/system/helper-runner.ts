@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { ApplyResult, JournalEntry } from '../../shared/ipc/contract';
 import { encodePlan } from '../../shared/plan/encode';
 import { parseHelperLine, journalCreatedAt, type HelperLine } from '../../shared/plan/helper-output';
+import { progressText } from '../../shared/plan/progress-text';
 import type { Plan } from '../../shared/plan/model';
 import { INSTALLED_HELPER, findBundledHelper, isSystemIntegrationInstalled } from './helper-paths';
 import { HelperError, helperExitError } from './pkexec-errors';
@@ -91,7 +92,7 @@ function applyResult(run: HelperRun, stepCount: number): ApplyResult {
     const result = run.lines.find((l) => l.type === 'result' && l.step === index);
     steps.push(
       result && result.type === 'result'
-        ? { index, status: result.status === 'ok' ? 'done' : 'not-executed', message: `${result.kind} ${result.detail}`.trim() }
+        ? { index, status: result.status === 'ok' ? 'done' : 'not-executed', message: progressText(result) ?? '' }
         : { index, status: 'skipped', message: '' },
     );
   }
@@ -134,6 +135,6 @@ export async function undoEntry(id: string, target: HelperTarget = {}): Promise<
   const restored = run.lines.filter((l) => l.type === 'result');
   return {
     journalId: undone?.type === 'undone' ? undone.id : id,
-    steps: restored.map((l, index) => ({ index, status: 'done' as const, message: l.type === 'result' ? `${l.kind} ${l.detail}` : '' })),
+    steps: restored.map((l, index) => ({ index, status: 'done' as const, message: progressText(l) ?? '' })),
   };
 }

@@ -51,7 +51,7 @@ export const PlanReview = () => {
         <div className="progress">
           <h4>{planBusy === 'applying' ? 'Applying…' : 'Output'}</h4>
           <pre className="log" role="log" aria-live="polite" tabIndex={0}>
-            {progress.map((p) => `[${p.index + 1}] ${p.line}`).join('\n')}
+            {progress.map((p) => `Step ${p.index + 1}: ${p.line}`).join('\n')}
           </pre>
         </div>
       )}

@@ -61,12 +61,24 @@ describe('plan handlers with the real helper', () => {
     expect(diffTrees(before, await snapshotTree(root)).changed).toContain('etc/default/grub');
     expect(progress.length).toBeGreaterThan(0);
     expect(progress[0]).toMatchObject({ journalId: result.journalId });
+    // What the window shows while applying: sentences, no protocol tokens (result/ok/not-executed, JSON).
+    const lines = (progress as { index: number; line: string }[]).map((p) => p.line);
+    expect(lines).toContain('Edited /etc/default/grub');
+    for (const line of lines) {
+      expect(line).not.toMatch(/^(result|progress|ok|not-executed|STEP)\b|^\s*[[{]|\b(write-file|edit-file|remove-file|sysfs-write)\b/);
+      expect(line).toMatch(/^[A-Z]/);
+    }
+    for (const p of progress as { index: number }[]) expect(p.index).toBeLessThan(plan.steps.length);
+    expect(result.steps.map((s) => s.message)).toContain('Edited /etc/default/grub');
 
+    // journal.list: the applied entry with its goal and the files it changed.
     const journal = await dispatch(handlers, 'journal.list', []);
-    expect((journal as { value: JournalEntry[] }).value.map((e) => [e.id, e.state])).toContainEqual([
-      result.journalId,
-      'applied',
-    ]);
+    expect(journal.ok, JSON.stringify(journal)).toBe(true);
+    const entry = (journal as { value: JournalEntry[] }).value.find((e) => e.id === result.journalId);
+    expect(entry).toMatchObject({ goal: 'iommu', state: 'applied' });
+    expect(entry?.files).toContain('/etc/default/grub');
+    expect(entry?.title).toBe(plan.title);
+    expect(entry?.createdAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
 
     const undone = await dispatch(handlers, 'journal.undo', [result.journalId!]);
     expect(undone.ok, JSON.stringify(undone)).toBe(true);

@@ -1,0 +1,34 @@
+// The helper's protocol lines (resources/helper/gpu-ferry-helper: "result 3 ok write-file /etc/x",
+// "progress 2 <output>") as sentences a person reads while a plan applies. Null: nothing to tell.
+import type { HelperLine } from './helper-output';
+
+const resultText = (status: 'ok' | 'not-executed', kind: string, detail: string): string => {
+  const done = status === 'ok';
+  switch (kind) {
+    case 'write-file':
+      return `Wrote ${detail}`;
+    case 'edit-file':
+      return `Edited ${detail}`;
+    case 'remove-file':
+      return `Removed ${detail}`;
+    case 'restore':
+      return detail.startsWith('removed ') ? `Removed ${detail.slice(8)} (it did not exist before)` : `Restored ${detail}`;
+    case 'module-load':
+    case 'module-unload': {
+      const module = detail.replace(/^modprobe (-r )?(-- )?/, '');
+      const verb = kind === 'module-load' ? 'load' : 'unload';
+      return done ? `${verb === 'load' ? 'Loaded' : 'Unloaded'} kernel module ${module}` : `Would ${verb} kernel module ${module} (not run on a simulated machine)`;
+    }
+    case 'run':
+    case 'unit':
+      return done ? `Ran ${detail}` : `Would run ${detail} (not run on a simulated machine)`;
+    default:
+      return done ? `Done: ${kind} ${detail}`.trim() : `Not run: ${kind} ${detail}`.trim();
+  }
+};
+
+export const progressText = (line: HelperLine): string | null => {
+  if (line.type === 'progress') return line.text.trim() === '' ? null : line.text;
+  if (line.type === 'result') return resultText(line.status, line.kind, line.detail);
+  return null;
+};
