@@ -63,7 +63,7 @@ try {
       version: (info as { value: { version: string } }).value.version,
       shell: 'electron',
       simulated: true,
-      hostName: 'simulated host',
+      hostName: 'single-gpu', // the --host file's base name
     },
   });
   const unknown = await page.evaluate(() =>
