@@ -8,7 +8,7 @@ import { buildDoctorReport } from '../../shared/analyze/doctor';
 import type { VmChangeRequest, VmChangeReview } from '../../shared/vm/vm-change-request';
 import { planAttach, planCreate, planDetach, planLookingGlassDevice, type PlannedVmChange } from '../../shared/vm/vm-change';
 import { ApplyRefusedError, applyDomainChange, type DomainChange } from '../system/libvirt-apply';
-import { listBackups, readBackup } from '../system/libvirt-backup';
+import { listBackedUpVms, listBackups, readBackup } from '../system/libvirt-backup';
 import { hypervisorVersions } from '../system/looking-glass-domain';
 import { dumpXml, listDomains } from '../system/virsh';
 import type { ServiceContext } from './context';
@@ -17,7 +17,7 @@ import { withHost } from './host-access';
 import { ServiceError } from './service-error';
 import { vmSummary, withVirshErrors } from './vm-summary';
 
-type VmChangeHandlers = Pick<Handlers, 'vm.review' | 'vm.apply'>;
+type VmChangeHandlers = Pick<Handlers, 'vm.review' | 'vm.apply' | 'vm.history'>;
 
 interface PendingChange {
   change: DomainChange;
@@ -101,6 +101,7 @@ export const createVmChangeHandlers = (ctx: ServiceContext): VmChangeHandlers =>
   };
 
   return {
+    'vm.history': () => listBackedUpVms(ctx.dataDir),
     'vm.review': (request) => withVirshErrors(() => review(request)),
     'vm.apply': (id) =>
       withVirshErrors(async () => {

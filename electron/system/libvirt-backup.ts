@@ -1,6 +1,6 @@
 // Backups of domain XML taken before every define we do, so undo = define the previous XML again.
 // Kept under the app's data dir: $XDG_DATA_HOME/gpu-ferry/vm-backups/<vm>/<timestamp>.xml.
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { vmFileStem } from '../../shared/vm/vm-name';
@@ -40,3 +40,35 @@ export async function listBackups(dataDir: string, vm: string): Promise<string[]
 }
 
 export const readBackup = (file: string): Promise<string> => readFile(file, 'utf8');
+
+export interface VmBackupSummary {
+  vm: string;
+  /** How many earlier definitions are kept (each undo consumes the newest). */
+  count: number;
+  /** When the newest was saved (ISO time). */
+  newestAt: string;
+}
+
+/** Every VM with saved definitions, from the backup folders (names are percent-decoded from vmFileStem). */
+export async function listBackedUpVms(dataDir: string): Promise<VmBackupSummary[]> {
+  let stems: string[];
+  try {
+    stems = await readdir(path.join(dataDir, 'vm-backups'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  const out: VmBackupSummary[] = [];
+  for (const stem of stems.sort()) {
+    let vm: string;
+    try {
+      vm = decodeURIComponent(stem);
+    } catch {
+      continue; // not a folder we made
+    }
+    const files = await listBackups(dataDir, vm);
+    const newest = files[files.length - 1];
+    if (newest) out.push({ vm, count: files.length, newestAt: (await stat(newest)).mtime.toISOString() });
+  }
+  return out;
+}

@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import { Dashboard } from './dashboard/Dashboard';
 import { JournalList } from './plans/JournalList';
+import { VmHistoryList } from './plans/VmHistoryList';
 import { useAppStore } from './store/context';
 import type { AppStore } from './store/store';
 import { ErrorNotice } from './ui/Notice';
@@ -14,7 +15,7 @@ type View = 'setup' | 'dashboard' | 'journal';
 /** Loads everything the first screen needs, then picks the wizard step from the fresh scan. */
 export const startApp = async (store: AppStore): Promise<View> => {
   const s = store.getState();
-  await Promise.all([s.loadSettings(), s.rescan(), s.loadGoals(), s.loadJournal(), s.loadVms()]);
+  await Promise.all([s.loadSettings(), s.rescan(), s.loadGoals(), s.loadJournal(), s.loadVms(), s.loadVmHistory()]);
   const { report, vms, journal, wizardStep } = store.getState();
   if (!report) return 'setup';
   const step = resumeStep(report, vms, journal);
@@ -104,6 +105,7 @@ export const App = ({ store }: { store: AppStore }) => {
           <section aria-labelledby="journal-title">
             <h2 id="journal-title">Journal</h2>
             <JournalList />
+            <VmHistoryList />
           </section>
         ) : (
           <Wizard onOpenDashboard={() => setView('dashboard')} />

@@ -133,6 +133,8 @@ export const invokeChannels = {
   'vm.review': { args: z.tuple([vmChangeRequest]), result: returns<VmChangeReview>() },
   /** Applies a change exactly as reviewed (refused if the VM changed since), backing up the old XML. */
   'vm.apply': { args: z.tuple([reviewId]), result: returns<VmChangeOutcome>(), changesSystem: true },
+  /** VMs whose earlier definitions GPU Ferry saved (what vm.review { kind: 'undo' } can restore). */
+  'vm.history': { args: none, result: returns<{ vm: string; count: number; newestAt: string }[]>() },
   'handoff.log': { args: z.tuple([vmName]), result: returns<HandoffEvent[]>() },
   'lg.status': { args: z.tuple([vmName]), result: returns<{ client: boolean; version: string | null; running: boolean }>() },
   'lg.launch': { args: z.tuple([vmName]), result: returns<{ pid: number }>(), changesSystem: true },

@@ -74,6 +74,9 @@ export interface VmChangeSlice {
   vmChangeError: IpcError | null;
   /** The last change applied (and its review), for the result and the Undo offer. */
   vmChangeDone: { review: VmChangeReview; outcome: VmChangeOutcome } | null;
+  /** VMs with saved earlier definitions (the Journal's "VM definitions"). */
+  vmHistory: { vm: string; count: number; newestAt: string }[];
+  loadVmHistory: () => Promise<void>;
   reviewVmChange: (request: VmChangeRequest) => Promise<void>;
   applyVmChange: () => Promise<void>;
   discardVmChange: () => void;

@@ -7,6 +7,12 @@ export const createVmChangeSlice: Slice<VmChangeSlice> = (api) => (set, get) => 
   vmChangeBusy: null,
   vmChangeError: null,
   vmChangeDone: null,
+  vmHistory: [],
+  loadVmHistory: async () => {
+    const result = await api.invoke('vm.history');
+    if (result.ok) set({ vmHistory: result.value });
+    else set({ vmChangeError: result.error });
+  },
   reviewVmChange: async (request) => {
     set({ vmChangeBusy: 'reviewing', vmChangeError: null, vmReview: null, vmChangeDone: null });
     const result = await api.invoke('vm.review', request);
@@ -20,7 +26,7 @@ export const createVmChangeSlice: Slice<VmChangeSlice> = (api) => (set, get) => 
     const result = await api.invoke('vm.apply', review.id);
     if (result.ok) set({ vmChangeDone: { review, outcome: result.value }, vmChangeBusy: null });
     else set({ vmChangeError: result.error, vmChangeBusy: null });
-    await get().loadVms();
+    await Promise.all([get().loadVms(), get().loadVmHistory()]);
   },
   discardVmChange: () => set({ vmReview: null, vmChangeError: null, vmChangeDone: null }),
 });

@@ -79,6 +79,7 @@ const VALID: Record<InvokeChannel, unknown[]> = {
     },
   ],
   'vm.apply': ['b2a4e0a5-1c2d-4e5f-8a9b-0c1d2e3f4a5b'],
+  'vm.history': [],
   'handoff.log': ['win11'],
   'lg.status': ['win11'],
   'lg.launch': ['win11'],

@@ -58,6 +58,16 @@ describe('creating a VM through vm.review / vm.apply', () => {
     expect(listed.find((v) => v.name === 'Jeux vidéo')).toMatchObject({ state: 'shut off', gpu: '0000:0a:00.0', mode: 'single-gpu' });
   });
 
+  it('vm.history names VMs with odd characters as they are, and is empty before any change', async () => {
+    const h = handlers();
+    expect(value(await dispatch(h, 'vm.history', []))).toEqual([]);
+    const review = value<VmChangeReview>(await dispatch(h, 'vm.review', [create]));
+    value(await dispatch(h, 'vm.apply', [review.id]));
+    const attach = value<VmChangeReview>(await dispatch(h, 'vm.review', [{ kind: 'attach', name: 'Jeux vidéo', gpu: null, tune: ['cpu'] }]));
+    value(await dispatch(h, 'vm.apply', [attach.id]));
+    expect(value<{ vm: string }[]>(await dispatch(h, 'vm.history', [])).map((e) => e.vm)).toEqual(['Jeux vidéo']);
+  });
+
   it('refuses a second VM of the same name, an undo with no backup, and an unknown review id', async () => {
     const h = handlers();
     const exists = await dispatch(h, 'vm.review', [{ ...create, name: 'win11' }]);
@@ -75,6 +85,7 @@ describe('creating a VM through vm.review / vm.apply', () => {
     const h = handlers();
     const first = value<VmChangeReview>(await dispatch(h, 'vm.review', [{ kind: 'attach', name: 'win11', gpu: '0000:0a:00.0', tune: ['hyperv'] }]));
     value(await dispatch(h, 'vm.apply', [first.id]));
+    expect(value(await dispatch(h, 'vm.history', []))).toEqual([{ vm: 'win11', count: 1, newestAt: expect.stringMatching(/^\d{4}-/) }]);
     const again = value<VmChangeReview>(await dispatch(h, 'vm.review', [{ kind: 'attach', name: 'win11', gpu: '0000:0a:00.0', tune: ['hyperv'] }]));
     expect(again.unchanged).toBe(true);
     const applied = await dispatch(h, 'vm.apply', [again.id]);
