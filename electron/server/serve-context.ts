@@ -9,6 +9,7 @@ import { materializeHostFile } from '../host/load';
 import { createDemoLibvirt } from '../system/demo-libvirt';
 import type { ServiceContext } from '../services/context';
 import { createEventHub, type EventHub } from '../services/events';
+import { hostFileLabel } from '../services/handlers-app';
 import { handSimulatedRootToUser } from './simulated-root-owner';
 
 export interface ServeSetup {
@@ -54,6 +55,7 @@ export const createServeSetup = async (opts: { hostFile: string | null; version:
     ctx: {
       hostSource: { root: materialized.root },
       simulatedRoot: materialized.root,
+      hostLabel: hostFileLabel(opts.hostFile),
       libvirtUri,
       dataDir,
       events,

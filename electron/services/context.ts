@@ -16,6 +16,8 @@ export interface ServiceContext {
   /** GPU Ferry's own data directory (settings.json, VM XML backups). */
   dataDir: string;
   events: ServiceEvents;
+  /** The simulated machine's name when it was materialized from a host file (its base name). */
+  hostLabel?: string;
   shell: 'electron' | 'browser';
   version: string;
   /** Called after settings change, e.g. so the Electron shell can (un)install its autostart entry. */

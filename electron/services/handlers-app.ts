@@ -12,8 +12,12 @@ import { withHost } from './host-access';
  * The name of the machine the app describes. Simulated (demo, --host): never this build machine's name,
  * but the host file's base name, else the simulated tree's own /etc/hostname (a snapshot), else its OS's name.
  */
+/** A host file's name without its extension: what the window calls a simulated machine. */
+export const hostFileLabel = (file: string): string => path.basename(file).replace(/(\.host)?\.json$/, '');
+
 const hostNameOf = async (ctx: ServiceContext): Promise<string> => {
-  if (ctx.hostSource.host !== undefined) return path.basename(ctx.hostSource.host).replace(/(\.host)?\.json$/, '');
+  if (ctx.hostLabel) return ctx.hostLabel;
+  if (ctx.hostSource.host !== undefined) return hostFileLabel(ctx.hostSource.host);
   const root = ctx.simulatedRoot ?? ctx.hostSource.root ?? '/';
   if (ctx.simulatedRoot === null && path.resolve(root) === '/') return os.hostname();
   const own = await readFile(path.join(root, 'etc/hostname'), 'utf8').then((t) => t.trim(), () => '');

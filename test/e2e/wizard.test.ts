@@ -151,6 +151,8 @@ const walk = async (kind: FixtureKind, opts: { colorScheme: 'dark' | 'light'; ap
     // The token moves from the address bar to session storage.
     await expect.poll(() => page.url()).not.toContain('token=');
     await page.getByRole('navigation', { name: 'Views' }).waitFor();
+    // The badge names the simulated machine, not the computer running the test.
+    await expect.poll(() => page.locator('.badge-demo').textContent()).toContain(path.basename(fixtures[kind]).replace(/\.host\.json$/, ''));
     await page.getByRole('button', { name: 'Setup', exact: true }).click();
     await page.getByRole('navigation', { name: 'Setup steps' }).getByRole('button', { name: 'Check this machine' }).click();
     await expect.poll(() => heading(page).textContent()).toBe('Check this machine');
