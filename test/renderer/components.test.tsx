@@ -161,6 +161,18 @@ describe('VM card', () => {
     expect(api.calls.map((c) => c.channel)).toEqual(['vm.start', 'handoff.log']);
   });
 
+  it('names the GPU from the scan, and offers Setup for a VM without one', async () => {
+    const store = createAppStore(createFakeApi({}));
+    store.setState({ report: singleGpuReport() });
+    let opened = 0;
+    mount(<VmCard vm={{ name: 'win11', state: 'shut off', mode: 'single-gpu', gpu: '0000:0a:00.0' }} onOpenSetup={() => opened++} />, store);
+    expect(screen.getByText('GeForce RTX 3080')).toBeTruthy();
+    cleanup();
+    mount(<VmCard vm={{ name: 'plain', state: 'shut off', mode: null, gpu: null }} onOpenSetup={() => opened++} />, store);
+    fireEvent.click(screen.getByRole('button', { name: 'Give it the GPU in Setup' }));
+    expect(opened).toBe(1);
+  });
+
   it('launches a dual-GPU VM at once', async () => {
     const api = createFakeApi({ 'vm.start': { name: 'w', state: 'running', mode: 'dual-gpu', gpu: null }, 'handoff.log': [] });
     const store = createAppStore(api);

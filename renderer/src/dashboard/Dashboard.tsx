@@ -35,7 +35,7 @@ export const Dashboard = ({ onOpenSetup }: { onOpenSetup: () => void }) => {
       ) : (
         <div className="vm-grid">
           {vms.map((vm) => (
-            <VmCard key={vm.name} vm={vm} />
+            <VmCard key={vm.name} vm={vm} onOpenSetup={onOpenSetup} />
           ))}
         </div>
       )}

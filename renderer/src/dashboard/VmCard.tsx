@@ -10,8 +10,9 @@ import { HandoffTimeline } from './HandoffTimeline';
 const noEvents: HandoffEvent[] = [];
 const modeLabel = { 'single-gpu': 'Single GPU', 'dual-gpu': 'Two GPUs' } as const;
 
-export const VmCard = ({ vm }: { vm: VmSummary }) => {
-  const { busy, preflight, events, startVm, stopVm, checkVm, launchLookingGlass } = useAppStore((s) => ({
+export const VmCard = ({ vm, onOpenSetup }: { vm: VmSummary; onOpenSetup?: () => void }) => {
+  const { gpuName, busy, preflight, events, startVm, stopVm, checkVm, launchLookingGlass } = useAppStore((s) => ({
+    gpuName: s.report?.gpus.find((g) => g.address === vm.gpu)?.name ?? null,
     busy: s.vmBusy[vm.name],
     preflight: s.preflight[vm.name],
     events: s.handoffLogs[vm.name] ?? noEvents,
@@ -36,9 +37,18 @@ export const VmCard = ({ vm }: { vm: VmSummary }) => {
           {busy === 'starting' ? 'Starting…' : busy === 'stopping' ? 'Shutting down…' : vm.state}
         </span>
       </header>
-      {vm.gpu && (
+      {vm.gpu ? (
         <p className="muted small">
-          GPU <code>{vm.gpu}</code>
+          {gpuName ?? 'GPU'} <code>{vm.gpu}</code>
+        </p>
+      ) : (
+        <p className="muted small">
+          This VM has no GPU of this machine yet, so it runs like any VM.{' '}
+          {onOpenSetup && (
+            <button type="button" className="link" onClick={onOpenSetup}>
+              Give it the GPU in Setup
+            </button>
+          )}
         </p>
       )}
       <div className="vm-actions">
