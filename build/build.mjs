@@ -4,6 +4,7 @@ import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { contractNamesOnly } from './contract-names-plugin.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cliOnly = process.argv.includes('--cli-only');
@@ -26,7 +27,7 @@ const nodeBundle = (entry, outfile, extra = {}) =>
 await nodeBundle('electron/cli/main.ts', 'dist/cli/gpu-ferry.cjs');
 if (!cliOnly) {
   await nodeBundle('electron/main/main.ts', 'dist/main/main.cjs', { external: ['electron'] });
-  await nodeBundle('electron/preload/preload.ts', 'dist/preload/preload.cjs', { external: ['electron'] });
+  await nodeBundle('electron/preload/preload.ts', 'dist/preload/preload.cjs', { external: ['electron'], plugins: [contractNamesOnly] });
   if (existsSync(path.join(root, 'renderer/index.html'))) {
     const { build: viteBuild } = await import('vite');
     await viteBuild({ configFile: path.join(root, 'renderer/vite.config.ts'), logLevel: 'warn' });
