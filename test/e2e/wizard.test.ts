@@ -93,6 +93,13 @@ const createVm = async (page: Page, uri: string, prefix: string) => {
   expect(domains(uri)).toContain('Gaming PC');
   expect(dumpxml(uri, 'Gaming PC')).toContain('<hostdev');
   await screen(page, `${prefix}-06b-vm-created`);
+  // The handoff config for the new VM: the wizard's options pass the goal's schema and give a real plan.
+  await step.getByRole('button', { name: /^Review plan: Write the per-VM handoff config/ }).click();
+  const plan = page.locator('section.plan').last();
+  await plan.locator('li.step').first().waitFor();
+  expect(await plan.textContent()).toContain('/etc/gpu-ferry/vms/');
+  expect(await page.getByRole('alert').count()).toBe(0);
+  await screen(page, `${prefix}-06c-handoff-plan`);
 };
 
 /** The VM step on an existing VM: GPU and tuning attached, then undone through the same review. */

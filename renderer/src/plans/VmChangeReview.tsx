@@ -28,8 +28,9 @@ export const VmChangeReview = () => {
         </Notice>
       ) : (
         <p className="muted">
-          This changes the VM's definition in libvirt and nothing else on the machine. Nothing happens until you press
-          Apply; the definition it has now is saved first, so you can undo it.
+          {review.kind === 'create'
+            ? 'This defines a new VM in libvirt (you will see it in virt-manager too). Nothing happens until you press Apply.'
+            : "This changes the VM's definition in libvirt and nothing else on the machine. Nothing happens until you press Apply; the definition it has now is saved first, so you can undo it."}
           {simulated && ' (Demo: the VM lives in a test libvirt; nothing runs on this computer.)'}
         </p>
       )}

@@ -11,9 +11,10 @@ import { VmFields } from './VmFields';
 import { defaultVmForm, vmRequest, type VmForm } from './vm-request';
 
 export const VmStep = () => {
-  const { goals, gpu, mode, vms, busy, reviewVmChange, discardVmChange } = useAppStore((s) => ({
+  const { goals, gpu, gpuName, mode, vms, busy, reviewVmChange, discardVmChange } = useAppStore((s) => ({
     goals: s.goals,
     gpu: s.selectedGpu ?? s.report?.recommendation.gpu ?? null,
+    gpuName: s.report?.gpus.find((g) => g.address === (s.selectedGpu ?? s.report?.recommendation.gpu))?.name ?? null,
     mode: s.report?.recommendation.mode ?? 'none',
     vms: s.vms,
     busy: s.vmChangeBusy,
@@ -49,7 +50,7 @@ export const VmStep = () => {
       <VmFields form={form} vms={vms} onChange={update} />
       {gpu ? (
         <p className="muted small">
-          The GPU {gpu} {form.mode === 'create' ? 'is passed through' : chosen?.gpu === gpu ? 'is already passed through (kept)' : 'will be added'},
+          {gpuName ?? 'The GPU'} ({gpu}) {form.mode === 'create' ? 'is passed through' : chosen?.gpu === gpu ? 'is already passed through (kept)' : 'will be added'},
           with every function of its card.
         </p>
       ) : (
