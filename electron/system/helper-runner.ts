@@ -47,6 +47,19 @@ async function commandFor(verb: string, args: string[], target: HelperTarget): P
   return { argv: ['pkexec', INSTALLED_HELPER, verb, ...args], viaPkexec: true };
 }
 
+/**
+ * Undo (or the rollback of a failed apply) put every file back but a command undoing a step's effect
+ * failed: say exactly what the person still has to run, instead of the generic "applying failed".
+ */
+function unfinishedUndo(error: HelperError, lines: HelperLine[]): (HelperError & { pending: string[] }) | null {
+  const code = error.detail.helperCode;
+  if (code !== 'undo-incomplete' && code !== 'rollback-incomplete') return null;
+  const pending = lines.flatMap((l) => (l.type === 'pending' ? [l.command] : []));
+  const what = code === 'undo-incomplete' ? 'Every file was put back' : `Step ${(error.detail.step ?? 0) + 1} failed and every file was put back`;
+  const message = `${what}, but undoing what the commands did is not finished. Run as root: ${pending.map((c) => `\`${c}\``).join(', then ')}.`;
+  return Object.assign(new HelperError('failed', message, error.detail), { pending });
+}
+
 /** Runs one helper verb; rejects with a HelperError carrying a clear message when it did not succeed. */
 export async function runHelper(verb: string, args: string[], input: string | null, target: HelperTarget = {}): Promise<HelperRun> {
   const { argv, viaPkexec } = await commandFor(verb, args, target);
@@ -81,7 +94,7 @@ export async function runHelper(verb: string, args: string[], input: string | nu
   if (pending) lines.push(parseHelperLine(pending));
   const lastError = [...lines].reverse().find((l) => l.type === 'error') ?? null;
   const error = helperExitError(exitCode, stderr, lastError && lastError.type === 'error' ? lastError : null, viaPkexec);
-  if (error) throw Object.assign(error, { run: { exitCode, lines, stderr } });
+  if (error) throw Object.assign(unfinishedUndo(error, lines) ?? error, { run: { exitCode, lines, stderr } });
   return { exitCode, lines, stderr };
 }
 
@@ -132,9 +145,10 @@ export async function listJournal(target: HelperTarget = {}): Promise<JournalEnt
 export async function undoEntry(id: string, target: HelperTarget = {}): Promise<ApplyResult> {
   const run = await runHelper('undo', [id], null, target);
   const undone = run.lines.find((l) => l.type === 'undone');
-  const restored = run.lines.filter((l) => l.type === 'result');
+  // Files restored, then inverse commands and regenerators run again: each a line, in the order it happened.
+  const done = run.lines.flatMap((l) => (l.type === 'result' ? [{ status: l.status === 'ok' ? ('done' as const) : ('not-executed' as const), message: progressText(l) ?? '' }] : []));
   return {
     journalId: undone?.type === 'undone' ? undone.id : id,
-    steps: restored.map((l, index) => ({ index, status: 'done' as const, message: progressText(l) ?? '' })),
+    steps: done.map((s, index) => ({ index, ...s })),
   };
 }

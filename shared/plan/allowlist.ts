@@ -135,6 +135,16 @@ export function contentVerdict(list: Allowlist, path: string, current: string, n
   return null;
 }
 
+/** The helper's verdict on one command line (argv[0] a program name), or null when allowed. */
+function argvVerdict(list: Allowlist, argv: string[]): string | null {
+  const [name = '', ...args] = argv;
+  if (!list.programs.has(name)) return 'program-not-allowed';
+  if (args.some((a) => !SAFE_ARG.test(a))) return 'bad-argument';
+  if (args.some((a) => a.includes('..'))) return 'path-traversal';
+  const rule = list.programs.get(name);
+  return rule && rule.test(args.join(' ')) ? null : 'arguments-not-allowed';
+}
+
 /** The helper's error code this step would get from the allowlist alone, or null when it passes. */
 export function allowlistVerdict(list: Allowlist, step: Step, reference?: (name: string) => string | null): string | null {
   switch (step.kind) {
@@ -152,14 +162,9 @@ export function allowlistVerdict(list: Allowlist, step: Step, reference?: (name:
       const next = step.kind === 'write-file' ? step.content : step.after;
       return contentVerdict(list, step.path, step.before ?? '', next, reference);
     }
-    case 'run': {
-      const [name = '', ...args] = step.argv;
-      if (!list.programs.has(name)) return 'program-not-allowed';
-      if (args.some((a) => !SAFE_ARG.test(a))) return 'bad-argument';
-      if (args.some((a) => a.includes('..'))) return 'path-traversal';
-      const rule = list.programs.get(name);
-      return rule && rule.test(args.join(' ')) ? null : 'arguments-not-allowed';
-    }
+    case 'run':
+      // The inverse command is checked exactly like the command itself: undo must not smuggle one in.
+      return argvVerdict(list, step.argv) ?? (typeof step.undo === 'object' ? argvVerdict(list, step.undo.argv) : null);
     case 'module-load': {
       const rule = list.modules.get(step.module);
       return rule && rule.test((step.params ?? []).join(' ')) ? null : 'module-not-allowed';

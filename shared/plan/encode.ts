@@ -6,6 +6,7 @@
 //   step <kind>
 //   <field> <base64>        (fields in the fixed order of WIRE_FIELDS; `*` fields repeat)
 //   end <number of steps>
+// A run step's undo is `undo cmVydW4=` ("rerun") or its inverse argv as repeated `undo-arg` fields.
 // Every value is base64 of its UTF-8 bytes, so no byte of user data is special to the parser, and the
 // end marker with the step count makes a truncated plan detectable.
 import type { Plan, Step, StepKind } from './model';
@@ -17,7 +18,7 @@ export const WIRE_FIELDS: Record<StepKind, string[]> = {
   'write-file': ['path', 'content', 'mode', 'owner', 'group', 'before?', 'before-absent?', 'reason'],
   'edit-file': ['path', 'before', 'after', 'reason'],
   'remove-file': ['path', 'before', 'reason'],
-  run: ['arg+', 'reason'],
+  run: ['arg+', 'undo?', 'undo-arg*', 'reason'],
   'sysfs-write': ['device', 'attribute', 'driver?', 'value', 'reason'],
   'module-load': ['module', 'param*', 'reason'],
   'module-unload': ['module', 'reason'],
@@ -63,8 +64,12 @@ export function stepFields(step: Step): [string, string][] {
       return [['path', step.path], ['before', step.before], ['after', step.after], reason];
     case 'remove-file':
       return [['path', step.path], ['before', step.before], reason];
-    case 'run':
-      return [...step.argv.map((a): [string, string] => ['arg', a]), reason];
+    case 'run': {
+      const args = step.argv.map((a): [string, string] => ['arg', a]);
+      if (step.undo === undefined) return [...args, reason];
+      if (step.undo === 'rerun') return [...args, ['undo', 'rerun'], reason];
+      return [...args, ...step.undo.argv.map((a): [string, string] => ['undo-arg', a]), reason];
+    }
     case 'sysfs-write':
       return [
         ['device', step.device],

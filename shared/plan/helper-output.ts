@@ -6,6 +6,8 @@ export type HelperLine =
   | { type: 'journal'; id: string }
   | { type: 'result'; step: number; status: 'ok' | 'not-executed'; kind: string; detail: string }
   | { type: 'progress'; step: number; text: string }
+  /** A command undoing a step's effect failed: the person has to run it (as typed here) themselves. */
+  | { type: 'pending'; step: number; command: string }
   | { type: 'error'; code: string; step: number | null; message: string }
   | { type: 'entry'; id: string; state: string; goal: string; title: string; files: number; paths: string[] }
   | { type: 'recovered'; id: string; state: string }
@@ -34,6 +36,11 @@ export function parseHelperLine(line: string): HelperLine {
     case 'progress': {
       const step = stepNo(a);
       if (step !== null) return { type: 'progress', step, text: restFrom(2) };
+      break;
+    }
+    case 'pending': {
+      const step = stepNo(a);
+      if (step !== null && words.length >= 3) return { type: 'pending', step, command: restFrom(2) };
       break;
     }
     case 'error':

@@ -36,10 +36,18 @@ export interface RemoveFileStep extends StepBase {
   before: string;
 }
 
+/**
+ * How undo (and the rollback of a failed apply) reverses a run step's effect on the live system:
+ * 'rerun' = an idempotent regenerator whose output derives from files, run again once the files are back;
+ * `{ argv }` = the inverse command (checked against the allowlist like any run step). Absent: nothing to do.
+ */
+export type RunUndo = 'rerun' | { argv: string[] };
+
 /** Run an allowlisted program; argv[0] is the program name (resolved by the helper). */
 export interface RunStep extends StepBase {
   kind: 'run';
   argv: string[];
+  undo?: RunUndo;
 }
 
 export type SysfsAttribute = 'driver_override' | 'unbind' | 'bind' | 'drivers_probe' | 'remove' | 'rescan';

@@ -29,6 +29,9 @@ const runs = [['grub2-mkconfig', '-o', '/boot/grub2/grub.cfg'], ['grub2-mkconfig
 const probes: Step[] = [
   ...files.map((p): Step => write(p)),
   ...runs.map((argv): Step => ({ kind: 'run', argv, reason: 'probe' })),
+  // A run step's inverse command is checked like the command itself.
+  ...runs.map((argv): Step => ({ kind: 'run', argv: ['kernelstub', '-a', 'iommu=pt'], undo: { argv }, reason: 'probe' })),
+  { kind: 'run', argv: ['mkinitcpio', '-P'], undo: 'rerun', reason: 'probe' },
   write('/etc/modprobe.d/gpu-ferry-vfio.conf', '# ok\noptions vfio-pci ids=10de:2206,10de:1aef\nsoftdep nouveau pre: vfio-pci\n', { before: null }),
   write('/etc/modprobe.d/gpu-ferry-vfio.conf', 'install vfio-pci /bin/sh -c id\n', { before: null }),
   write('/etc/modprobe.d/gpu-ferry-vfio.conf', '# comment \\\ninstall vfio-pci id\n', { before: null }),

@@ -29,6 +29,14 @@ describe('allowlist.conf read in TypeScript', () => {
     expect(run('update-grub', 'x')).toBe('arguments-not-allowed');
   });
 
+  it('checks an inverse command exactly like the command it undoes', () => {
+    const undo = (...argv: string[]) => allowlistVerdict(list, { kind: 'run', argv: ['kernelstub', '-a', 'iommu=pt'], undo: { argv }, reason: 'r' });
+    expect(undo('kernelstub', '-d', 'iommu=pt')).toBeNull();
+    expect(undo('sh', '-c', 'id')).toBe('program-not-allowed');
+    expect(undo('kernelstub', '-a', 'init=/bin/sh')).toBe('arguments-not-allowed');
+    expect(allowlistVerdict(list, { kind: 'run', argv: ['mkinitcpio', '-P'], undo: 'rerun', reason: 'r' })).toBeNull();
+  });
+
   it('rejects an unknown entry kind', () => {
     expect(() => parseAllowlist('exec /bin/sh\n')).toThrow(/line 1: unknown entry 'exec'/);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { encodePlan, formatMode, fromBase64, toBase64 } from '../../../shared/plan/encode';
+import { encodePlan, formatMode, fromBase64, stepFields, toBase64, WIRE_FIELDS } from '../../../shared/plan/encode';
+import type { Step } from '../../../shared/plan/model';
 
 describe('plan wire encoding', () => {
   it('base64 carries UTF-8 exactly', () => {
@@ -23,6 +24,17 @@ describe('plan wire encoding', () => {
     ]);
     expect(text.endsWith('end 2\n')).toBe(true);
     expect(text).toMatch(/^[\x20-\x7e\n]*$/);
+  });
+
+  it("encodes a run step's undo: 'rerun', an inverse argv, or nothing (old plans stay the same)", () => {
+    const fieldsOf = (step: Step) => stepFields(step).map(([name, value]) => `${name}=${value}`);
+    const argv = ['grubby', '--update-kernel=ALL', '--args=iommu=pt'];
+    expect(fieldsOf({ kind: 'run', argv, reason: 'r' })).toEqual(['arg=grubby', 'arg=--update-kernel=ALL', 'arg=--args=iommu=pt', 'reason=r']);
+    expect(fieldsOf({ kind: 'run', argv: ['update-grub'], undo: 'rerun', reason: 'r' })).toEqual(['arg=update-grub', 'undo=rerun', 'reason=r']);
+    expect(fieldsOf({ kind: 'run', argv, undo: { argv: ['grubby', '--update-kernel=ALL', '--remove-args=iommu=pt'] }, reason: 'r' })).toEqual([
+      'arg=grubby', 'arg=--update-kernel=ALL', 'arg=--args=iommu=pt', 'undo-arg=grubby', 'undo-arg=--update-kernel=ALL', 'undo-arg=--remove-args=iommu=pt', 'reason=r',
+    ]);
+    expect(WIRE_FIELDS.run).toEqual(['arg+', 'undo?', 'undo-arg*', 'reason']);
   });
 
   it('formats modes as four octal digits', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { toBase64 } from '../../../shared/plan/encode';
 import { journalCreatedAt, parseHelperLine } from '../../../shared/plan/helper-output';
+import { progressText } from '../../../shared/plan/progress-text';
 
 describe('helper output lines', () => {
   it('parses each kind of line', () => {
@@ -16,6 +17,15 @@ describe('helper output lines', () => {
     expect(parseHelperLine(`entry 20260102T030405Z-9 undone ${toBase64('g')} ${toBase64('t')} 0 `)).toMatchObject({ type: 'entry', files: 0, paths: [] });
     expect(parseHelperLine('journal 20260102T030405Z-9')).toEqual({ type: 'journal', id: '20260102T030405Z-9' });
     expect(parseHelperLine('done 4')).toEqual({ type: 'done', steps: 4 });
+    expect(parseHelperLine('pending 1 grubby --update-kernel=ALL --remove-args=iommu=pt')).toEqual({ type: 'pending', step: 1, command: 'grubby --update-kernel=ALL --remove-args=iommu=pt' });
+  });
+
+  it('words what undo did, would do, and what is left to run', () => {
+    const say = (line: string) => progressText(parseHelperLine(line));
+    expect(say('result 2 ok rerun /usr/sbin/update-grub')).toBe('Ran /usr/sbin/update-grub again now that the files are back');
+    expect(say('result 2 not-executed rerun update-grub (not installed here)')).toBe('Would run update-grub (not installed here) again now that the files are back (not run on a simulated machine)');
+    expect(say('result 1 ok inverse /usr/bin/kernelstub -d iommu=pt')).toBe('Undid step 2 with /usr/bin/kernelstub -d iommu=pt');
+    expect(say('pending 1 kernelstub -d iommu=pt')).toBe('Undoing step 2 failed: run `kernelstub -d iommu=pt` as root to finish');
   });
 
   it('keeps anything unexpected as other', () => {

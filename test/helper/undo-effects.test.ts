@@ -1,0 +1,210 @@
+// Undo (and the rollback of a failed apply) undoes what commands did, not only the files: the real helper
+// as real root runs real programs. A private mount namespace binds temporary directories over
+// /etc/modprobe.d, /var/lib and /usr/sbin; the programs in that /usr/sbin are small scripts standing in
+// for dracut, grubby and update-initramfs, with effects a test can read: grubby keeps "kernel arguments"
+// in /var/lib/fake-kargs, dracut builds /var/lib/fake-initramfs from the modprobe file and those arguments
+// (so its output shows whether it ran after the file was restored AND after grubby's inverse).
+// Needs root (CI runs the tiers as root); the hostile and simulated cases run everywhere.
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { encodePlan, toBase64 } from '../../shared/plan/encode';
+import { parseHelperLine } from '../../shared/plan/helper-output';
+import type { RunStep, Step } from '../../shared/plan/model';
+import { progressText } from '../../shared/plan/progress-text';
+import { HELPER, errorCode, helper, makeTree, removeTree, snapshot } from './lib';
+
+const isRoot = process.getuid?.() === 0;
+// Stand-ins are found in /usr/sbin only when /usr/bin (searched first) has no real one.
+const standInsVisible = ['dracut', 'grubby', 'update-initramfs'].every((p) => !existsSync(`/usr/bin/${p}`) && !existsSync(`/bin/${p}`));
+
+const FAKE_PROGRAMS: Record<string, string> = {
+  grubby: `#!/bin/sh
+if [ -e /var/lib/fake-grubby-fails ]; then echo "grubby: cannot write the boot entries" >&2; exit 1; fi
+touch /var/lib/fake-kargs
+case $2 in
+  --args=*) echo "\${2#--args=}" >>/var/lib/fake-kargs ;;
+  --remove-args=*) grep -vxF -- "\${2#--remove-args=}" /var/lib/fake-kargs >/var/lib/fake-kargs.new; mv /var/lib/fake-kargs.new /var/lib/fake-kargs ;;
+esac
+echo "grubby: $2"
+`,
+  dracut: `#!/bin/sh
+{ cat /etc/modprobe.d/gpu-ferry-vfio.conf 2>/dev/null || echo "no vfio conf"; cat /var/lib/fake-kargs 2>/dev/null; } >/var/lib/fake-initramfs
+echo "dracut: built the image"
+`,
+  'update-initramfs': `#!/bin/sh
+echo "update-initramfs: no space left on device" >&2
+exit 1
+`,
+};
+
+const dirs: string[] = [];
+afterEach(() => dirs.splice(0).forEach(removeTree));
+
+function machine() {
+  const made = ['modprobe', 'varlib', 'sbin'].map((n) => {
+    const d = mkdtempSync(path.join(tmpdir(), `gpu-ferry-effects-${n}-`));
+    chmodSync(d, 0o755);
+    dirs.push(d);
+    return d;
+  });
+  const [modprobe, varLib, sbin] = made as [string, string, string];
+  for (const [name, script] of Object.entries(FAKE_PROGRAMS)) writeFileSync(path.join(sbin, name), script, { mode: 0o755 });
+  const run = (args: string[], input = '') =>
+    spawnSync(
+      'unshare',
+      ['-m', '--propagation', 'private', 'bash', '-c', 'mount --bind "$1" /etc/modprobe.d && mount --bind "$2" /var/lib && mount --bind "$3" /usr/sbin && shift 3 && exec "$@"', 'ns', modprobe, varLib, sbin, HELPER, ...args],
+      { input, encoding: 'utf8' },
+    );
+  const read = (file: string): string | null => (existsSync(path.join(varLib, file)) ? readFileSync(path.join(varLib, file), 'utf8') : null);
+  const state = (): string => {
+    const j = run(['journal']);
+    return /^entry \S+ (\S+) /m.exec(j.stdout)?.[1] ?? `no entry: ${j.stdout}`;
+  };
+  return { modprobe, varLib, run, read, state };
+}
+
+const VFIO_CONF = '/etc/modprobe.d/gpu-ferry-vfio.conf';
+const writeConf: Step = { kind: 'write-file', path: VFIO_CONF, content: 'options vfio-pci ids=10de:1b80\n', mode: 0o644, owner: 'root', group: 'root', before: null, reason: 'bind the GPU early' };
+const dracut: Step = { kind: 'run', argv: ['dracut', '--regenerate-all', '--force'], undo: 'rerun', reason: 'rebuild the initramfs' };
+const grubbyArgs = (p: string): RunStep => ({ kind: 'run', argv: ['grubby', '--update-kernel=ALL', `--args=${p}`], undo: { argv: ['grubby', '--update-kernel=ALL', `--remove-args=${p}`] }, reason: `add ${p}` });
+const plan = (...steps: Step[]) => encodePlan({ goal: 'effects', title: 'Effects', steps });
+
+/** Index of the first stdout line matching `re` (-1 when none), to check what ran after what. */
+const lineOf = (stdout: string, re: RegExp): number => stdout.split('\n').findIndex((l) => re.test(l));
+
+describe.runIf(isRoot && standInsVisible)('undo undoes what commands did (real root, real programs)', () => {
+  it("runs a 'rerun' regenerator again after the files are restored", () => {
+    const m = machine();
+    const applied = m.run(['apply'], plan(writeConf, dracut));
+    expect(applied.status, applied.stdout + applied.stderr).toBe(0);
+    expect(m.read('fake-initramfs')).toBe('options vfio-pci ids=10de:1b80\n');
+
+    const undone = m.run(['undo', 'last']);
+    expect(undone.status, undone.stdout + undone.stderr).toBe(0);
+    expect(existsSync(path.join(m.modprobe, 'gpu-ferry-vfio.conf'))).toBe(false);
+    // The image was rebuilt from the restored (absent) file: the change is gone from early boot too.
+    expect(m.read('fake-initramfs')).toBe('no vfio conf\n');
+    expect(undone.stdout).toMatch(/^progress 1 dracut: built the image$/m);
+    expect(undone.stdout).toMatch(/^result 1 ok rerun \/usr\/sbin\/dracut --regenerate-all --force$/m);
+    expect(lineOf(undone.stdout, /^result 0 ok restore removed /)).toBeLessThan(lineOf(undone.stdout, /^result 1 ok rerun /));
+    expect(m.state()).toBe('undone');
+  });
+
+  it('runs inverse commands newest first, then regenerators, so the image matches the restored state', () => {
+    const m = machine();
+    const applied = m.run(['apply'], plan(writeConf, grubbyArgs('iommu=pt'), grubbyArgs('amd_iommu=on'), dracut));
+    expect(applied.status, applied.stdout + applied.stderr).toBe(0);
+    expect(m.read('fake-kargs')).toBe('iommu=pt\namd_iommu=on\n');
+    expect(m.read('fake-initramfs')).toBe('options vfio-pci ids=10de:1b80\niommu=pt\namd_iommu=on\n');
+
+    const undone = m.run(['undo', 'last']);
+    expect(undone.status, undone.stdout + undone.stderr).toBe(0);
+    expect(m.read('fake-kargs')).toBe('');
+    expect(m.read('fake-initramfs')).toBe('no vfio conf\n');
+    const inverse2 = lineOf(undone.stdout, /^result 2 ok inverse \/usr\/sbin\/grubby --update-kernel=ALL --remove-args=amd_iommu=on$/);
+    const inverse1 = lineOf(undone.stdout, /^result 1 ok inverse \/usr\/sbin\/grubby --update-kernel=ALL --remove-args=iommu=pt$/);
+    const rerun = lineOf(undone.stdout, /^result 3 ok rerun /);
+    expect([inverse2 >= 0, inverse2 < inverse1, inverse1 < rerun]).toEqual([true, true, true]);
+  });
+
+  it('a failing undo command is named, the files stay restored, the rest still runs, and the entry says so', () => {
+    const m = machine();
+    const applied = m.run(['apply'], plan(writeConf, grubbyArgs('iommu=pt'), dracut));
+    expect(applied.status, applied.stdout + applied.stderr).toBe(0);
+    writeFileSync(path.join(m.varLib, 'fake-grubby-fails'), '');
+
+    const undone = m.run(['undo', 'last']);
+    expect(undone.status).toBe(3);
+    expect(undone.stdout).toMatch(/^pending 1 grubby --update-kernel=ALL --remove-args=iommu=pt$/m);
+    expect(undone.stdout).toMatch(/^progress 1 grubby: cannot write the boot entries$/m);
+    const error = parseHelperLine(undone.stdout.trim().split('\n').at(-1) ?? '');
+    expect(error).toMatchObject({ type: 'error', code: 'undo-incomplete' });
+    expect(error.type === 'error' && error.message).toContain('run as root: grubby --update-kernel=ALL --remove-args=iommu=pt');
+    expect(existsSync(path.join(m.modprobe, 'gpu-ferry-vfio.conf'))).toBe(false);
+    expect(m.read('fake-initramfs')).toBe('no vfio conf\niommu=pt\n'); // dracut ran; grubby's part is what is pending
+    expect(m.state()).toBe('undo-incomplete');
+    expect(m.run(['undo', 'last']).status).toBe(4); // nothing applied is left to undo
+  });
+
+  it('a failed apply puts the files back, runs the inverse of commands that ran and the regenerators again', () => {
+    const m = machine();
+    const failing: Step = { kind: 'run', argv: ['update-initramfs', '-u', '-k', 'all'], undo: 'rerun', reason: 'fails' };
+    const applied = m.run(['apply'], plan(writeConf, grubbyArgs('iommu=pt'), dracut, failing));
+    expect(applied.status).toBe(3);
+    expect(existsSync(path.join(m.modprobe, 'gpu-ferry-vfio.conf'))).toBe(false);
+    expect(m.read('fake-kargs')).toBe('');
+    expect(m.read('fake-initramfs')).toBe('no vfio conf\n');
+    expect(applied.stdout).toMatch(/^result 1 ok inverse /m);
+    expect(applied.stdout).toMatch(/^result 2 ok rerun /m);
+    // The failed regenerator itself is run again too (it may have half-written its output); it fails again.
+    expect(applied.stdout).toMatch(/^pending 3 update-initramfs -u -k all$/m);
+    expect(errorCode({ status: applied.status, signal: null, stdout: applied.stdout, stderr: applied.stderr })).toBe('rollback-incomplete');
+    expect(applied.stdout).toMatch(/^error rollback-incomplete 3 step 3 failed; every file was put back, .*run as root: update-initramfs -u -k all$/m);
+    expect(m.state()).toBe('rollback-incomplete');
+  });
+
+  it('refuses an undo whose program is gone before changing anything', () => {
+    const m = machine();
+    expect(m.run(['apply'], plan(writeConf, dracut)).status).toBe(0);
+    const sbin = dirs[2]!;
+    removeTree(path.join(sbin, 'dracut'));
+    const r = m.run(['undo', 'last']);
+    expect(r.status).toBe(4);
+    expect(r.stdout).toMatch(/^error bad-journal 1 .*program-not-found/m);
+    expect(readFileSync(path.join(m.modprobe, 'gpu-ferry-vfio.conf'), 'utf8')).toBe('options vfio-pci ids=10de:1b80\n');
+    expect(m.state()).toBe('applied');
+  });
+});
+
+describe('undo commands in the plan are checked like run steps', () => {
+  const trees: string[] = [];
+  afterEach(() => trees.splice(0).forEach(removeTree));
+  const tree = () => {
+    const root = makeTree({ 'etc/default/grub': 'GRUB_CMDLINE_LINUX=""\n' });
+    trees.push(root);
+    return root;
+  };
+  const smuggled: [string, Step, string][] = [
+    ['a program not on the allowlist', { kind: 'run', argv: ['update-grub'], undo: { argv: ['bash', '-c', 'id'] }, reason: 'x' }, 'program-not-allowed'],
+    ['arguments the rule does not allow', { ...grubbyArgs('iommu=pt'), undo: { argv: ['grubby', '--update-kernel=ALL', '--args=init=/bin/sh'] } }, 'arguments-not-allowed'],
+    ['an argument with a blank', { ...grubbyArgs('iommu=pt'), undo: { argv: ['grubby', '--update-kernel=ALL', '--remove-args=iommu=pt quiet'] } }, 'bad-argument'],
+  ];
+  it.each(smuggled)('refuses %s in undo before any change', (_label, step, code) => {
+    const root = tree();
+    const before = snapshot(root, { withJournal: true });
+    const r = helper(['--root', root, 'apply'], plan({ kind: 'edit-file', path: '/etc/default/grub', before: 'GRUB_CMDLINE_LINUX=""\n', after: 'GRUB_CMDLINE_LINUX="iommu=pt"\n', reason: 'edit' }, step));
+    expect(r.status).toBe(2);
+    expect(r.stdout).toMatch(new RegExp(`^error ${code} 1 `, 'm'));
+    expect(snapshot(root, { withJournal: true })).toEqual(before);
+  });
+
+  it("refuses an undo other than 'rerun', and undo with an inverse together", () => {
+    const raw = (fields: string[]) =>
+      ['gpu-ferry-plan 1', `goal ${toBase64('g')}`, `title ${toBase64('t')}`, 'step run', `arg ${toBase64('update-grub')}`, ...fields, `reason ${toBase64('r')}`, 'end 1', ''].join('\n');
+    const root = tree();
+    expect(helper(['--root', root, 'check'], raw([`undo ${toBase64('sh -c id')}`])).stdout).toMatch(/^error bad-field 0 /m);
+    expect(helper(['--root', root, 'check'], raw([`undo ${toBase64('rerun')}`, `undo-arg ${toBase64('update-grub')}`])).stdout).toMatch(/^error bad-field 0 /m);
+    expect(helper(['--root', root, 'check'], raw([`undo ${toBase64('rerun')}`])).stdout).toBe('ok 1\n');
+  });
+
+  it('simulated undo says what it would run, in the order it would run it', () => {
+    const root = tree();
+    const steps: Step[] = [
+      { kind: 'edit-file', path: '/etc/default/grub', before: 'GRUB_CMDLINE_LINUX=""\n', after: 'GRUB_CMDLINE_LINUX="iommu=pt"\n', reason: 'edit' },
+      grubbyArgs('iommu=pt'),
+      { kind: 'run', argv: ['update-grub'], undo: 'rerun', reason: 'regenerate' },
+    ];
+    expect(helper(['--root', root, 'apply'], plan(...steps)).status).toBe(0);
+    const r = helper(['--root', root, 'undo', 'last']);
+    expect(r.status, r.stdout).toBe(0);
+    const said = r.stdout.split('\n').map(parseHelperLine).flatMap((l) => progressText(l) ?? []);
+    expect(said).toEqual([
+      'Restored /etc/default/grub',
+      'Would undo step 2 with grubby (not installed here) --update-kernel=ALL --remove-args=iommu=pt (not run on a simulated machine)',
+      'Would run update-grub (not installed here) again now that the files are back (not run on a simulated machine)',
+    ]);
+  });
+});
