@@ -5,7 +5,7 @@ import type { HostModel } from '../host/model';
 import type { CmdlineChange, CmdlineEdit } from './cmdline-change';
 import { editCmdline, missingParams, paramsPresent } from './kernel-cmdline';
 import { appendLine, findAssignments, replaceInner } from './shell-assignment';
-import { editStep, runStep } from './steps';
+import { editStep, regenerateStep } from './steps';
 import type { RunStep } from '../plan/model';
 
 export const GRUB_DEFAULTS = '/etc/default/grub';
@@ -20,14 +20,14 @@ const isGrub2Family = (host: HostModel): boolean =>
 /** The regeneration the distro documents: update-grub (Debian family), grub2-mkconfig (Fedora/SUSE), grub-mkconfig (Arch and the rest). */
 export function grubRegenerate(host: HostModel): RunStep {
   const reason = 'GRUB reads /boot/grub*/grub.cfg, not /etc/default/grub: regenerate it';
-  if (isDebianFamily(host) && host.commands.includes('update-grub')) return runStep(['update-grub'], reason);
+  if (isDebianFamily(host) && host.commands.includes('update-grub')) return regenerateStep(['update-grub'], reason);
   if (
     isGrub2Family(host) ||
     (host.commands.includes('grub2-mkconfig') && !host.commands.includes('grub-mkconfig'))
   ) {
-    return runStep(['grub2-mkconfig', '-o', '/boot/grub2/grub.cfg'], reason);
+    return regenerateStep(['grub2-mkconfig', '-o', '/boot/grub2/grub.cfg'], reason);
   }
-  return runStep(['grub-mkconfig', '-o', '/boot/grub/grub.cfg'], reason);
+  return regenerateStep(['grub-mkconfig', '-o', '/boot/grub/grub.cfg'], reason);
 }
 
 export function grubVariable(text: string): 'GRUB_CMDLINE_LINUX' | 'GRUB_CMDLINE_LINUX_DEFAULT' {

@@ -6,7 +6,7 @@ import type { Step } from '../plan/model';
 import type { CmdlineChange, CmdlineEdit } from './cmdline-change';
 import { editCmdline, missingParams } from './kernel-cmdline';
 import { appendLine, findAssignments, replaceInner } from './shell-assignment';
-import { editStep, runStep } from './steps';
+import { editStep, regenerateStep } from './steps';
 
 export const LIMINE_DEFAULTS = '/etc/default/limine';
 const VARIABLE = 'KERNEL_CMDLINE[default]';
@@ -55,7 +55,7 @@ export function limineCmdline(host: HostModel, change: CmdlineChange): CmdlineEd
     const regenerate = host.commands.includes('limine-update') ? 'limine-update' : 'limine-mkinitcpio';
     if (steps.length > 0)
       steps.push(
-        runStep([regenerate], 'Limine entries are generated from /etc/default/limine: regenerate them'),
+        regenerateStep([regenerate], 'Limine entries are generated from /etc/default/limine: regenerate them'),
       );
     return { steps, where: `${LIMINE_DEFAULTS} (${VARIABLE})`, warnings: [] };
   }

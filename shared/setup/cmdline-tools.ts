@@ -44,12 +44,14 @@ export function grubbyCmdline(host: HostModel, change: CmdlineChange): CmdlineEd
       runStep(
         ['grubby', '--update-kernel=ALL', `--remove-args=${t}`],
         `${change.purpose}: remove ${t} from every boot entry`,
+        { argv: ['grubby', '--update-kernel=ALL', `--args=${t}`] },
       ),
     ),
     ...missing.map((p) =>
       runStep(
         ['grubby', '--update-kernel=ALL', `--args=${p}`],
         `${change.purpose}: add ${p} to every boot entry`,
+        { argv: ['grubby', '--update-kernel=ALL', `--remove-args=${p}`] },
       ),
     ),
   ];
@@ -65,6 +67,16 @@ export function ostreeDefaultEntry(host: HostModel): string | null {
     null
   );
 }
+
+/**
+ * The `rpm-ostree kargs` options that reverse `args`, last first: what was appended is deleted (if still
+ * there), what was deleted comes back (unless already there).
+ */
+export const inverseKargs = (args: string[]): string[] =>
+  [...args].reverse().map((a) => {
+    const [option = '', value = ''] = a.split(/=(.*)/s);
+    return option === '--append' || option === '--append-if-missing' ? `--delete-if-present=${value}` : `--append-if-missing=${value}`;
+  });
 
 export function rpmOstreeCmdline(host: HostModel, change: CmdlineChange): CmdlineEdit {
   const entry = ostreeDefaultEntry(host);
@@ -86,7 +98,11 @@ export function rpmOstreeCmdline(host: HostModel, change: CmdlineChange): Cmdlin
   ];
   const steps =
     args.length > 0
-      ? [runStep(['rpm-ostree', 'kargs', ...args], `${change.purpose}: kernel arguments of a new deployment`)]
+      ? [
+          runStep(['rpm-ostree', 'kargs', ...args], `${change.purpose}: kernel arguments of a new deployment`, {
+            argv: ['rpm-ostree', 'kargs', ...inverseKargs(args)],
+          }),
+        ]
       : [];
   return { steps, where: 'rpm-ostree kargs', warnings };
 }
@@ -117,10 +133,14 @@ export function kernelstubCmdline(host: HostModel, change: CmdlineChange): Cmdli
   // One option per run: kernelstub keeps only the last of repeated -a/-d.
   const steps = [
     ...strip.map((t) =>
-      runStep(['kernelstub', '-d', t], `${change.purpose}: remove ${t} from the kernel options`),
+      runStep(['kernelstub', '-d', t], `${change.purpose}: remove ${t} from the kernel options`, {
+        argv: ['kernelstub', '-a', t],
+      }),
     ),
     ...missing.map((p) =>
-      runStep(['kernelstub', '-a', p], `${change.purpose}: add ${p} to the kernel options`),
+      runStep(['kernelstub', '-a', p], `${change.purpose}: add ${p} to the kernel options`, {
+        argv: ['kernelstub', '-d', p],
+      }),
     ),
   ];
   const warnings =

@@ -2,7 +2,7 @@
 // all kernels and presets, not only the running one, so the next kernel update cannot lose the change.
 import type { HostModel } from '../host/model';
 import type { RunStep } from '../plan/model';
-import { runStep } from './steps';
+import { regenerateStep } from './steps';
 
 /** The command that rebuilds UKIs (and initramfs images) with the generator this machine uses. */
 export function initramfsRebuild(host: HostModel, reason: string): RunStep | null {
@@ -10,18 +10,18 @@ export function initramfsRebuild(host: HostModel, reason: string): RunStep | nul
   if (host.bootloader.kind === 'rpm-ostree') return null;
   switch (host.initramfs) {
     case 'mkinitcpio':
-      return runStep(['mkinitcpio', '-P'], reason);
+      return regenerateStep(['mkinitcpio', '-P'], reason);
     case 'dracut':
-      return runStep(['dracut', '--regenerate-all', '--force'], reason);
+      return regenerateStep(['dracut', '--regenerate-all', '--force'], reason);
     case 'initramfs-tools':
-      return runStep(['update-initramfs', '-u', '-k', 'all'], reason);
+      return regenerateStep(['update-initramfs', '-u', '-k', 'all'], reason);
     case 'booster': {
       // Arch's booster package rebuilds images from a pacman hook script that is not on PATH; build the
       // running kernel's image by its package name (6.12.4-zen1-1-zen → booster-linux-zen.img).
       const release = host.kernel.release;
       if (release === null) return null;
       const flavour = /-(lts|zen|hardened|rt|rt-lts)$/.exec(release)?.[1];
-      return runStep(
+      return regenerateStep(
         [
           'booster',
           'build',

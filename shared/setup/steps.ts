@@ -1,5 +1,5 @@
 // Small constructors for the plan steps setup planners produce; an edit that changes nothing is no step.
-import type { EditFileStep, RemoveFileStep, RunStep, Step, WriteFileStep } from '../plan/model';
+import type { EditFileStep, RemoveFileStep, RunStep, RunUndo, Step, WriteFileStep } from '../plan/model';
 
 export const editStep = (path: string, before: string, after: string, reason: string): EditFileStep[] =>
   before === after ? [] : [{ kind: 'edit-file', path, before, after, reason }];
@@ -22,7 +22,12 @@ export const removeStep = (path: string, before: string, reason: string): Remove
   reason,
 });
 
-export const runStep = (argv: string[], reason: string): RunStep => ({ kind: 'run', argv, reason });
+/** A command; `undo` says how undo reverses its effect (see RunUndo), absent when nothing needs reversing. */
+export const runStep = (argv: string[], reason: string, undo?: RunUndo): RunStep =>
+  undo === undefined ? { kind: 'run', argv, reason } : { kind: 'run', argv, reason, undo };
+
+/** A regenerator whose output derives from files (grub.cfg, initramfs images): undo runs it again once they are back. */
+export const regenerateStep = (argv: string[], reason: string): RunStep => runStep(argv, reason, 'rerun');
 
 /** Paths of files some step writes, edits or removes. */
 export const touchedPaths = (steps: Step[]): string[] =>

@@ -1,5 +1,6 @@
 // Plans a persistent reservation of huge pages for VM memory: one sysctl.d file of our own, loaded
-// at once with `sysctl -p` on that file alone (not --system, which would re-apply every other file).
+// at once with `sysctl -p` on that file alone (not --system, which would re-apply every other file);
+// undo sets the number reserved when the plan was made back with `sysctl -w`.
 import type { HostModel } from '../host/model';
 import { emptyPlan, type Plan, type Step } from '../plan/model';
 
@@ -57,7 +58,13 @@ export function planHugepages(host: HostModel, request: HugepagesRequest): Plan 
     current === undefined
       ? { kind: 'write-file', path: HUGEPAGES_CONF, content, mode: 0o644, owner: 'root', group: 'root', before: null, reason }
       : { kind: 'edit-file', path: HUGEPAGES_CONF, before: current, after: content, reason };
-  plan.steps.push(file, { kind: 'run', argv: ['sysctl', '-p', HUGEPAGES_CONF], reason: 'Reserve the pages now, without a reboot.' });
+  // Undo puts back the number of pages reserved now (the file alone would only change the next boot).
+  const reservedNow = host.memory.HugePages_Total;
+  const run: Step = { kind: 'run', argv: ['sysctl', '-p', HUGEPAGES_CONF], reason: 'Reserve the pages now, without a reboot.' };
+  if (reservedNow !== undefined && Number.isInteger(reservedNow) && reservedNow >= 0 && reservedNow <= 9_999_999) {
+    run.undo = { argv: ['sysctl', '-w', `vm.nr_hugepages=${reservedNow}`] };
+  }
+  plan.steps.push(file, run);
   plan.warnings.push(
     'Memory may already be fragmented: if fewer pages get reserved now (HugePages_Total in /proc/meminfo), reboot to reserve them all.',
     'The VM uses them only with <memoryBacking><hugepages/></memoryBacking> in its domain XML.',

@@ -45,6 +45,7 @@ describe('allowlist.conf read in TypeScript', () => {
     const dir = path.resolve(__dirname, '../../fixtures/hosts');
     const { readdirSync } = await import('node:fs');
     let checked = 0;
+    const undos = new Set<string>(); // how run steps are undone: 'rerun' or the inverse's program
     for (const fixture of readdirSync(dir).filter((f) => f.endsWith('.host.json'))) {
       const loaded = await loadHost({ host: path.join(dir, fixture) });
       try {
@@ -53,6 +54,7 @@ describe('allowlist.conf read in TypeScript', () => {
             for (const step of goal.plan(loaded.model, goal.options.parse(options)).steps) {
               expect(allowlistVerdict(list, step, reference), `${fixture} ${goal.name} ${JSON.stringify(step).slice(0, 200)}`).toBeNull();
               checked++;
+              if (step.kind === 'run' && step.undo !== undefined) undos.add(step.undo === 'rerun' ? 'rerun' : `${step.undo.argv.slice(0, 2).join(' ')}`);
             }
           }
         }
@@ -61,5 +63,7 @@ describe('allowlist.conf read in TypeScript', () => {
       }
     }
     expect(checked).toBeGreaterThan(0);
+    // The inverse commands are allowed too (checked above); every kind of them is among the probes.
+    expect([...undos].sort()).toEqual(expect.arrayContaining(['grubby --update-kernel=ALL', 'kernelstub -d', 'rerun', 'rpm-ostree kargs', 'sysctl -w']));
   });
 });

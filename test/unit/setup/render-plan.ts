@@ -23,8 +23,10 @@ function renderStep(step: Step, i: number): string {
       return `${head} ${step.path} (mode ${step.mode.toString(8)}, ${step.owner}:${step.group}, ${step.before === null ? 'new file' : step.before === undefined ? 'unchecked' : 'replaces existing'})\n  why: ${step.reason}\n${indent(step.content)}`;
     case 'remove-file':
       return `${head} ${step.path}\n  why: ${step.reason}`;
-    case 'run':
-      return `${head} ${JSON.stringify(step.argv)}\n  why: ${step.reason}`;
+    case 'run': {
+      const undo = step.undo === undefined ? '' : `\n  undo: ${step.undo === 'rerun' ? 'run again' : JSON.stringify(step.undo.argv)}`;
+      return `${head} ${JSON.stringify(step.argv)}\n  why: ${step.reason}${undo}`;
+    }
     default:
       return `${head} ${JSON.stringify(step)}`;
   }
