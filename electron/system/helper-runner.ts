@@ -51,7 +51,7 @@ async function commandFor(verb: string, args: string[], target: HelperTarget): P
  * Undo (or the rollback of a failed apply) put every file back but a command undoing a step's effect
  * failed: say exactly what the person still has to run, instead of the generic "applying failed".
  */
-function unfinishedUndo(error: HelperError, lines: HelperLine[]): (HelperError & { pending: string[] }) | null {
+export function unfinishedUndo(error: HelperError, lines: HelperLine[]): (HelperError & { pending: string[] }) | null {
   const code = error.detail.helperCode;
   if (code !== 'undo-incomplete' && code !== 'rollback-incomplete') return null;
   const pending = lines.flatMap((l) => (l.type === 'pending' ? [l.command] : []));

@@ -4,9 +4,9 @@ import { chownSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { applyPlan, listJournal, undoEntry } from '../../electron/system/helper-runner';
+import { applyPlan, listJournal, undoEntry, unfinishedUndo } from '../../electron/system/helper-runner';
 import { HelperError, helperExitError } from '../../electron/system/pkexec-errors';
-import type { HelperLine } from '../../shared/plan/helper-output';
+import { parseHelperLine, type HelperLine } from '../../shared/plan/helper-output';
 import { emptyPlan, type Plan } from '../../shared/plan/model';
 import { makeTree, removeTree, snapshot, withoutJournalDirs } from './lib';
 
@@ -37,6 +37,18 @@ describe('helper runner', () => {
     const undone = await undoEntry('last', { root });
     expect(undone.journalId).toBe(result.journalId);
     expect(withoutJournalDirs(snapshot(root), before)).toEqual(before);
+  });
+
+  it('an unfinished undo says which commands the person still has to run', () => {
+    const lines = ['result 0 ok restore /etc/default/grub', 'pending 1 grubby --update-kernel=ALL --remove-args=iommu=pt', 'result 2 ok rerun /usr/sbin/grub2-mkconfig -o /boot/grub2/grub.cfg', 'error undo-incomplete - the files are restored'].map(parseHelperLine);
+    const last = lines.at(-1);
+    const generic = helperExitError(3, '', last?.type === 'error' ? last : null, true)!;
+    expect(generic.message).toMatch(/^Applying failed/); // what the exit code alone would say
+    const error = unfinishedUndo(generic, lines);
+    expect(error?.code).toBe('failed');
+    expect(error?.message).toBe('Every file was put back, but undoing what the commands did is not finished. Run as root: `grubby --update-kernel=ALL --remove-args=iommu=pt`.');
+    expect(error?.pending).toEqual(['grubby --update-kernel=ALL --remove-args=iommu=pt']);
+    expect(unfinishedUndo(helperExitError(3, '', { code: 'step-failed', step: 1, message: 'x' }, true)!, lines)).toBeNull();
   });
 
   it('an empty plan does not run the helper', async () => {
