@@ -8,6 +8,7 @@ import { ServiceError } from './service-error';
 
 const text = z.string().max(4 * 1024 * 1024);
 const name = z.string().min(1).max(256);
+const argv = z.array(z.string().max(4096)).min(1).max(64);
 const reason = z.string().max(2000);
 
 const stepSchema = z.discriminatedUnion('kind', [
@@ -27,7 +28,15 @@ const stepSchema = z.discriminatedUnion('kind', [
     .object({ kind: z.literal('edit-file'), path: name.max(1024), before: text, after: text, reason })
     .strict(),
   z.object({ kind: z.literal('remove-file'), path: name.max(1024), before: text, reason }).strict(),
-  z.object({ kind: z.literal('run'), argv: z.array(z.string().max(4096)).min(1).max(64), reason }).strict(),
+  z
+    .object({
+      kind: z.literal('run'),
+      argv,
+      reason,
+      // How undo reverses it: run again after the files are back, or an inverse command (the helper checks both).
+      undo: z.union([z.literal('rerun'), z.object({ argv }).strict()]).optional(),
+    })
+    .strict(),
   z
     .object({
       kind: z.literal('sysfs-write'),

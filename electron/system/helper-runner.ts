@@ -134,7 +134,13 @@ export async function checkPlan(plan: Plan, target: HelperTarget = {}): Promise<
 
 export async function listJournal(target: HelperTarget = {}): Promise<JournalEntry[]> {
   const run = await runHelper('journal', [], null, target);
-  const states: Record<string, JournalEntry['state']> = { applied: 'applied', undone: 'undone', 'rolled-back': 'rolled-back' };
+  const states: Record<string, JournalEntry['state']> = {
+    applied: 'applied',
+    undone: 'undone',
+    'rolled-back': 'rolled-back',
+    'undo-incomplete': 'undo-incomplete',
+    'rollback-incomplete': 'rollback-incomplete',
+  };
   return run.lines.flatMap((l) =>
     l.type === 'entry'
       ? [{ id: l.id, goal: l.goal, title: l.title, createdAt: journalCreatedAt(l.id), state: states[l.state] ?? 'interrupted', files: l.paths }]

@@ -44,7 +44,8 @@ export interface JournalEntry {
   goal: string;
   title: string;
   createdAt: string;
-  state: 'applied' | 'undone' | 'interrupted' | 'rolled-back';
+  /** undo-incomplete / rollback-incomplete: the files are restored but a command that undoes an effect failed. */
+  state: 'applied' | 'undone' | 'interrupted' | 'rolled-back' | 'undo-incomplete' | 'rollback-incomplete';
   files: string[];
 }
 

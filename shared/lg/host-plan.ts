@@ -61,7 +61,7 @@ function kvmfrSteps(host: HostModel, user: string, group: string, sizeMiB: numbe
   );
   const steps = present([modprobe, modulesLoad, udev, qemuConf]);
   steps.push(...appArmorSteps(host, KVMFR_DEVICE));
-  if (udev) steps.push({ kind: 'run', argv: ['udevadm', 'control', '--reload'], reason: 'Make udev read the new kvmfr rule.' });
+  if (udev) steps.push({ kind: 'run', argv: ['udevadm', 'control', '--reload'], reason: 'Make udev read the new kvmfr rule.', undo: 'rerun' });
   const { kvmfrAvailable, kvmfrLoaded, clientVersion } = host.lookingGlass;
   if (!kvmfrAvailable) {
     warnings.push(`The kvmfr kernel module is not installed. ${kvmfrInstallHint(host, clientVersion)} Then apply this plan again, or use --shm.`);

@@ -115,7 +115,7 @@ describe('Plan review', () => {
     title: 'Turn the IOMMU on',
     steps: [
       { kind: 'edit-file', path: '/etc/default/grub', before: 'GRUB_CMDLINE_LINUX_DEFAULT="quiet"\n', after: 'GRUB_CMDLINE_LINUX_DEFAULT="quiet amd_iommu=on"\n', reason: 'Add amd_iommu=on.' },
-      { kind: 'run', argv: ['grub-mkconfig', '-o', '/boot/grub/grub.cfg'], reason: 'Regenerate the boot menu.' },
+      { kind: 'run', argv: ['grub-mkconfig', '-o', '/boot/grub/grub.cfg'], reason: 'Regenerate the boot menu.', undo: 'rerun' },
     ],
     warnings: ['Your root is encrypted.'],
     reboot: 'The kernel reads its command line at boot.',
@@ -136,6 +136,7 @@ describe('Plan review', () => {
     expect(diff.querySelectorAll('.dl-add')).toHaveLength(1);
     expect(diff.querySelectorAll('.dl-del')).toHaveLength(1);
     expect(screen.getByLabelText('Exact command').textContent).toBe('$ grub-mkconfig -o /boot/grub/grub.cfg');
+    expect(screen.getByText(/Undo runs it again once the files are back/)).toBeTruthy();
     expect(screen.getByText('Your root is encrypted.')).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Apply' }));
     await flush();

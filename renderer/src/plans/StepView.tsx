@@ -23,7 +23,17 @@ const StepBody = ({ step }: { step: Step }) => {
     case 'remove-file':
       return <Diff path={step.path} before={step.before} after="" />;
     case 'run':
-      return <Command argv={step.argv} />;
+      return (
+        <>
+          <Command argv={step.argv} />
+          {step.undo === 'rerun' && <p className="muted small">Undo runs it again once the files are back as they were.</p>}
+          {step.undo && step.undo !== 'rerun' && (
+            <p className="muted small">
+              Undo runs <code>{step.undo.argv.join(' ')}</code>.
+            </p>
+          )}
+        </>
+      );
     case 'sysfs-write':
       return (
         <pre className="command" tabIndex={0}>
