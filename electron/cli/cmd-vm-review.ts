@@ -1,6 +1,7 @@
 // Shows a domain change for review (unified diff of the XML) and applies it when --yes was given.
 import { createTwoFilesPatch } from 'diff';
 import { applyDomainChange, type DomainChange } from '../system/libvirt-apply';
+import { NO_DOMAIN } from '../system/libvirt-backup';
 import type { VirshOptions } from '../system/virsh';
 import { EXIT, type CliIo } from './command';
 
@@ -25,7 +26,10 @@ export async function reviewAndApply(
   else {
     for (const w of opts.warnings) io.out(`warning: ${w}\n`);
     if (outcome.diskCreated) io.out(`Created disk ${outcome.diskCreated}.\n`);
-    io.out(`Defined "${change.name}".${outcome.backup ? ` Previous XML saved to ${outcome.backup} (undo: gpu-ferry vm undo ${JSON.stringify(change.name)}).` : ''}\n`);
+    const did = change.after === NO_DOMAIN ? `Removed "${change.name}" (its disk image stays).` : `Defined "${change.name}".`;
+    const undo = `gpu-ferry vm undo ${JSON.stringify(change.name)}`;
+    const saved = change.before === null ? ` To remove it again: ${undo}.` : ` Previous XML saved to ${outcome.backup} (undo: ${undo}).`;
+    io.out(`${did}${outcome.backup ? saved : ''}\n`);
   }
   return EXIT.ok;
 }

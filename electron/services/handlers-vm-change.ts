@@ -8,7 +8,7 @@ import { buildDoctorReport } from '../../shared/analyze/doctor';
 import type { VmChangeRequest, VmChangeReview } from '../../shared/vm/vm-change-request';
 import { planAttach, planCreate, planDetach, planLookingGlassDevice, type PlannedVmChange } from '../../shared/vm/vm-change';
 import { ApplyRefusedError, applyDomainChange, type DomainChange } from '../system/libvirt-apply';
-import { listBackedUpVms, listBackups, readBackup } from '../system/libvirt-backup';
+import { listBackedUpVms, listBackups, NO_DOMAIN, readBackup } from '../system/libvirt-backup';
 import { hypervisorVersions } from '../system/looking-glass-domain';
 import { dumpXml, listDomains } from '../system/virsh';
 import type { ServiceContext } from './context';
@@ -66,15 +66,18 @@ export const createVmChangeHandlers = (ctx: ServiceContext): VmChangeHandlers =>
     const exists = (await listDomains(virsh)).some((d) => d.name === request.name);
     if (request.kind === 'create' && exists)
       throw new ServiceError('vm-exists', `A VM named "${request.name}" already exists. Choose another name, or attach the GPU to it instead.`);
-    if (request.kind !== 'create' && !exists) throw new ServiceError('no-domain', `There is no VM named "${request.name}".`);
-    const before = request.kind === 'create' ? null : await dumpXml(request.name, virsh);
+    // Undo may also bring back a VM whose creation was undone (its last definition is in the backups).
+    if (request.kind !== 'create' && request.kind !== 'undo' && !exists) throw new ServiceError('no-domain', `There is no VM named "${request.name}".`);
+    const before = request.kind === 'create' || !exists ? null : await dumpXml(request.name, virsh);
     let plan: PlannedVmChange;
     let restores: string | null = null;
     if (request.kind === 'undo') {
       const backups = await listBackups(ctx.dataDir, request.name);
       restores = backups[backups.length - 1] ?? null;
       if (!restores) throw new ServiceError('nothing-to-undo', `GPU Ferry has not changed "${request.name}" (no backup of it), so there is nothing to undo.`);
-      plan = { after: await readBackup(restores), createDisk: null, warnings: [] };
+      const after = await readBackup(restores);
+      if (after === NO_DOMAIN && before === null) throw new ServiceError('nothing-to-undo', `"${request.name}" does not exist any more; there is nothing to undo.`);
+      plan = { after, createDisk: null, warnings: [] };
     } else if (request.kind === 'looking-glass') {
       const versions = await hypervisorVersions(virsh);
       plan = planned(() => planLookingGlassDevice(before ?? '', request, versions));
@@ -97,7 +100,12 @@ export const createVmChangeHandlers = (ctx: ServiceContext): VmChangeHandlers =>
     const change: DomainChange = { name: request.name, before, after: plan.after, createDisk };
     const unchanged = before !== null && plan.after === before;
     const id = unchanged ? randomUUID() : remember({ change, restores });
-    return { id, kind: request.kind, name: request.name, title: titleOf(request), before, after: plan.after, createDisk, warnings, unchanged };
+    const title =
+      request.kind !== 'undo' ? titleOf(request)
+      : plan.after === NO_DOMAIN ? `Remove ${JSON.stringify(request.name)}, which GPU Ferry created (its disk image stays)`
+      : before === null ? `Define ${JSON.stringify(request.name)} again as it was before it was removed`
+      : titleOf(request);
+    return { id, kind: request.kind, name: request.name, title, before, after: plan.after, createDisk, warnings, unchanged };
   };
 
   return {

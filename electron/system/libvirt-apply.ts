@@ -1,11 +1,13 @@
 // Applies a reviewed domain change as the user, through virsh: the domain must still be exactly as it
 // was when the change was planned, the new XML must pass virt-xml-validate, the previous XML is backed
-// up (undo = define it again), a new disk is created with qemu-img only when none exists.
+// up (undo = define it again), a new disk is created with qemu-img only when none exists. A new VM gets
+// an empty backup (NO_DOMAIN), so its undo is a change whose `after` is NO_DOMAIN: the definition is
+// removed (undefine, UEFI vars and disk image kept) after its current XML is backed up in turn.
 import { spawn } from 'node:child_process';
 import { access, rm } from 'node:fs/promises';
-import { backupDomainXml } from './libvirt-backup';
+import { backupDomainXml, NO_DOMAIN } from './libvirt-backup';
 import { validateDomainXml } from './libvirt-validate';
-import { defineXml, dumpXml, listDomains, type VirshOptions } from './virsh';
+import { defineXml, dumpXml, listDomains, undefineDomain, type VirshOptions } from './virsh';
 
 export interface DomainChange {
   name: string;
@@ -48,6 +50,12 @@ export async function applyDomainChange(change: DomainChange, options: ApplyOpti
     if (current !== change.before)
       throw new ApplyRefusedError(`The VM "${change.name}" changed since this change was planned; plan again. Nothing was changed.`);
   }
+  if (change.after === NO_DOMAIN) {
+    if (change.before === null) throw new ApplyRefusedError('Nothing to remove; nothing was changed.');
+    const backup = await backupDomainXml(options.dataDir, change.name, change.before);
+    await undefineDomain(change.name, options, { keepNvram: true });
+    return { backup, diskCreated: null };
+  }
   const validation = await validateDomainXml(change.after);
   if (!validation.ok) throw new ApplyRefusedError(`libvirt's schema rejects the new XML; nothing was changed.\n${validation.message}`);
   const backup = change.before === null ? null : await backupDomainXml(options.dataDir, change.name, change.before);
@@ -68,5 +76,6 @@ export async function applyDomainChange(change: DomainChange, options: ApplyOpti
     if (diskCreated) await rm(diskCreated, { force: true }); // leave nothing behind from a failed create
     throw error;
   }
-  return { backup, diskCreated };
+  // A new VM: remember that it did not exist, so undo can remove it again.
+  return { backup: backup ?? (await backupDomainXml(options.dataDir, change.name, NO_DOMAIN)), diskCreated };
 }

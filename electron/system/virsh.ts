@@ -153,10 +153,13 @@ export const destroyDomain = async (name: string, options: VirshOptions = {}): P
   await rememberDemoChange(options, { kind: 'destroy', name });
 };
 
-/** Removes the definition (and the UEFI vars file libvirt made for it). Used by tests and `vm create` rollback. */
-export const undefineDomain = async (name: string, options: VirshOptions = {}): Promise<void> => {
+/**
+ * Removes the definition. By default also the UEFI vars file libvirt made for it (tests, `vm create`
+ * rollback); `keepNvram` keeps it (undoing a create: the VM may have stored boot entries there).
+ */
+export const undefineDomain = async (name: string, options: VirshOptions = {}, how: { keepNvram?: boolean } = {}): Promise<void> => {
   // The test driver keeps no UEFI vars files and refuses --nvram ("unsupported flags").
-  const nvram = (options.uri ?? DEFAULT_URI).startsWith('test:') ? [] : ['--nvram'];
+  const nvram = (options.uri ?? DEFAULT_URI).startsWith('test:') ? [] : [how.keepNvram ? '--keep-nvram' : '--nvram'];
   await virsh(['undefine', '--domain', requireVmName(name), ...nvram], options);
   await rememberDemoChange(options, { kind: 'undefine', name });
 };

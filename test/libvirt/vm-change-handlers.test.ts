@@ -8,8 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatch } from '../../electron/services/dispatch';
 import { createEventHub } from '../../electron/services/events';
 import { createHandlers } from '../../electron/services/handlers';
-import { listBackups } from '../../electron/system/libvirt-backup';
-import { defineXml, destroyDomain, dumpXml, undefineDomain } from '../../electron/system/virsh';
+import { applyDomainChange } from '../../electron/system/libvirt-apply';
+import { listBackups, NO_DOMAIN, readBackup } from '../../electron/system/libvirt-backup';
+import { defineXml, destroyDomain, dumpXml, listDomains, undefineDomain } from '../../electron/system/virsh';
 import type { VmChangeOutcome, VmChangeReview, VmSummary } from '../../shared/ipc/contract';
 import type { Result } from '../../shared/ipc/result';
 import { passedThrough } from '../../shared/vm/gpu-hostdev';
@@ -135,6 +136,28 @@ describe('vm.review and vm.apply on the real libvirtd', () => {
     expect(await dumpXml(name, system)).toBe(before);
   }, 120_000);
 
+  it('a created VM is recorded as new, so undo removes it from the real daemon (UEFI vars kept) and can bring it back', async () => {
+    const created = 'gpu-ferry-test-vm-created';
+    const data = path.join(work, 'data');
+    await undefineDomain(created, system).catch(() => undefined);
+    const xml = `<domain type='qemu'><name>${created}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu><os><type arch='x86_64' machine='q35'>hvm</type></os></domain>\n`;
+    try {
+      const made = await applyDomainChange({ name: created, before: null, after: xml, createDisk: null }, { ...system, dataDir: data });
+      expect(await readBackup(made.backup ?? '')).toBe(NO_DOMAIN);
+      const h = handlers();
+      const undo = value<VmChangeReview>(await dispatch(h, 'vm.review', [{ kind: 'undo', name: created }]));
+      expect(undo.after).toBe(NO_DOMAIN);
+      const defined = await dumpXml(created, system);
+      value(await dispatch(h, 'vm.apply', [undo.id]));
+      expect((await listDomains(system)).map((d) => d.name)).not.toContain(created);
+      const redo = value<VmChangeReview>(await dispatch(h, 'vm.review', [{ kind: 'undo', name: created }]));
+      value(await dispatch(h, 'vm.apply', [redo.id]));
+      expect(await dumpXml(created, system)).toBe(defined);
+    } finally {
+      await undefineDomain(created, system).catch(() => undefined);
+    }
+  }, 120_000);
+
   it('refuses what cannot be done with a specific error and changes nothing', async () => {
     const h = handlers();
     const before = await dumpXml(name, system);
@@ -145,8 +168,10 @@ describe('vm.review and vm.apply on the real libvirtd', () => {
     const badGpu = await dispatch(h, 'vm.review', [{ kind: 'attach', name, gpu: '0000:03:00.0', tune: [] }]);
     expect(badGpu.ok || badGpu.error.code).toBe('invalid-choice');
     expect(badGpu.ok || badGpu.error.message).toContain('is not a GPU on this machine');
-    const missing = await dispatch(h, 'vm.review', [{ kind: 'undo', name: 'gpu-ferry-no-such-vm' }]);
+    const missing = await dispatch(h, 'vm.review', [{ kind: 'detach', name: 'gpu-ferry-no-such-vm', gpu: null, keepTuning: false }]);
     expect(missing.ok || missing.error.code).toBe('no-domain');
+    const undoMissing = await dispatch(h, 'vm.review', [{ kind: 'undo', name: 'gpu-ferry-no-such-vm' }]);
+    expect(undoMissing.ok || undoMissing.error.code).toBe('nothing-to-undo');
     const oddName = await dispatch(h, 'vm.review', [{ kind: 'undo', name: '12345' }]);
     expect(oddName.ok || oddName.error.code).toBe('invalid-arguments');
     expect(await dumpXml(name, system)).toBe(before);

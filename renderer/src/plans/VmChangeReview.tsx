@@ -50,9 +50,13 @@ export const VmChangeReview = () => {
       {done && done.review.id === review.id && (
         <Notice kind="ok" title="Applied">
           <p>
-            {review.kind === 'create' ? `The VM "${review.name}" is defined in libvirt.` : `The VM "${review.name}" is updated.`}
+            {review.kind === 'create'
+              ? `The VM "${review.name}" is defined in libvirt.`
+              : review.after === ''
+                ? `The VM "${review.name}" is removed from libvirt; its disk image is still there.`
+                : `The VM "${review.name}" is updated.`}
             {done.outcome.diskCreated && ` Its disk is ${done.outcome.diskCreated}.`}
-            {done.outcome.backup && ' Its previous definition is saved.'}
+            {done.outcome.backup && review.kind !== 'create' && ' Its previous definition is saved.'}
           </p>
         </Notice>
       )}

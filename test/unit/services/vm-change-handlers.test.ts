@@ -68,12 +68,31 @@ describe('creating a VM through vm.review / vm.apply', () => {
     expect(value<{ vm: string }[]>(await dispatch(h, 'vm.history', [])).map((e) => e.vm)).toEqual(['Jeux vidéo']);
   });
 
+  it('undoing a create removes the VM (disk kept), and undoing that brings it back as it was', async () => {
+    const h = handlers();
+    const review = value<VmChangeReview>(await dispatch(h, 'vm.review', [create]));
+    value(await dispatch(h, 'vm.apply', [review.id]));
+    const created = await dumpXml('Jeux vidéo', { uri });
+    const undo = value<VmChangeReview>(await dispatch(h, 'vm.review', [{ kind: 'undo', name: 'Jeux vidéo' }]));
+    expect(undo.title).toBe('Remove "Jeux vidéo", which GPU Ferry created (its disk image stays)');
+    expect(undo.after).toBe('');
+    value(await dispatch(h, 'vm.apply', [undo.id]));
+    expect((await listDomains({ uri })).map((d) => d.name)).toEqual(['win11']);
+    const redo = value<VmChangeReview>(await dispatch(h, 'vm.review', [{ kind: 'undo', name: 'Jeux vidéo' }]));
+    expect(redo.title).toBe('Define "Jeux vidéo" again as it was before it was removed');
+    expect(redo.before).toBeNull();
+    value(await dispatch(h, 'vm.apply', [redo.id]));
+    expect(await dumpXml('Jeux vidéo', { uri })).toBe(created);
+  });
+
   it('refuses a second VM of the same name, an undo with no backup, and an unknown review id', async () => {
     const h = handlers();
     const exists = await dispatch(h, 'vm.review', [{ ...create, name: 'win11' }]);
     expect(exists.ok || exists.error).toMatchObject({ code: 'vm-exists' });
     const undo = await dispatch(h, 'vm.review', [{ kind: 'undo', name: 'win11' }]);
     expect(undo.ok || undo.error).toMatchObject({ code: 'nothing-to-undo' });
+    const undoUnknown = await dispatch(h, 'vm.review', [{ kind: 'undo', name: 'never-existed' }]);
+    expect(undoUnknown.ok || undoUnknown.error).toMatchObject({ code: 'nothing-to-undo' });
     const unknown = await dispatch(h, 'vm.apply', ['5b0a3d1e-8c7f-4e2a-9b6d-0f1e2d3c4b5a']);
     expect(unknown.ok || unknown.error).toMatchObject({ code: 'review-expired' });
     const tooSmall = await dispatch(h, 'vm.review', [{ ...create, memoryMiB: 512 }]);
