@@ -1,70 +1,21 @@
 // Undo (and the rollback of a failed apply) undoes what commands did, not only the files: the real helper
-// as real root runs real programs. A private mount namespace binds temporary directories over
-// /etc/modprobe.d, /var/lib and /usr/sbin; the programs in that /usr/sbin are small scripts standing in
-// for dracut, grubby and update-initramfs, with effects a test can read: grubby keeps "kernel arguments"
-// in /var/lib/fake-kargs, dracut builds /var/lib/fake-initramfs from the modprobe file and those arguments
-// (so its output shows whether it ran after the file was restored AND after grubby's inverse).
-// Needs root (CI runs the tiers as root); the hostile and simulated cases run everywhere.
-import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// as real root runs real programs, stand-ins with effects a test can read (./stand-in-machine.ts), so the
+// output shows whether dracut ran after the file was restored AND after grubby's inverse, and whether
+// libvirtd was restarted with the restored qemu.conf. Needs root; the hostile and simulated cases run
+// everywhere.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodePlan, toBase64 } from '../../shared/plan/encode';
 import { parseHelperLine } from '../../shared/plan/helper-output';
 import type { RunStep, Step } from '../../shared/plan/model';
 import { progressText } from '../../shared/plan/progress-text';
-import { HELPER, errorCode, helper, makeTree, removeTree, snapshot } from './lib';
-
-const isRoot = process.getuid?.() === 0;
-// Stand-ins are found in /usr/sbin only when /usr/bin (searched first) has no real one.
-const standInsVisible = ['dracut', 'grubby', 'update-initramfs'].every((p) => !existsSync(`/usr/bin/${p}`) && !existsSync(`/bin/${p}`));
-
-const FAKE_PROGRAMS: Record<string, string> = {
-  grubby: `#!/bin/sh
-if [ -e /var/lib/fake-grubby-fails ]; then echo "grubby: cannot write the boot entries" >&2; exit 1; fi
-touch /var/lib/fake-kargs
-case $2 in
-  --args=*) echo "\${2#--args=}" >>/var/lib/fake-kargs ;;
-  --remove-args=*) grep -vxF -- "\${2#--remove-args=}" /var/lib/fake-kargs >/var/lib/fake-kargs.new; mv /var/lib/fake-kargs.new /var/lib/fake-kargs ;;
-esac
-echo "grubby: $2"
-`,
-  dracut: `#!/bin/sh
-{ cat /etc/modprobe.d/gpu-ferry-vfio.conf 2>/dev/null || echo "no vfio conf"; cat /var/lib/fake-kargs 2>/dev/null; } >/var/lib/fake-initramfs
-echo "dracut: built the image"
-`,
-  'update-initramfs': `#!/bin/sh
-echo "update-initramfs: no space left on device" >&2
-exit 1
-`,
-};
+import { errorCode, helper, makeTree, removeTree, snapshot } from './lib';
+import { canStandIn, removeAll, standInMachine } from './stand-in-machine';
 
 const dirs: string[] = [];
-afterEach(() => dirs.splice(0).forEach(removeTree));
-
-function machine() {
-  const made = ['modprobe', 'varlib', 'sbin'].map((n) => {
-    const d = mkdtempSync(path.join(tmpdir(), `gpu-ferry-effects-${n}-`));
-    chmodSync(d, 0o755);
-    dirs.push(d);
-    return d;
-  });
-  const [modprobe, varLib, sbin] = made as [string, string, string];
-  for (const [name, script] of Object.entries(FAKE_PROGRAMS)) writeFileSync(path.join(sbin, name), script, { mode: 0o755 });
-  const run = (args: string[], input = '') =>
-    spawnSync(
-      'unshare',
-      ['-m', '--propagation', 'private', 'bash', '-c', 'mount --bind "$1" /etc/modprobe.d && mount --bind "$2" /var/lib && mount --bind "$3" /usr/sbin && shift 3 && exec "$@"', 'ns', modprobe, varLib, sbin, HELPER, ...args],
-      { input, encoding: 'utf8' },
-    );
-  const read = (file: string): string | null => (existsSync(path.join(varLib, file)) ? readFileSync(path.join(varLib, file), 'utf8') : null);
-  const state = (): string => {
-    const j = run(['journal']);
-    return /^entry \S+ (\S+) /m.exec(j.stdout)?.[1] ?? `no entry: ${j.stdout}`;
-  };
-  return { modprobe, varLib, run, read, state };
-}
+afterEach(() => removeAll(dirs));
+const machine = () => standInMachine(dirs);
 
 const VFIO_CONF = '/etc/modprobe.d/gpu-ferry-vfio.conf';
 const writeConf: Step = { kind: 'write-file', path: VFIO_CONF, content: 'options vfio-pci ids=10de:1b80\n', mode: 0o644, owner: 'root', group: 'root', before: null, reason: 'bind the GPU early' };
@@ -72,10 +23,15 @@ const dracut: Step = { kind: 'run', argv: ['dracut', '--regenerate-all', '--forc
 const grubbyArgs = (p: string): RunStep => ({ kind: 'run', argv: ['grubby', '--update-kernel=ALL', `--args=${p}`], undo: { argv: ['grubby', '--update-kernel=ALL', `--remove-args=${p}`] }, reason: `add ${p}` });
 const plan = (...steps: Step[]) => encodePlan({ goal: 'effects', title: 'Effects', steps });
 
+const QEMU_OLD = '#user = "root"\n';
+const QEMU_NEW = '#user = "root"\ncgroup_device_acl = [\n  "/dev/kvmfr0",\n]\n';
+const editQemuConf: Step = { kind: 'edit-file', path: '/etc/libvirt/qemu.conf', before: QEMU_OLD, after: QEMU_NEW, reason: 'let QEMU open the shared memory' };
+const restartLibvirtd: Step = { kind: 'unit', action: 'restart', unit: 'libvirtd.service', reason: 'libvirt reads qemu.conf only when it starts.' };
+
 /** Index of the first stdout line matching `re` (-1 when none), to check what ran after what. */
 const lineOf = (stdout: string, re: RegExp): number => stdout.split('\n').findIndex((l) => re.test(l));
 
-describe.runIf(isRoot && standInsVisible)('undo undoes what commands did (real root, real programs)', () => {
+describe.runIf(canStandIn)('undo undoes what commands did (real root, real programs)', () => {
   it("runs a 'rerun' regenerator again after the files are restored", () => {
     const m = machine();
     const applied = m.run(['apply'], plan(writeConf, dracut));
@@ -149,13 +105,52 @@ describe.runIf(isRoot && standInsVisible)('undo undoes what commands did (real r
   it('refuses an undo whose program is gone before changing anything', () => {
     const m = machine();
     expect(m.run(['apply'], plan(writeConf, dracut)).status).toBe(0);
-    const sbin = dirs[2]!;
-    removeTree(path.join(sbin, 'dracut'));
+    removeTree(path.join(m.sbin, 'dracut'));
     const r = m.run(['undo', 'last']);
     expect(r.status).toBe(4);
     expect(r.stdout).toMatch(/^error bad-journal 1 .*program-not-found/m);
     expect(readFileSync(path.join(m.modprobe, 'gpu-ferry-vfio.conf'), 'utf8')).toBe('options vfio-pci ids=10de:1b80\n');
     expect(m.state()).toBe('applied');
+  });
+
+  it('restarts a unit again after its config file is restored, so the daemon drops the change', () => {
+    const m = machine();
+    writeFileSync(path.join(m.libvirt, 'qemu.conf'), QEMU_OLD);
+    const applied = m.run(['apply'], plan(editQemuConf, restartLibvirtd));
+    expect(applied.status, applied.stdout + applied.stderr).toBe(0);
+    expect(m.read('fake-libvirtd-config')).toBe(QEMU_NEW);
+
+    const undone = m.run(['undo', 'last']);
+    expect(undone.status, undone.stdout + undone.stderr).toBe(0);
+    expect(readFileSync(path.join(m.libvirt, 'qemu.conf'), 'utf8')).toBe(QEMU_OLD);
+    expect(m.read('fake-libvirtd-config')).toBe(QEMU_OLD); // libvirtd runs with the restored file
+    expect(undone.stdout).toMatch(/^result 1 ok rerun \/usr\/bin\/systemctl restart -- libvirtd\.service$/m);
+    expect(lineOf(undone.stdout, /^result 0 ok restore \/etc\/libvirt\/qemu\.conf$/)).toBeLessThan(lineOf(undone.stdout, /^result 1 ok rerun /));
+    expect(m.state()).toBe('undone');
+  });
+
+  it('a failed restart rolls back: the file is put back and the daemon restarted with it', () => {
+    const m = machine();
+    writeFileSync(path.join(m.libvirt, 'qemu.conf'), QEMU_OLD);
+    m.touch('fake-systemctl-fails-once'); // the restart fails and leaves libvirtd down
+    const applied = m.run(['apply'], plan(editQemuConf, restartLibvirtd));
+    expect(applied.status).toBe(3);
+    expect(applied.stdout).toMatch(/^error step-failed 1 /m);
+    expect(readFileSync(path.join(m.libvirt, 'qemu.conf'), 'utf8')).toBe(QEMU_OLD);
+    expect(m.read('fake-libvirtd-config')).toBe(QEMU_OLD); // up again, with the old file
+    expect(m.state()).toBe('rolled-back');
+  });
+
+  it('a restart that fails on undo is pending, like any undo command', () => {
+    const m = machine();
+    writeFileSync(path.join(m.libvirt, 'qemu.conf'), QEMU_OLD);
+    expect(m.run(['apply'], plan(editQemuConf, restartLibvirtd)).status).toBe(0);
+    m.touch('fake-systemctl-fails-once');
+    const undone = m.run(['undo', 'last']);
+    expect(undone.status).toBe(3);
+    expect(undone.stdout).toMatch(/^pending 1 systemctl restart -- libvirtd\.service$/m);
+    expect(undone.stdout).toMatch(/^error undo-incomplete - .*run as root: systemctl restart -- libvirtd\.service$/m);
+    expect(m.state()).toBe('undo-incomplete');
   });
 });
 
@@ -206,5 +201,17 @@ describe('undo commands in the plan are checked like run steps', () => {
       'Would undo step 2 with grubby (not installed here) --update-kernel=ALL --remove-args=iommu=pt (not run on a simulated machine)',
       'Would run update-grub (not installed here) again now that the files are back (not run on a simulated machine)',
     ]);
+  });
+
+  it('simulated undo restarts a unit again after the files, and only a restart', () => {
+    const root = makeTree({ 'etc/libvirt/qemu.conf': QEMU_OLD });
+    trees.push(root);
+    expect(helper(['--root', root, 'apply'], plan(editQemuConf, restartLibvirtd)).status).toBe(0);
+    const r = helper(['--root', root, 'undo', 'last']);
+    expect(r.status, r.stdout).toBe(0);
+    const said = r.stdout.split('\n').map(parseHelperLine).flatMap((l) => progressText(l) ?? []);
+    expect(said[0]).toBe('Restored /etc/libvirt/qemu.conf');
+    expect(said[1]).toMatch(/^Would run (\/usr\/bin\/systemctl|systemctl \(not installed here\)) restart -- libvirtd\.service again now that the files are back/);
+    expect(said).toHaveLength(2);
   });
 });
