@@ -1,7 +1,7 @@
 // Shows a domain change for review (unified diff of the XML) and applies it when --yes was given.
 import { createTwoFilesPatch } from 'diff';
 import { applyDomainChange, type DomainChange } from '../system/libvirt-apply';
-import { NO_DOMAIN } from '../system/libvirt-backup';
+import { NO_DOMAIN } from '../../shared/vm/no-domain';
 import type { VirshOptions } from '../system/virsh';
 import { EXIT, type CliIo } from './command';
 

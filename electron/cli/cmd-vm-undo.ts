@@ -1,7 +1,5 @@
 // `gpu-ferry vm undo NAME`: define again the XML saved before GPU Ferry's last change to this VM.
-import { unlink } from 'node:fs/promises';
-import { listBackups, readBackup } from '../system/libvirt-backup';
-import { dumpXml } from '../system/virsh';
+import { consumeBackup, NothingToUndoError, planUndo } from '../system/libvirt-undo';
 import { EXIT, type CliCommand } from './command';
 import { dataDirOf, parseVmArgs, runVm, VM_OPTIONS_HELP } from './cmd-vm-options';
 import { reviewAndApply } from './cmd-vm-review';
@@ -19,17 +17,18 @@ ${VM_OPTIONS_HELP}
       const { values, positionals, virsh } = parseVmArgs(args, { yes: { type: 'boolean', default: false }, 'data-dir': { type: 'string' } }, 1);
       const name = positionals[0] ?? '';
       const dataDir = dataDirOf(values);
-      const backups = await listBackups(dataDir, name);
-      const latest = backups[backups.length - 1];
-      if (!latest) {
-        io.err(`gpu-ferry vm undo: no backup of "${name}" in ${dataDir}.\n`);
+      let undo;
+      try {
+        undo = await planUndo(dataDir, name, virsh);
+      } catch (error) {
+        if (!(error instanceof NothingToUndoError)) throw error;
+        io.err(`gpu-ferry vm undo: ${error.message} (backups are read from ${dataDir})\n`);
         return EXIT.failure;
       }
-      const code = await reviewAndApply(io, { name, before: await dumpXml(name, virsh), after: await readBackup(latest), createDisk: null }, {
+      const code = await reviewAndApply(io, undo.change, {
         yes: Boolean(values.yes), json: values.json, dataDir, virsh, warnings: [], command: `gpu-ferry vm undo ${JSON.stringify(name)}`,
       });
-      // The backup now restored is consumed; the backup of the state we left stays (redo = undo again).
-      if (code === EXIT.ok && values.yes) await unlink(latest);
+      if (code === EXIT.ok && values.yes) await consumeBackup(undo.restores);
       return code;
     }),
 };

@@ -3,12 +3,13 @@
 // as it is and keeps it under a one-time id; apply takes only that id, so the renderer never sends XML.
 // Applying goes through libvirt-apply.ts: refused when the VM changed since review, old XML backed up.
 import { randomUUID } from 'node:crypto';
-import { unlink } from 'node:fs/promises';
 import { buildDoctorReport } from '../../shared/analyze/doctor';
 import type { VmChangeRequest, VmChangeReview } from '../../shared/vm/vm-change-request';
 import { planAttach, planCreate, planDetach, planLookingGlassDevice, type PlannedVmChange } from '../../shared/vm/vm-change';
 import { ApplyRefusedError, applyDomainChange, type DomainChange } from '../system/libvirt-apply';
-import { listBackedUpVms, listBackups, NO_DOMAIN, readBackup } from '../system/libvirt-backup';
+import { listBackedUpVms } from '../system/libvirt-backup';
+import { consumeBackup, NothingToUndoError, planUndo } from '../system/libvirt-undo';
+import { NO_DOMAIN } from '../../shared/vm/no-domain';
 import { hypervisorVersions } from '../system/looking-glass-domain';
 import { dumpXml, listDomains } from '../system/virsh';
 import type { ServiceContext } from './context';
@@ -62,23 +63,35 @@ export const createVmChangeHandlers = (ctx: ServiceContext): VmChangeHandlers =>
   // libvirt's test driver runs nothing; a real disk image for a VM that lives there would be litter.
   const testDriver = ctx.libvirtUri.startsWith('test:');
 
+  const reviewed = (request: VmChangeRequest, change: DomainChange, warnings: string[], restores: string | null, title: string): VmChangeReview => {
+    const unchanged = change.before !== null && change.after === change.before;
+    // An unchanged review has nothing to apply: its id is never remembered, so vm.apply refuses it.
+    const id = unchanged ? randomUUID() : remember({ change, restores });
+    const { before, after, createDisk } = change;
+    return { id, kind: request.kind, name: request.name, title, before, after, createDisk, warnings, unchanged };
+  };
+
+  const reviewUndo = async (request: Extract<VmChangeRequest, { kind: 'undo' }>): Promise<VmChangeReview> => {
+    const undo = await planUndo(ctx.dataDir, request.name, virsh).catch((error: unknown) => {
+      throw error instanceof NothingToUndoError ? new ServiceError('nothing-to-undo', error.message) : error;
+    });
+    const name = JSON.stringify(request.name);
+    const title =
+      undo.change.after === NO_DOMAIN ? `Remove ${name}, which GPU Ferry created (its disk image stays)`
+      : undo.change.before === null ? `Define ${name} again as it was before it was removed`
+      : titleOf(request);
+    return reviewed(request, undo.change, [], undo.restores, title);
+  };
+
   const review = async (request: VmChangeRequest): Promise<VmChangeReview> => {
+    if (request.kind === 'undo') return reviewUndo(request);
     const exists = (await listDomains(virsh)).some((d) => d.name === request.name);
     if (request.kind === 'create' && exists)
       throw new ServiceError('vm-exists', `A VM named "${request.name}" already exists. Choose another name, or attach the GPU to it instead.`);
-    // Undo may also bring back a VM whose creation was undone (its last definition is in the backups).
-    if (request.kind !== 'create' && request.kind !== 'undo' && !exists) throw new ServiceError('no-domain', `There is no VM named "${request.name}".`);
-    const before = request.kind === 'create' || !exists ? null : await dumpXml(request.name, virsh);
+    if (request.kind !== 'create' && !exists) throw new ServiceError('no-domain', `There is no VM named "${request.name}".`);
+    const before = request.kind === 'create' ? null : await dumpXml(request.name, virsh);
     let plan: PlannedVmChange;
-    let restores: string | null = null;
-    if (request.kind === 'undo') {
-      const backups = await listBackups(ctx.dataDir, request.name);
-      restores = backups[backups.length - 1] ?? null;
-      if (!restores) throw new ServiceError('nothing-to-undo', `GPU Ferry has not changed "${request.name}" (no backup of it), so there is nothing to undo.`);
-      const after = await readBackup(restores);
-      if (after === NO_DOMAIN && before === null) throw new ServiceError('nothing-to-undo', `"${request.name}" does not exist any more; there is nothing to undo.`);
-      plan = { after, createDisk: null, warnings: [] };
-    } else if (request.kind === 'looking-glass') {
+    if (request.kind === 'looking-glass') {
       const versions = await hypervisorVersions(virsh);
       plan = planned(() => planLookingGlassDevice(before ?? '', request, versions));
     } else {
@@ -97,15 +110,7 @@ export const createVmChangeHandlers = (ctx: ServiceContext): VmChangeHandlers =>
       warnings.push("Demo: libvirt's test driver runs nothing, so no disk image is created.");
       createDisk = null;
     }
-    const change: DomainChange = { name: request.name, before, after: plan.after, createDisk };
-    const unchanged = before !== null && plan.after === before;
-    const id = unchanged ? randomUUID() : remember({ change, restores });
-    const title =
-      request.kind !== 'undo' ? titleOf(request)
-      : plan.after === NO_DOMAIN ? `Remove ${JSON.stringify(request.name)}, which GPU Ferry created (its disk image stays)`
-      : before === null ? `Define ${JSON.stringify(request.name)} again as it was before it was removed`
-      : titleOf(request);
-    return { id, kind: request.kind, name: request.name, title, before, after: plan.after, createDisk, warnings, unchanged };
+    return reviewed(request, { name: request.name, before, after: plan.after, createDisk }, warnings, null, titleOf(request));
   };
 
   return {
@@ -118,7 +123,7 @@ export const createVmChangeHandlers = (ctx: ServiceContext): VmChangeHandlers =>
         pending.delete(id); // one review, one apply: a second click cannot apply twice
         try {
           const outcome = await applyDomainChange(entry.change, { ...virsh, dataDir: ctx.dataDir });
-          if (entry.restores) await unlink(entry.restores); // restored: the backup of the state we left stays
+          if (entry.restores) await consumeBackup(entry.restores);
           // The change is made; a failing summary (libvirt busy) must not report it as failed.
           await withHost(ctx, (host) => vmSummary(entry.change.name, host, virsh)).then(
             (summary) => ctx.events.emit('vm.state', summary),

@@ -5,7 +5,8 @@
 // removed (undefine, UEFI vars and disk image kept) after its current XML is backed up in turn.
 import { spawn } from 'node:child_process';
 import { access, rm } from 'node:fs/promises';
-import { backupDomainXml, NO_DOMAIN } from './libvirt-backup';
+import { NO_DOMAIN } from '../../shared/vm/no-domain';
+import { backupDomainXml } from './libvirt-backup';
 import { validateDomainXml } from './libvirt-validate';
 import { defineXml, dumpXml, listDomains, undefineDomain, type VirshOptions } from './virsh';
 

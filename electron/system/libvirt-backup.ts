@@ -41,11 +41,6 @@ export async function listBackups(dataDir: string, vm: string): Promise<string[]
 
 export const readBackup = (file: string): Promise<string> => readFile(file, 'utf8');
 
-/**
- * What a backup holds when the VM did not exist before GPU Ferry defined it: restoring it means removing
- * the definition again (its disk image stays).
- */
-export const NO_DOMAIN = '';
 
 export interface VmBackupSummary {
   vm: string;

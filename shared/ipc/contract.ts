@@ -6,23 +6,14 @@ import { z } from 'zod';
 import type { DoctorReport } from '../analyze/report';
 import type { HostModel } from '../host/model';
 import type { Plan } from '../plan/model';
+import { pciAddress, vmName } from './field-schemas';
 import { vmChangeRequest, type VmChangeOutcome, type VmChangeReview } from '../vm/vm-change-request';
 
+export { pciAddress, vmName };
 export type { VmChangeOutcome, VmChangeRequest, VmChangeReview } from '../vm/vm-change-request';
 
 /** Phantom marker carrying a result type through the table without a runtime cost. */
 const returns = <T>() => undefined as unknown as T;
-
-/** A VM name as libvirt accepts it and as we can safely put in a file name. */
-export const vmName = z
-  .string()
-  .min(1, 'A VM name cannot be empty.')
-  .max(64, 'A VM name has at most 64 characters.')
-  .refine((s) => !/[/\0\n\r]/.test(s) && s !== '.' && s !== '..', 'A VM name cannot contain "/", line breaks or NUL.');
-
-export const pciAddress = z
-  .string()
-  .regex(/^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/, 'A PCI address looks like 0000:0a:00.0.');
 
 const goalName = z.string().regex(/^[a-z][a-z0-9-]{0,40}$/, 'A goal is a lower-case name like "iommu".');
 const reviewId = z.string().uuid('A review id is the id vm.review returned.');

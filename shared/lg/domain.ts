@@ -120,3 +120,12 @@ export function addLookingGlass(xml: string, options: LgDomainOptions): string {
   }
   return insertChild(source, root, `<qemu:commandline>\n${args}\n</qemu:commandline>`);
 }
+
+/** The device a VM should end up with: kvmfr or shm of a size, or none. */
+export type LgDeviceChange = { mode: 'kvmfr' | 'shm'; sizeMiB: number } | { mode: 'remove' };
+
+/** The domain XML after the change (versions pick the qemu:commandline form for kvmfr). */
+export function lookingGlassDomainXml(xml: string, change: LgDeviceChange, versions: { qemu: string | null; libvirt: string | null }): string {
+  if (change.mode === 'remove') return removeLookingGlass(xml);
+  return addLookingGlass(xml, { mode: change.mode, sizeMiB: change.sizeMiB, qemuVersion: versions.qemu, libvirtVersion: versions.libvirt });
+}

@@ -2,15 +2,9 @@
 // to an existing one, detach it, or undo GPU Ferry's last change. Only choices travel; the domain XML is
 // always computed in the main process from the machine as it is, never sent by the renderer.
 import { z } from 'zod';
-import { checkVmName } from './vm-name';
+import { pciAddress, vmName } from '../ipc/field-schemas';
 import { TUNING_OPTIONS } from './tuning-options';
 
-export const vmNameSchema = z.string().superRefine((name, ctx) => {
-  const check = checkVmName(name);
-  if (!check.ok) ctx.addIssue({ code: 'custom', message: check.reason });
-});
-
-const pci = z.string().regex(/^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/, 'A PCI address looks like 0000:0a:00.0.');
 const absolutePath = z
   .string()
   .max(4096)
@@ -19,8 +13,8 @@ const absolutePath = z
 export const vmCreateRequest = z
   .object({
     kind: z.literal('create'),
-    name: vmNameSchema,
-    gpu: pci.nullable(),
+    name: vmName,
+    gpu: pciAddress.nullable(),
     memoryMiB: z.number().int().min(1024, 'A Windows VM needs at least 1024 MiB.').max(4 * 1024 * 1024),
     /** Physical cores the host keeps; the rest are pinned to the VM. */
     hostCores: z.number().int().min(1).max(256).optional(),
@@ -38,8 +32,8 @@ export const vmCreateRequest = z
 export const vmAttachRequest = z
   .object({
     kind: z.literal('attach'),
-    name: vmNameSchema,
-    gpu: pci.nullable(),
+    name: vmName,
+    gpu: pciAddress.nullable(),
     tune: z.array(z.enum(TUNING_OPTIONS)).max(TUNING_OPTIONS.length),
     hostCores: z.number().int().min(1).max(256).optional(),
   })
@@ -47,16 +41,16 @@ export const vmAttachRequest = z
   .refine((r) => r.gpu !== null || r.tune.length > 0, 'Choose a GPU to attach or at least one tuning option.');
 
 export const vmDetachRequest = z
-  .object({ kind: z.literal('detach'), name: vmNameSchema, gpu: pci.nullable(), keepTuning: z.boolean() })
+  .object({ kind: z.literal('detach'), name: vmName, gpu: pciAddress.nullable(), keepTuning: z.boolean() })
   .strict();
 
-export const vmUndoRequest = z.object({ kind: z.literal('undo'), name: vmNameSchema }).strict();
+export const vmUndoRequest = z.object({ kind: z.literal('undo'), name: vmName }).strict();
 
 /** The Looking Glass shared-memory device (kvmfr, or a shm file) sized for the resolution, added or removed. */
 export const vmLookingGlassRequest = z
   .object({
     kind: z.literal('looking-glass'),
-    name: vmNameSchema,
+    name: vmName,
     resolution: z.string().regex(/^\d{1,5}x\d{1,5}$/, 'A resolution looks like 2560x1440.'),
     hdr: z.boolean(),
     shm: z.boolean(),

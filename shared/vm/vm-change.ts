@@ -6,7 +6,7 @@ import type { HostModel } from '../host/model';
 import { attachGpu, detachGpu } from './gpu-hostdev';
 import { defaultNewVmOptions, hugepagesFor, newVmXml, type NewVmOptions } from './new-vm-xml';
 import { appliedTuning, applyTuning, hugepagesShortfall, removeTuning } from './tuning';
-import { addLookingGlass, removeLookingGlass } from '../lg/domain';
+import { lookingGlassDomainXml, type LgDeviceChange } from '../lg/domain';
 import { lgSizeMiB, parseResolution } from '../lg/size';
 import type { VmAttachRequest, VmCreateRequest, VmDetachRequest, VmLookingGlassRequest } from './vm-change-request';
 
@@ -99,8 +99,8 @@ export function planLookingGlassDevice(
   request: Omit<VmLookingGlassRequest, 'kind' | 'name'>,
   versions: { qemu: string | null; libvirt: string | null },
 ): PlannedVmChange {
-  if (request.remove) return { after: removeLookingGlass(before), createDisk: null, warnings: [] };
-  const sizeMiB = lgSizeMiB(parseResolution(request.resolution), request.hdr);
-  const after = addLookingGlass(before, { mode: request.shm ? 'shm' : 'kvmfr', sizeMiB, qemuVersion: versions.qemu, libvirtVersion: versions.libvirt });
-  return { after, createDisk: null, warnings: [] };
+  const change: LgDeviceChange = request.remove
+    ? { mode: 'remove' }
+    : { mode: request.shm ? 'shm' : 'kvmfr', sizeMiB: lgSizeMiB(parseResolution(request.resolution), request.hdr) };
+  return { after: lookingGlassDomainXml(before, change, versions), createDisk: null, warnings: [] };
 }

@@ -1,5 +1,6 @@
 // A VM change before it happens: what and why in one line, the warnings, the disk command, the exact
 // XML diff; one Apply; then what was done and an Undo that goes through the same review.
+import { NO_DOMAIN } from '../../../shared/vm/no-domain';
 import { useAppStore } from '../store/context';
 import { ErrorNotice, Notice } from '../ui/Notice';
 import { CommandLine } from './CommandLine';
@@ -52,7 +53,7 @@ export const VmChangeReview = () => {
           <p>
             {review.kind === 'create'
               ? `The VM "${review.name}" is defined in libvirt.`
-              : review.after === ''
+              : review.after === NO_DOMAIN
                 ? `The VM "${review.name}" is removed from libvirt; its disk image is still there.`
                 : `The VM "${review.name}" is updated.`}
             {done.outcome.diskCreated && ` Its disk is ${done.outcome.diskCreated}.`}
