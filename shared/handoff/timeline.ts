@@ -55,15 +55,19 @@ export interface HandoffRun {
 }
 
 const ACTIONS = new Set(['prepare', 'release', 'rescue']);
+// The rescue logs each of its own steps as step "rescue" too (ok / warn / fail without a duration); only
+// the closing "rescue done|fail" carries the run's duration.
+const isRescueDetail = (e: LoggedEvent): boolean =>
+  e.phase === 'rescue' && e.step === 'rescue' && e.status !== 'start' && e.status !== 'done' && e.durationMs === null;
 const isEnd = (e: LoggedEvent): boolean =>
-  (ACTIONS.has(e.phase) && e.step === e.phase && (e.status === 'done' || e.status === 'fail' || e.status === 'skip')) ||
+  (ACTIONS.has(e.phase) && e.step === e.phase && (e.status === 'done' || e.status === 'fail' || e.status === 'skip') && !isRescueDetail(e)) ||
   ((e.step === 'config' || e.step === 'lock') && e.status === 'fail');
 const isPhaseStart = (e: LoggedEvent): boolean => ACTIONS.has(e.phase) && e.step === e.phase && e.status === 'start';
 
 function toRun(events: LoggedEvent[], end: LoggedEvent | null): HandoffRun {
   const first = events[0] as LoggedEvent;
   const action = end?.phase ?? (first.phase === 'rollback' ? 'prepare' : first.phase);
-  const steps = events.filter((e) => e.step !== e.phase);
+  const steps = events.filter((e) => e.step !== e.phase || isRescueDetail(e));
   const failed = steps.find((e) => e.status === 'fail' && e.phase !== 'rollback');
   const outcome: RunOutcome = end === null ? 'interrupted' : end.status === 'done' ? 'done' : end.status === 'skip' ? 'skipped' : 'failed';
   return {
@@ -100,14 +104,19 @@ export function handoffRuns(events: LoggedEvent[]): HandoffRun[] {
   return runs;
 }
 
-/** The last prepare and the release after it (what the dashboard shows after the host display returns). */
-export function lastHandoff(events: LoggedEvent[]): { prepare: HandoffRun | null; release: HandoffRun | null } {
+/**
+ * The last prepare, the release after it, and a `gpu-ferry rescue` run after those (what the dashboard
+ * shows after the host display returns; a rescue that followed a failed handoff must not be hidden).
+ */
+export function lastHandoff(events: LoggedEvent[]): { prepare: HandoffRun | null; release: HandoffRun | null; rescue: HandoffRun | null } {
   const runs = handoffRuns(events);
   let prepare: HandoffRun | null = null;
   let release: HandoffRun | null = null;
+  let rescue: HandoffRun | null = null;
   for (const r of runs) {
-    if (r.action === 'prepare' && r.outcome !== 'skipped') { prepare = r; release = null; }
-    else if (r.action === 'release' && r.outcome !== 'skipped') release = r;
+    if (r.action === 'prepare' && r.outcome !== 'skipped') { prepare = r; release = null; rescue = null; }
+    else if (r.action === 'release' && r.outcome !== 'skipped') { release = r; rescue = null; }
+    else if (r.action === 'rescue') rescue = r;
   }
-  return { prepare, release };
+  return { prepare, release, rescue };
 }

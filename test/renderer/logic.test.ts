@@ -88,6 +88,12 @@ describe('handoff timeline', () => {
     ]);
     const stuck = failed.map((e) => (e.phase === 'rollback' && e.step === 'dm-stop' ? { ...e, status: 'fail' } : e));
     expect(lastHandoff(stuck).runs[0]?.summary).toMatch(/rollback did not finish: run “gpu-ferry rescue”/);
+    // After the rescue ran, the card shows it instead of still asking for it.
+    const rescued = [...stuck, ev('rescue', 'rescue', 'start', null), ev('rescue', 'rescue', 'ok', null, '0000:0a:00.0 back on nvidia'), ev('rescue', 'rescue', 'done', 2100)];
+    const shown = lastHandoff(rescued).runs;
+    expect(shown.map((r) => r.title)).toEqual(['Handing the GPU to win11', 'Rescue']);
+    expect(shown[1]?.summary).toBe('The rescue gave the GPU back to the host in 2.1 s.');
+    expect(shown[1]?.rows.map((r) => [r.phase, r.message])).toEqual([['Rescue', '0000:0a:00.0 back on nvidia']]);
   });
 });
 

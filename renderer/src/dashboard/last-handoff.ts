@@ -46,6 +46,11 @@ function summaryOf(run: HandoffRun, vm: string): string {
     if (rollbackFailed) return `${why} The rollback did not finish: run “gpu-ferry rescue” to give the GPU back to the host.`;
     return `${why} Rolled back: ${plural(undone, 'step')} undone, the GPU stayed on the host.`;
   }
+  if (run.action === 'rescue') {
+    if (run.outcome === 'done') return `The rescue gave the GPU back to the host${time}.`;
+    if (run.outcome === 'interrupted') return 'The rescue was interrupted; run “gpu-ferry rescue” again.';
+    return 'The rescue could not finish every step: its messages below say what is left; “journalctl -t gpu-ferry” has the details.';
+  }
   if (run.outcome === 'done') return `The GPU came back to the host${time}.`;
   if (run.outcome === 'interrupted') return 'Giving the GPU back was interrupted.';
   if (run.outcome === 'skipped') return 'Nothing to give back.';
@@ -55,12 +60,12 @@ function summaryOf(run: HandoffRun, vm: string): string {
 const titleOf = (run: HandoffRun, vm: string): string =>
   run.action === 'prepare' ? `Handing the GPU to ${vm}` : run.action === 'release' ? `Giving the GPU back to the host` : 'Rescue';
 
-/** The runs to show: the last prepare and the release after it; else the last run of any kind. */
+/** The runs to show: the last prepare, the release and any rescue after it; else the last run of any kind. */
 export const lastHandoff = (events: HandoffEvent[]): { runs: TimelineRun[]; failed: boolean } => {
   const logged: LoggedEvent[] = events.map((e) => ({ ...e, kernelMs: null }));
-  const { prepare, release } = lastRuns(logged);
-  const last = handoffRuns(logged).at(-1);
-  const picked = prepare ? [prepare, ...(release ? [release] : [])] : last ? [last] : [];
+  const { prepare, release, rescue } = lastRuns(logged);
+  const last = prepare ? null : (handoffRuns(logged).at(-1) ?? null);
+  const picked = (prepare ? [prepare, release, rescue] : [last]).filter((r): r is HandoffRun => r !== null);
   const longest = Math.max(1, ...picked.flatMap((r) => r.steps.map((s) => s.durationMs ?? 0)));
   const vm = events[0]?.vm ?? 'the VM';
   const runs = picked.map((run) => ({

@@ -29,4 +29,22 @@ describe('handoff timeline', () => {
     expect(last.prepare?.outcome).toBe('failed');
     expect(last.release).toBeNull();
   });
+
+  it('a rescue after a failed handoff is its own run, with its steps, and lastHandoff keeps it', () => {
+    const log = [
+      ev('prepare', 'prepare', 'start'), ev('prepare', 'holders', 'fail', 4), ev('prepare', 'rollback', 'start'),
+      ev('rollback', 'dm-stop', 'fail', 3), ev('rollback', 'rollback', 'fail'), ev('prepare', 'prepare', 'fail', 40),
+      // As the runtime logs a rescue: its own steps are step "rescue" too, without a duration.
+      ev('rescue', 'rescue', 'start'), ev('rescue', 'rescue', 'fail', null, 'no such device 0000:0b:00.0'),
+      ev('rescue', 'rescue', 'ok', null, 'efi-framebuffer.0 back on efi-framebuffer'), ev('rescue', 'rescue', 'fail', 900, 'some steps failed'),
+    ].join('\n');
+    const runs = handoffRuns(parseHandoffLog(log).events);
+    expect(runs.map((r) => [r.action, r.outcome])).toEqual([['prepare', 'failed'], ['rescue', 'failed']]);
+    expect(runs[1]?.steps.map((e) => e.message)).toEqual(['no such device 0000:0b:00.0', 'efi-framebuffer.0 back on efi-framebuffer']);
+    expect(runs[1]?.totalMs).toBe(900);
+    const last = lastHandoff(parseHandoffLog(log).events);
+    expect(last.rescue?.outcome).toBe('failed');
+    const again = `${log}\n${ev('prepare', 'prepare', 'start')}\n${ev('prepare', 'prepare', 'done', 10)}`;
+    expect(lastHandoff(parseHandoffLog(again).events).rescue).toBeNull(); // older than the newest prepare
+  });
 });
