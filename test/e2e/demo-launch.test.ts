@@ -3,7 +3,8 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, expect, it } from 'vitest';
 import { captureScreen, launchChromium, type Page } from './browser';
-import { startServe } from './serve-process';
+import path from 'node:path';
+import { projectRoot, startServe } from './serve-process';
 
 const vm = 'win11';
 const axeViolations: string[] = [];
@@ -39,22 +40,15 @@ it('launches the demo VM with one click, and it stays running until shut down or
     const launch = card.getByRole('button', { name: `Launch ${vm}` });
     const shutDown = card.getByRole('button', { name: `Shut down ${vm}` });
     const confirm = page.getByRole('dialog', { name: 'Your desktop will close' });
-    const launchAndConfirm = async (shot: string | null) => {
-      await launch.click();
-      // A VM with the machine's only GPU asks first; one without a GPU launches at once.
-      await confirm.or(shutDown).first().waitFor({ timeout: 60000 });
-      if (await confirm.isVisible()) {
-        if (shot) await screen(page, shot);
-        await confirm.getByRole('button', { name: `Close desktop and launch ${vm}` }).click();
-      }
-      await shutDown.waitFor({ timeout: 60000 });
-    };
 
-    await launchAndConfirm('demo-launch-02-confirm');
+    // The seeded VM has no GPU: it launches at once, without the single-GPU warning.
+    await launch.click();
+    await shutDown.waitFor({ timeout: 60000 });
+    expect(await confirm.count()).toBe(0);
     await expect.poll(() => card.getByRole('status').textContent()).toBe('running');
     expect(domstate()).toBe('running');
     expect(await page.locator('.notice-error').count()).toBe(0);
-    await screen(page, 'demo-launch-03-running');
+    await screen(page, 'demo-launch-02-running');
 
     // A fresh page asks libvirt again: the VM is still running.
     await page.reload();
@@ -66,10 +60,24 @@ it('launches the demo VM with one click, and it stays running until shut down or
     await launch.waitFor({ timeout: 60000 });
     await expect.poll(() => card.getByRole('status').textContent()).toBe('shut off');
     expect(domstate()).toBe('shut off');
-    await screen(page, 'demo-launch-04-shut-down');
+    await screen(page, 'demo-launch-03-shut-down');
 
-    await launchAndConfirm(null);
+    // Give it the machine's only GPU with the CLI, on the same demo libvirt: now Launch warns first.
+    execFileSync(process.execPath, [
+      path.join(projectRoot, 'bin/gpu-ferry.cjs'), 'vm', 'attach', '--gpu', '0000:0a:00.0', vm,
+      '--host', path.join(projectRoot, 'test/fixtures/hosts/nvidia-only-desktop.host.json'), '--connect', uri ?? '', '--yes',
+    ], { stdio: 'ignore' });
+    await page.reload();
+    await page.getByRole('button', { name: 'Dashboard', exact: true }).click();
+    await card.getByText('Single GPU').waitFor({ timeout: 30000 });
+    await launch.click();
+    await confirm.waitFor();
+    expect(domstate()).toBe('shut off'); // nothing starts before the person confirms
+    await screen(page, 'demo-launch-04-confirm');
+    await confirm.getByRole('button', { name: `Close desktop and launch ${vm}` }).click();
+    await shutDown.waitFor({ timeout: 60000 });
     expect(domstate()).toBe('running');
+
     await card.getByRole('button', { name: 'Force off' }).click();
     await launch.waitFor({ timeout: 60000 });
     await expect.poll(() => card.getByRole('status').textContent()).toBe('shut off');
