@@ -9,6 +9,7 @@ import { LG_FLAGS, LG_FLAGS_HELP, lgOptionsFrom } from './cmd-looking-glass-args
 import { planningError, reviewText } from './cmd-looking-glass-plan';
 import { buildReview } from './cmd-looking-glass-review';
 import { HOST_OPTIONS_HELP, withHost } from './host-options';
+import { virshConnection } from '../system/demo-libvirt';
 
 export const lookingGlassApplyCommand: CliCommand = {
   path: ['looking-glass', 'apply'],
@@ -59,7 +60,7 @@ ${HOST_OPTIONS_HELP}
         }
         if (!opts.json) io.out(result.journalId ? `Host set up (journal ${result.journalId}; undo with \`gpu-ferry undo ${result.journalId}\`).\n` : 'Host: nothing to change.\n');
         if (review.domain) {
-          report.domainBackup = await applyDomainChange(review.domain, { uri: typeof opts.connect === 'string' ? opts.connect : undefined });
+          report.domainBackup = await applyDomainChange(review.domain, typeof opts.connect === 'string' ? virshConnection(opts.connect) : {});
           if (!opts.json) io.out(report.domainBackup ? `VM ${review.domain.vm} updated (old XML: ${String(report.domainBackup)}).\n` : `VM ${review.domain.vm}: already set up.\n`);
         } else if (review.domainNote && !opts.json) io.out(`${review.domainNote}\n`);
         if (review.clientConfig) {

@@ -7,6 +7,7 @@ import { ApplyRefusedError } from '../system/libvirt-apply';
 import { DEFAULT_URI, VirshError, type VirshOptions } from '../system/virsh';
 import { EXIT, type CliIo } from './command';
 import { exitCodeFor, UsageError } from './host-options';
+import { virshConnection } from '../system/demo-libvirt';
 
 export const VM_OPTIONS_HELP = `  --connect URI  libvirt connection (default ${DEFAULT_URI}; e.g. test:///default)
   --json         machine-readable output
@@ -46,7 +47,7 @@ export function parseVmArgs(args: string[], extra: ParseArgsConfig['options'], n
   }
   const uri = typeof values.connect === 'string' ? values.connect : DEFAULT_URI;
   if (!/^[a-z0-9+]+:\/\//.test(uri)) throw new UsageError(`--connect needs a libvirt URI like qemu:///system, not "${uri}"`);
-  return { values: values as VmArgs['values'], positionals, virsh: { uri } };
+  return { values: values as VmArgs['values'], positionals, virsh: virshConnection(uri) };
 }
 
 export const dataDirOf = (values: VmArgs['values']): string => (typeof values['data-dir'] === 'string' ? values['data-dir'] : defaultDataDir());

@@ -17,6 +17,7 @@ import type { Handlers } from './dispatch';
 import { withHost } from './host-access';
 import { ServiceError } from './service-error';
 import { vmSummary, withVirshErrors } from './vm-summary';
+import { virshConnection } from '../system/demo-libvirt';
 
 type VmChangeHandlers = Pick<Handlers, 'vm.review' | 'vm.apply' | 'vm.history'>;
 
@@ -52,7 +53,7 @@ const planned = (work: () => PlannedVmChange): PlannedVmChange => {
 };
 
 export const createVmChangeHandlers = (ctx: ServiceContext): VmChangeHandlers => {
-  const virsh = { uri: ctx.libvirtUri };
+  const virsh = virshConnection(ctx.libvirtUri);
   const pending = new Map<string, PendingChange>();
   const remember = (entry: PendingChange): string => {
     const id = randomUUID();

@@ -10,6 +10,7 @@ import { withHost } from './host-access';
 import { lookingGlassRunning } from './lg-process';
 import { ServiceError } from './service-error';
 import { summarize, vmSummary, withVirshErrors } from './vm-summary';
+import { virshConnection } from '../system/demo-libvirt';
 
 type VmHandlers = Pick<
   Handlers,
@@ -17,7 +18,7 @@ type VmHandlers = Pick<
 >;
 
 export const createVmHandlers = (ctx: ServiceContext): VmHandlers => {
-  const virsh = { uri: ctx.libvirtUri };
+  const virsh = virshConnection(ctx.libvirtUri);
   /** Where logs and device files are read: the simulated root when there is one. */
   const systemRoot = () => ctx.simulatedRoot ?? ctx.hostSource.root ?? '/';
   const changed = async (name: string) =>

@@ -2,13 +2,14 @@
 // file (`test:///abs/path.xml`), but every virsh call is a new connection that re-reads the file and
 // forgets what it did. So after each successful define / start / shutdown / destroy / undefine on such
 // a URI we write the change back into the file: the next virsh call sees the VM the last one made.
-// Nothing runs: the test driver only pretends.
+// Nothing runs: the test driver only pretends. The hook is VirshOptions.recordChange, set by
+// virshConnection() for demo URIs only, so virsh.ts itself knows nothing of the demo.
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { findAll, findFirst, insertChild, parseXml, removeElement, replaceElement, setAttribute, type XmlElement } from '../../shared/vm/domain-xml';
-import { runVirshRaw, type VirshOptions } from './virsh';
+import { runVirshRaw, type VirshChange, type VirshOptions } from './virsh';
 
 export const DEMO_LIBVIRT_FILE = 'gpu-ferry-demo-libvirt.xml';
 
@@ -59,30 +60,35 @@ export const demoLibvirtFile = (uri: string): string | null => {
 
 export const isDemoLibvirt = (uri: string): boolean => demoLibvirtFile(uri) !== null;
 
-/** A virsh mutation that succeeded, to be remembered. */
-export type DemoChange =
-  | { kind: 'define'; xml: string }
-  | { kind: 'start' | 'shutdown' | 'destroy' | 'undefine'; name: string };
-
-// One change at a time per file: two concurrent read-modify-writes would lose one of them.
+// One change at a time per file, the virsh call and the write-back together: otherwise a change made
+// while the previous one is being written back would run against the file as it was before.
 const queues = new Map<string, Promise<void>>();
 
-/** Records `change` in the demo file when `options.uri` is a demo URI; does nothing otherwise. */
-export const rememberDemoChange = async (options: VirshOptions, change: DemoChange): Promise<void> => {
-  const file = demoLibvirtFile(options.uri ?? '');
-  if (file === null) return;
-  const previous = queues.get(file) ?? Promise.resolve();
-  const next = previous.catch(() => undefined).then(async () => {
-    const store = await readFile(file, 'utf8');
-    const updated = await applyChange(store, change, options.program);
-    if (updated !== store) await writeAtomically(file, updated);
-  });
+const serialized = async (file: string, work: () => Promise<void>): Promise<void> => {
+  const next = (queues.get(file) ?? Promise.resolve()).catch(() => undefined).then(work);
   queues.set(file, next);
   try {
     await next;
   } finally {
     if (queues.get(file) === next) queues.delete(file);
   }
+};
+
+/** The options to reach libvirt at `uri`: for the demo's file, with every change written back to it. */
+export const virshConnection = (uri: string): VirshOptions => {
+  const file = demoLibvirtFile(uri);
+  if (file === null) return { uri };
+  const options: VirshOptions = {
+    uri,
+    recordChange: (change, run) =>
+      serialized(file, async () => {
+        await run();
+        const store = await readFile(file, 'utf8');
+        const updated = await applyChange(store, change, options.program);
+        if (updated !== store) await writeAtomically(file, updated);
+      }),
+  };
+  return options;
 };
 
 const nameOf = (domain: XmlElement): string => findFirst(domain, 'name')?.text.trim() ?? '';
@@ -96,7 +102,7 @@ const runstateOf = (domain: XmlElement | null): number => {
 };
 
 /** The store with `change` applied (the same text when the domain is not in it). */
-async function applyChange(store: string, change: DemoChange, program: string | undefined): Promise<string> {
+async function applyChange(store: string, change: VirshChange, program: string | undefined): Promise<string> {
   const { root } = parseXml(store);
   if (change.kind === 'define') {
     const incoming = parseXml(change.xml).root;

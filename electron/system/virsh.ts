@@ -6,7 +6,6 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { requireVmName } from '../../shared/vm/vm-name';
-import { rememberDemoChange } from './demo-libvirt';
 
 export const DEFAULT_URI = 'qemu:///system';
 
@@ -32,7 +31,18 @@ export interface VirshOptions {
   /** The virsh program (default: `virsh` on PATH). */
   program?: string;
   timeoutMs?: number;
+  /**
+   * Wraps every call that changes libvirt's state, given what it changes. The demo's file-backed test
+   * driver uses it to write the change back to its file (electron/system/demo-libvirt.ts).
+   */
+  recordChange?: (change: VirshChange, run: () => Promise<void>) => Promise<void>;
 }
+
+/** A change to libvirt's state made through this module. */
+export type VirshChange = { kind: 'define'; xml: string } | { kind: 'start' | 'shutdown' | 'destroy' | 'undefine'; name: string };
+
+const changing = (options: VirshOptions, change: VirshChange, run: () => Promise<void>): Promise<void> =>
+  options.recordChange ? options.recordChange(change, run) : run();
 
 export interface VirshResult {
   stdout: string;
@@ -129,28 +139,24 @@ export async function defineXml(xml: string, options: VirshOptions = {}): Promis
   try {
     const file = path.join(dir, 'domain.xml');
     await writeFile(file, xml, { mode: 0o600 });
-    await virsh(['define', '--file', file], options);
-    await rememberDemoChange(options, { kind: 'define', xml });
+    await changing(options, { kind: 'define', xml }, async () => void (await virsh(['define', '--file', file], options)));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
 export const startDomain = async (name: string, options: VirshOptions = {}): Promise<void> => {
-  await virsh(['start', '--domain', requireVmName(name)], options);
-  await rememberDemoChange(options, { kind: 'start', name });
+  await changing(options, { kind: 'start', name }, async () => void (await virsh(['start', '--domain', requireVmName(name)], options)));
 };
 
 /** Asks the guest to shut down (ACPI); returns at once. */
 export const shutdownDomain = async (name: string, options: VirshOptions = {}): Promise<void> => {
-  await virsh(['shutdown', '--domain', requireVmName(name)], options);
-  await rememberDemoChange(options, { kind: 'shutdown', name });
+  await changing(options, { kind: 'shutdown', name }, async () => void (await virsh(['shutdown', '--domain', requireVmName(name)], options)));
 };
 
 /** Pulls the plug. */
 export const destroyDomain = async (name: string, options: VirshOptions = {}): Promise<void> => {
-  await virsh(['destroy', '--domain', requireVmName(name)], options);
-  await rememberDemoChange(options, { kind: 'destroy', name });
+  await changing(options, { kind: 'destroy', name }, async () => void (await virsh(['destroy', '--domain', requireVmName(name)], options)));
 };
 
 /**
@@ -160,6 +166,5 @@ export const destroyDomain = async (name: string, options: VirshOptions = {}): P
 export const undefineDomain = async (name: string, options: VirshOptions = {}, how: { keepNvram?: boolean } = {}): Promise<void> => {
   // The test driver keeps no UEFI vars files and refuses --nvram ("unsupported flags").
   const nvram = (options.uri ?? DEFAULT_URI).startsWith('test:') ? [] : [how.keepNvram ? '--keep-nvram' : '--nvram'];
-  await virsh(['undefine', '--domain', requireVmName(name), ...nvram], options);
-  await rememberDemoChange(options, { kind: 'undefine', name });
+  await changing(options, { kind: 'undefine', name }, async () => void (await virsh(['undefine', '--domain', requireVmName(name), ...nvram], options)));
 };

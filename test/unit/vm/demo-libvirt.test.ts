@@ -4,7 +4,7 @@ import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createDemoLibvirt, DEMO_LIBVIRT_FILE, demoLibvirtFile, isDemoLibvirt, rememberDemoChange } from '../../../electron/system/demo-libvirt';
+import { createDemoLibvirt, DEMO_LIBVIRT_FILE, demoLibvirtFile, isDemoLibvirt, virshConnection } from '../../../electron/system/demo-libvirt';
 import {
   defineXml,
   destroyDomain,
@@ -28,7 +28,7 @@ beforeEach(async () => {
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
-const options = () => ({ uri });
+const options = () => virshConnection(uri);
 const newVm = (name: string) =>
   `<?xml version="1.0"?>\n<!-- made by a test -->\n<domain type='kvm'>\n  <name>${name}</name>\n  <memory unit='MiB'>512</memory>\n  <vcpu>2</vcpu>\n` +
   `  <os><type arch='x86_64' machine='q35'>hvm</type></os>\n  <devices>\n    <interface type='network'><source network='default'/></interface>\n  </devices>\n</domain>\n`;
@@ -142,6 +142,17 @@ describe('the demo libvirt remembers across virsh calls', () => {
   });
 });
 
+describe('changes in flight', () => {
+  it('a change made while the previous one is still being recorded sees its result (one queue per file)', async () => {
+    const conn = options();
+    // Not awaited in between: destroy must wait for start's virsh call AND its write-back.
+    await Promise.all([startDomain('win11', conn), destroyDomain('win11', conn)]);
+    expect(await domainState('win11', conn)).toBe('shut off');
+    await Promise.all([startDomain('win11', conn), shutdownDomain('win11', conn), startDomain('win11', conn)]);
+    expect(await domainState('win11', conn)).toBe('running');
+  });
+});
+
 describe('other URIs are left alone', () => {
   it('a test:///default define is forgotten as before, and no file is written', async () => {
     const before = await readFile(file, 'utf8');
@@ -157,7 +168,8 @@ describe('other URIs are left alone', () => {
     await startDomain('win11', { uri: `test://${other}` });
     expect(await domainState('win11', { uri: `test://${other}` })).toBe('shut off');
     expect(await readFile(other, 'utf8')).toBe(before);
-    await rememberDemoChange({ uri: `test://${other}` }, { kind: 'undefine', name: 'win11' });
+    expect(virshConnection(`test://${other}`)).toEqual({ uri: `test://${other}` }); // no write-back hook
+    await undefineDomain('win11', virshConnection(`test://${other}`));
     expect(await readFile(other, 'utf8')).toBe(before);
   });
 });
