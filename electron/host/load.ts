@@ -66,6 +66,9 @@ async function readHostFile(file: string): Promise<unknown> {
 }
 
 /** Materializes a parsed spec or snapshot, choosing by its `format`. */
+/** A host file's name without its extension: what the window calls a simulated machine. */
+export const hostFileLabel = (file: string): string => path.basename(file).replace(/(\.host)?\.json$/, '');
+
 export async function materializeHostFile(data: unknown, source: string): Promise<MaterializedRoot> {
   const format =
     typeof data === 'object' && data !== null ? (data as { format?: unknown }).format : undefined;

@@ -5,11 +5,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { materializeHostFile } from '../host/load';
+import { hostFileLabel, materializeHostFile } from '../host/load';
 import { createDemoLibvirt } from '../system/demo-libvirt';
 import type { ServiceContext } from '../services/context';
 import { createEventHub, type EventHub } from '../services/events';
-import { hostFileLabel } from '../services/handlers-app';
 import { handSimulatedRootToUser } from './simulated-root-owner';
 
 export interface ServeSetup {

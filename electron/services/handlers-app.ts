@@ -7,14 +7,12 @@ import type { ServiceContext } from './context';
 import { defaultSettings, readStoredSettings, writeStoredSettings } from './settings-store';
 import { recommendsSingleGpu } from './host-recommendation';
 import { withHost } from './host-access';
+import { hostFileLabel } from '../host/load';
 
 /**
  * The name of the machine the app describes. Simulated (demo, --host): never this build machine's name,
  * but the host file's base name, else the simulated tree's own /etc/hostname (a snapshot), else its OS's name.
  */
-/** A host file's name without its extension: what the window calls a simulated machine. */
-export const hostFileLabel = (file: string): string => path.basename(file).replace(/(\.host)?\.json$/, '');
-
 const hostNameOf = async (ctx: ServiceContext): Promise<string> => {
   if (ctx.hostLabel) return ctx.hostLabel;
   if (ctx.hostSource.host !== undefined) return hostFileLabel(ctx.hostSource.host);
