@@ -1,7 +1,8 @@
 // The XDG autostart entry (~/.config/autostart/gpu-ferry.desktop): after a single-GPU handoff the
 // desktop session restarts, and this entry brings GPU Ferry back with the handoff report. Opt-in through
 // settings (on by default for single-GPU users). Exec quoting follows the Desktop Entry Specification.
-import { mkdir, rm, writeFile, readFile, rename } from 'node:fs/promises';
+import { mkdir, rm, readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../system/atomic-write';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -57,7 +58,6 @@ export async function applyAutostart(
   const wanted = autostartEntry([...argv, AFTER_LOGIN_FLAG]);
   if (current === wanted) return false;
   await mkdir(dir, { recursive: true });
-  await writeFile(`${file}.tmp`, wanted, { mode: 0o644 });
-  await rename(`${file}.tmp`, file);
+  await writeFileAtomic(file, wanted, 0o644);
   return true;
 }

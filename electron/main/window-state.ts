@@ -1,6 +1,7 @@
 // Window size, position and maximized state remembered between runs (data dir window-state.json).
 // A missing or broken file gives the defaults; a saved position that is off every screen is dropped.
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../system/atomic-write';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -58,7 +59,5 @@ export async function saveWindowState(dataDir: string, state: WindowState): Prom
   const parsed = stateSchema.safeParse(state);
   if (!parsed.success) return;
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  const temp = `${file(dataDir)}.tmp`;
-  await writeFile(temp, JSON.stringify(parsed.data));
-  await rename(temp, file(dataDir));
+  await writeFileAtomic(file(dataDir), JSON.stringify(parsed.data));
 }

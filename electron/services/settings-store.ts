@@ -1,7 +1,8 @@
 // Settings live in one JSON file in the data directory. Reads validate the file (a broken file is a
 // clear error, never silently replaced); writes keep the previous file as settings.json.bak and replace
 // the file atomically (temp file + rename), so a crash leaves the old or the new settings, never half.
-import { mkdir, readFile, rename, writeFile, copyFile } from 'node:fs/promises';
+import { mkdir, readFile, copyFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../system/atomic-write';
 import path from 'node:path';
 import { settingsSchema, type Settings } from '../../shared/ipc/contract';
 import { readableZodError } from './readable-zod-error';
@@ -62,8 +63,6 @@ export async function writeStoredSettings(
   await copyFile(file, `${file}.bak`).catch((error: unknown) => {
     if (!isMissing(error)) throw error;
   });
-  const temp = `${file}.${process.pid}.tmp`;
-  await writeFile(temp, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
-  await rename(temp, file);
+  await writeFileAtomic(file, `${JSON.stringify(next, null, 2)}\n`, 0o600);
   return next;
 }

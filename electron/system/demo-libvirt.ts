@@ -5,10 +5,11 @@
 // Nothing runs: the test driver only pretends. The hook is VirshOptions.recordChange, set by
 // virshConnection() for demo URIs only, so virsh.ts itself knows nothing of the demo.
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { findAll, findFirst, insertChild, parseXml, removeElement, replaceElement, setAttribute, type XmlElement } from '../../shared/vm/domain-xml';
+import { writeFileAtomic } from './atomic-write';
 import { runVirshRaw, type VirshChange, type VirshOptions } from './virsh';
 
 export const DEMO_LIBVIRT_FILE = 'gpu-ferry-demo-libvirt.xml';
@@ -47,7 +48,7 @@ const SEED = `<node>
 /** Writes the demo's libvirt file into `dir` (seeded with one shut-off VM) and returns its URI. */
 export const createDemoLibvirt = async (dir: string): Promise<string> => {
   const file = path.join(path.resolve(dir), DEMO_LIBVIRT_FILE);
-  await writeAtomically(file, SEED);
+  await writeFileAtomic(file, SEED);
   return `test://${file}`;
 };
 
@@ -85,7 +86,7 @@ export const virshConnection = (uri: string): VirshOptions => {
         await run();
         const store = await readFile(file, 'utf8');
         const updated = await applyChange(store, change, options.program);
-        if (updated !== store) await writeAtomically(file, updated);
+        if (updated !== store) await writeFileAtomic(file, updated);
       }),
   };
   return options;
@@ -156,16 +157,4 @@ function withRunstate(store: string, domain: XmlElement, state: number): string 
   const withNamespace = domain.attributes['xmlns:test'] === TEST_NAMESPACE ? store : setAttribute(store, domain, 'xmlns:test', TEST_NAMESPACE);
   const again = domainNamed(parseXml(withNamespace).root, nameOf(domain));
   return again ? insertChild(withNamespace, again, element) : withNamespace;
-}
-
-/** Temp file in the same folder, then rename: a virsh call reading the file sees the old or the new one. */
-async function writeAtomically(file: string, text: string): Promise<void> {
-  const temp = `${file}.${process.pid}.${randomUUID()}.tmp`;
-  try {
-    await writeFile(temp, text, { mode: 0o600 });
-    await rename(temp, file);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
 }

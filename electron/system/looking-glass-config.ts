@@ -1,6 +1,7 @@
 // Writes ~/.config/looking-glass/client.ini for the user (no privileges needed). An existing file is
 // backed up next to it first (client.ini.gpu-ferry-<time>.bak), then replaced atomically.
-import { mkdir, readFile, rename, writeFile, copyFile } from 'node:fs/promises';
+import { mkdir, readFile, copyFile } from 'node:fs/promises';
+import { writeFileAtomic } from './atomic-write';
 import os from 'node:os';
 import path from 'node:path';
 import { mergeClientIni, type ClientChoices } from '../../shared/lg/client-config';
@@ -43,8 +44,6 @@ export async function writeClientConfig(change: ClientConfigChange, now = new Da
     backup = `${change.file}.gpu-ferry-${now.toISOString().replace(/[:.]/g, '-')}.bak`;
     await copyFile(change.file, backup);
   }
-  const temp = `${change.file}.gpu-ferry-tmp-${process.pid}`;
-  await writeFile(temp, change.after, { mode: 0o644 });
-  await rename(temp, change.file);
+  await writeFileAtomic(change.file, change.after, 0o644);
   return backup;
 }
