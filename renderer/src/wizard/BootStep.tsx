@@ -4,13 +4,13 @@ import { JournalList } from '../plans/JournalList';
 import { Notice } from '../ui/Notice';
 import { goalOptions } from './goal-options';
 import { GoalPicker } from './GoalPicker';
-import { goalsForStep } from './steps';
+import { effectiveGpu, goalsForStep } from './steps';
 
 export const BootStep = () => {
   const { goals, report, gpu, journal } = useAppStore((s) => ({
     goals: s.goals,
     report: s.report,
-    gpu: s.selectedGpu ?? s.report?.recommendation.gpu ?? null,
+    gpu: effectiveGpu(s.report, s.selectedGpu)?.address ?? null,
     journal: s.journal,
   }));
   const iommuOn = report?.iommu.state === 'on';

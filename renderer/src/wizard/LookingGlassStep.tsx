@@ -5,14 +5,14 @@ import { VmChangeReview } from '../plans/VmChangeReview';
 import { useAppStore } from '../store/context';
 import { goalOptions } from './goal-options';
 import { GoalPicker } from './GoalPicker';
-import { goalsForStep } from './steps';
+import { effectiveGpu, goalsForStep } from './steps';
 
 const RESOLUTIONS = ['1920x1080', '2560x1440', '3440x1440', '3840x2160'];
 
 export const LookingGlassStep = () => {
   const { goals, gpu, vms, busy, reviewVmChange, discardVmChange } = useAppStore((s) => ({
     goals: s.goals,
-    gpu: s.selectedGpu ?? s.report?.recommendation.gpu ?? null,
+    gpu: effectiveGpu(s.report, s.selectedGpu)?.address ?? null,
     vms: s.vms,
     busy: s.vmChangeBusy,
     reviewVmChange: s.reviewVmChange,

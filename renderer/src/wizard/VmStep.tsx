@@ -6,21 +6,21 @@ import { VmChangeReview } from '../plans/VmChangeReview';
 import { useAppStore } from '../store/context';
 import { goalOptions } from './goal-options';
 import { GoalPicker } from './GoalPicker';
-import { goalsForStep } from './steps';
+import { effectiveGpu, goalsForStep } from './steps';
 import { VmFields } from './VmFields';
 import { defaultVmForm, vmRequest, type VmForm } from './vm-request';
 
 export const VmStep = () => {
-  const { goals, gpu, gpuName, mode, vms, busy, reviewVmChange, discardVmChange } = useAppStore((s) => ({
+  const { goals, chosenGpu, mode, vms, busy, reviewVmChange, discardVmChange } = useAppStore((s) => ({
     goals: s.goals,
-    gpu: s.selectedGpu ?? s.report?.recommendation.gpu ?? null,
-    gpuName: s.report?.gpus.find((g) => g.address === (s.selectedGpu ?? s.report?.recommendation.gpu))?.name ?? null,
+    chosenGpu: effectiveGpu(s.report, s.selectedGpu),
     mode: s.report?.recommendation.mode ?? 'none',
     vms: s.vms,
     busy: s.vmChangeBusy,
     reviewVmChange: s.reviewVmChange,
     discardVmChange: s.discardVmChange,
   }));
+  const gpu = chosenGpu?.address ?? null;
   const [form, setForm] = useState<VmForm>(() => defaultVmForm(vms[0]?.name ?? null));
   const update = (patch: Partial<VmForm>) => {
     discardVmChange(); // a review shows the choices it was made from, never older ones
@@ -50,7 +50,7 @@ export const VmStep = () => {
       <VmFields form={form} vms={vms} onChange={update} />
       {gpu ? (
         <p className="muted small">
-          {gpuName ?? 'The GPU'} ({gpu}) {form.mode === 'create' ? 'is passed through' : chosen?.gpu === gpu ? 'is already passed through (kept)' : 'will be added'},
+          {chosenGpu?.name ?? 'The GPU'} ({gpu}) {form.mode === 'create' ? 'is passed through' : chosen?.gpu === gpu ? 'is already passed through (kept)' : 'will be added'},
           with every function of its card.
         </p>
       ) : (

@@ -38,7 +38,8 @@ const orNull = (s: string): string | null => (s.trim() === '' ? null : s.trim())
 export const vmRequest = (form: VmForm, gpu: string | null): VmChangeRequest => {
   const hostCores = form.hostCores === 'auto' ? {} : { hostCores: form.hostCores };
   if (form.mode === 'attach') {
-    const tune = form.hugepages ? [...form.tune.filter((t) => t !== 'hugepages'), 'hugepages' as const] : form.tune.filter((t) => t !== 'hugepages');
+    // Huge pages has its own checkbox (it applies to new VMs too); the tuning list carries it last.
+    const tune = [...form.tune.filter((t) => t !== 'hugepages'), ...(form.hugepages ? (['hugepages'] as const) : [])];
     return { kind: 'attach', name: form.name, gpu, tune, ...(tune.includes('pinning') ? hostCores : {}) };
   }
   return {
