@@ -84,7 +84,9 @@ describe.runIf(canStandIn)('killed mid-apply (real root): recovery rolls back th
     m.touch('fake-grubby-fails');
     const r = m.run(['recover']);
     expect(r.status, r.stdout + r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^pending 1 grubby --update-kernel=ALL --remove-args=iommu=pt$/m);
+    // The entry's pending file names the command; stdout is the verb's own (it may be another entry's).
+    expect(r.stderr).toMatch(/^pending 1 grubby --update-kernel=ALL --remove-args=iommu=pt$/m);
+    expect(r.stdout).not.toMatch(/^pending /m);
     expect(r.stdout).toMatch(/^recovered \S+ rollback-incomplete$/m);
     expect(existsSync(path.join(m.modprobe, VFIO_CONF))).toBe(false);
     expect(m.read('fake-kargs')).toBe('iommu=pt\n');
@@ -124,6 +126,31 @@ describe.runIf(canStandIn)('killed mid-undo (real root): recovery finishes the u
     expect(r.stderr).toMatch(/^result 1 ok inverse /m);
     expect(m.read('fake-kargs')).toBe('');
     expect(m.read('fake-initramfs')).toBe('no vfio conf\n');
+  });
+});
+
+describe.runIf(canStandIn)('one entry\'s recovery does not leak into the next apply (real root)', () => {
+  it('a killed undo of A finished with a pending command, then B failing at step 0: only B\'s step 0 is undone', () => {
+    const m = machine();
+    expect(m.run(['apply'], plan(writeConf, grubbyArgs('iommu=pt'), dracut)).status).toBe(0);
+    m.touch('fake-grubby-dies'); // A's undo is killed in its inverse of step 1
+    expect(m.run(['undo', 'last']).signal).toBe('SIGKILL');
+    m.touch('fake-grubby-fails'); // recovering A, that inverse fails: pending for A
+    const failing: Step = { kind: 'run', argv: ['update-initramfs', '-u', '-k', 'all'], undo: 'rerun', reason: 'fails' };
+    const b = m.run(['apply'], plan(failing, grubbyArgs('amd_iommu=on'), dracut));
+    expect(b.status, b.stdout + b.stderr).toBe(3);
+    expect(b.stderr).toMatch(/^pending 1 grubby --update-kernel=ALL --remove-args=iommu=pt$/m); // A's, recovering
+    // B's steps 1 and 2 never ran: neither their inverse nor a rerun, nothing pending for them.
+    const bLines = b.stdout.slice(b.stdout.search(/^journal /m));
+    expect(bLines).not.toMatch(/^(result|pending|progress) [12] /m);
+    expect(bLines).toMatch(/^pending 0 update-initramfs -u -k all$/m);
+    expect(b.stdout).toMatch(/^error rollback-incomplete 0 .*run as root: update-initramfs -u -k all$/m);
+    expect(m.read('fake-initramfs')).toBe('no vfio conf\n'); // B's dracut was not run by B's rollback
+    const entries = [...m.run(['journal']).stdout.matchAll(/^entry (\S+) (\S+) /gm)].map(([, id, state]) => ({ id: id!, state }));
+    expect(entries.map((e) => e.state)).toEqual(['undo-incomplete', 'rollback-incomplete']);
+    const pendingOf = (id: string) => readFileSync(path.join(m.varLib, 'gpu-ferry/journal', id, 'pending'), 'utf8');
+    expect(pendingOf(entries[0]!.id)).toBe('grubby --update-kernel=ALL --remove-args=iommu=pt\n');
+    expect(pendingOf(entries[1]!.id)).toBe('update-initramfs -u -k all\n');
   });
 });
 

@@ -4,8 +4,9 @@
 // grubby keeps "kernel arguments" in /var/lib/fake-kargs; dracut builds /var/lib/fake-initramfs from the
 // modprobe file and those arguments; systemctl "restarts" libvirtd, which then runs with the qemu.conf of
 // that moment (/var/lib/fake-libvirtd-config; absent while the daemon is down). Trigger files in
-// /var/lib make them fail (fake-<name>-fails, fake-systemctl-fails-once) or kill the whole helper
-// mid-command (fake-<name>-dies, once): the helper runs as its own process group leader (setsid), so
+// /var/lib make them fail (fake-<name>-fails, fake-systemctl-fails-once; fake-grubby-fails-after-change:
+// once, after making its change) or kill the whole helper mid-command (fake-<name>-dies, once): the
+// helper runs as its own process group leader (setsid), so
 // `kill -KILL 0` is a SIGKILL of the helper and everything it started, exactly like a crash.
 // Needs root (CI runs the tiers as root).
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
@@ -23,6 +24,7 @@ case $2 in
   --remove-args=*) grep -vxF -- "\${2#--remove-args=}" /var/lib/fake-kargs >/var/lib/fake-kargs.new; mv /var/lib/fake-kargs.new /var/lib/fake-kargs ;;
 esac
 echo "grubby: $2"
+if [ -e /var/lib/fake-grubby-fails-after-change ]; then rm /var/lib/fake-grubby-fails-after-change; echo "grubby: cannot update the BLS entries" >&2; exit 1; fi
 if [ -e /var/lib/fake-grubby-dies ]; then rm /var/lib/fake-grubby-dies; kill -KILL 0; fi
 `,
   dracut: `#!/bin/sh

@@ -102,15 +102,42 @@ describe.runIf(canStandIn)('undo undoes what commands did (real root, real progr
     expect(m.state()).toBe('rollback-incomplete');
   });
 
-  it('refuses an undo whose program is gone before changing anything', () => {
+  it('restores the files when a regenerator was uninstalled since, and names the command still to run', () => {
     const m = machine();
     expect(m.run(['apply'], plan(writeConf, dracut)).status).toBe(0);
     removeTree(path.join(m.sbin, 'dracut'));
     const r = m.run(['undo', 'last']);
+    expect(r.status, r.stdout + r.stderr).toBe(3);
+    expect(existsSync(path.join(m.modprobe, 'gpu-ferry-vfio.conf'))).toBe(false); // the files are back
+    expect(r.stdout).toMatch(/^progress 1 dracut is not installed now: install it, then run this command as root$/m);
+    expect(r.stdout).toMatch(/^pending 1 dracut --regenerate-all --force$/m);
+    expect(r.stdout).toMatch(/^error undo-incomplete - .*run as root: dracut --regenerate-all --force \(dracut is not installed now\)$/m);
+    expect(m.state()).toBe('undo-incomplete');
+  });
+
+  it('still refuses an undo whose journaled plan gives a command the allowlist does not allow', () => {
+    const m = machine();
+    expect(m.run(['apply'], plan(writeConf, dracut)).status).toBe(0);
+    const id = /^entry (\S+) /m.exec(m.run(['journal']).stdout)?.[1] ?? '';
+    const planFile = path.join(m.varLib, 'gpu-ferry/journal', id, 'plan');
+    writeFileSync(planFile, readFileSync(planFile, 'utf8').replace(toBase64('--regenerate-all'), toBase64('--kver=/tmp/x')));
+    const r = m.run(['undo', 'last']);
     expect(r.status).toBe(4);
-    expect(r.stdout).toMatch(/^error bad-journal 1 .*program-not-found/m);
+    expect(r.stdout).toMatch(/^error bad-journal 1 .*arguments-not-allowed/m);
     expect(readFileSync(path.join(m.modprobe, 'gpu-ferry-vfio.conf'), 'utf8')).toBe('options vfio-pci ids=10de:1b80\n');
     expect(m.state()).toBe('applied');
+  });
+
+  it('a step that fails after making its change has its inverse run too', () => {
+    const m = machine();
+    m.touch('fake-grubby-fails-after-change'); // grubby adds the argument, then fails
+    const applied = m.run(['apply'], plan(writeConf, grubbyArgs('iommu=pt'), dracut));
+    expect(applied.status, applied.stdout + applied.stderr).toBe(3);
+    expect(applied.stdout).toMatch(/^error step-failed 1 /m);
+    expect(applied.stdout).toMatch(/^result 1 ok inverse \/usr\/sbin\/grubby --update-kernel=ALL --remove-args=iommu=pt$/m);
+    expect(m.read('fake-kargs')).toBe('');
+    expect(applied.stdout).not.toMatch(/^result 2 /m); // dracut never ran: nothing to run again
+    expect(m.state()).toBe('rolled-back');
   });
 
   it('restarts a unit again after its config file is restored, so the daemon drops the change', () => {
