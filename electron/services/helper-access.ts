@@ -11,9 +11,10 @@ export function helperTarget(ctx: ServiceContext, knownJournalId: string | null 
   let journalId = knownJournalId; // an apply learns its id from the helper's first line
   const onLine = (line: HelperLine) => {
     if (line.type === 'journal') journalId = line.id;
-    // Sentences, not protocol tokens: the window shows these lines as they come.
+    // Sentences, not protocol tokens: the window shows these lines as they come, a command that undo or
+    // rollback could not run (pending) the moment it fails.
     const text = progressText(line);
-    if (text !== null && (line.type === 'progress' || line.type === 'result'))
+    if (text !== null && (line.type === 'progress' || line.type === 'result' || line.type === 'pending'))
       ctx.events.emit('plan.progress', { journalId, index: line.step, line: text });
   };
   return ctx.simulatedRoot !== null ? { root: ctx.simulatedRoot, onLine } : { onLine };

@@ -49,15 +49,17 @@ async function commandFor(verb: string, args: string[], target: HelperTarget): P
 
 /**
  * Undo (or the rollback of a failed apply) put every file back but a command undoing a step's effect
- * failed: say exactly what the person still has to run, instead of the generic "applying failed".
+ * failed: say exactly what the person still has to run, instead of the generic "applying failed". Every
+ * `pending` line on stdout is this run's own (recovering another entry first prints its pending lines on
+ * stderr and in that entry's pending file).
  */
-export function unfinishedUndo(error: HelperError, lines: HelperLine[]): (HelperError & { pending: string[] }) | null {
+export function unfinishedUndo(error: HelperError, lines: HelperLine[]): HelperError | null {
   const code = error.detail.helperCode;
   if (code !== 'undo-incomplete' && code !== 'rollback-incomplete') return null;
   const pending = lines.flatMap((l) => (l.type === 'pending' ? [l.command] : []));
   const what = code === 'undo-incomplete' ? 'Every file was put back' : `Step ${(error.detail.step ?? 0) + 1} failed and every file was put back`;
   const message = `${what}, but undoing what the commands did is not finished. Run as root: ${pending.map((c) => `\`${c}\``).join(', then ')}.`;
-  return Object.assign(new HelperError('failed', message, error.detail), { pending });
+  return new HelperError('failed', message, error.detail);
 }
 
 /** Runs one helper verb; rejects with a HelperError carrying a clear message when it did not succeed. */
