@@ -2,34 +2,27 @@
 // prepare/release on a fake tree (GPU_FERRY_ROOT; as nobody, since the runtime ignores it as root), and its
 // JSON-lines log is placed where `handoff.log` reads it in the served simulated root. One cycle succeeds;
 // one prepare fails (a program holds the GPU's node) and rolls back. Chromium must show both in words.
-import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { handoffConfigPath, renderHandoffConfig } from '../../shared/handoff/config';
 import { HANDOFF_LOG_DIR } from '../../shared/handoff/installed-paths';
 import { vmFileStem } from '../../shared/vm/vm-name';
+import { addSingleGpuDesktop, fakeTree } from '../lib/handoff-fake-tree';
 import { captureScreen, launchChromium, type Page } from './browser';
 import { pickFixtures } from './fixture-hosts';
-import { projectRoot, startServe } from './serve-process';
+import { startServe } from './serve-process';
 
-const RUNTIME = path.join(projectRoot, 'resources/handoff/gpu-ferry-handoff');
 const VM = 'test'; // the one domain of libvirt's test:///default
 const GPU = '0000:0a:00.0';
-const NOBODY = 65534;
-const AS_ROOT = process.getuid?.() === 0;
 const axeViolations: string[] = [];
 const screen = async (page: Page, name: string) => {
   axeViolations.push(...(await captureScreen(page, name)));
 };
 
-const tree = mkdtempSync(path.join(os.tmpdir(), 'gpu-ferry-e2e-handoff-'));
-const put = (rel: string, content: string) => {
-  const p = path.join(tree, rel);
-  mkdirSync(path.dirname(p), { recursive: true });
-  writeFileSync(p, content);
-};
+const fake = fakeTree(mkdtempSync(path.join(os.tmpdir(), 'gpu-ferry-e2e-handoff-')));
+const { root: tree, put } = fake;
 
 /**
  * A single-GPU NVIDIA machine whose GPU is already on vfio-pci (a fake driver never lets go of a device,
@@ -48,26 +41,13 @@ const buildTree = () => {
   mkdirSync(path.join(tree, 'dev'), { recursive: true });
   symlinkSync('/dev/zero', path.join(tree, 'dev/nvidia0')); // a character device, as the runtime checks
   mkdirSync(path.join(tree, 'proc'), { recursive: true });
-  mkdirSync(path.join(tree, 'run/systemd/system'), { recursive: true });
-  put('units/sddm.service', 'active\n');
-  put('sys/class/vtconsole/vtcon0/name', '(S) dummy device\n');
-  put('sys/class/vtconsole/vtcon0/bind', '1\n');
-  put('sys/class/vtconsole/vtcon1/name', '(M) frame buffer device\n');
-  put('sys/class/vtconsole/vtcon1/bind', '1\n');
-  put('sys/bus/platform/drivers/efi-framebuffer/efi-framebuffer.0/uevent', '');
-  put('sys/bus/platform/drivers/efi-framebuffer/unbind', '');
-  put('sys/bus/platform/drivers/efi-framebuffer/bind', '');
+  addSingleGpuDesktop(fake);
   put('bin/systemctl', `#!/bin/bash\nu="\${@: -1}"\ncase $1 in is-active) cat "${tree}/units/$u" 2>/dev/null || echo inactive;; stop) echo inactive >"${tree}/units/$u";; start) echo active >"${tree}/units/$u";; esac\n`);
   chmodSync(path.join(tree, 'bin/systemctl'), 0o755);
 };
 
-/** Runs the runtime on the tree (as nobody when we are root, the tree handed to nobody first). */
-const runtime = (action: 'prepare' | 'release') => {
-  const env = { PATH: `${tree}/bin:${process.env.PATH ?? ''}`, GPU_FERRY_ROOT: tree };
-  if (!AS_ROOT) return spawnSync(RUNTIME, [action, VM], { encoding: 'utf8', env });
-  expect(spawnSync('chown', ['-R', `${NOBODY}:${NOBODY}`, tree]).status).toBe(0);
-  return spawnSync('setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', '--', RUNTIME, action, VM], { encoding: 'utf8', env });
-};
+/** Runs the runtime on the tree, with the tree's fake systemctl (as nobody when we are root). */
+const runtime = (action: 'prepare' | 'release') => fake.runRuntime([action, VM], { fakeBin: true });
 
 /** Puts the runtime's log where the served app's `handoff.log` reads it. */
 const publishLog = (simulatedRoot: string) => {

@@ -1,25 +1,23 @@
 // `gpu-ferry rescue` through the real built CLI, on a fake tree (--root): a GPU left on vfio-pci with no
 // state file comes back (driver_override cleared, reprobed), and bad input changes nothing. --root is a
 // non-root feature: as root the CLI refuses it, so when the tests run as root the CLI runs as nobody.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handoffConfigPath, renderHandoffConfig } from '../../../shared/handoff/config';
+import { fakeTree, runAsTreeUser, TESTS_RUN_AS_ROOT as AS_ROOT } from '../../lib/handoff-fake-tree';
 import { buildCli, removeTempDirs, repoRoot, runCli, tempDir, type CliRun } from '../host/cli-helpers';
 
-const AS_ROOT = process.getuid?.() === 0;
 /** The built CLI as nobody (when we are root), from an unrelated working directory, on the fake tree. */
 const runCliOnTree = (args: string[], cwd = root): CliRun => {
   if (!AS_ROOT) return runCli(args);
-  expect(spawnSync('chown', ['-R', '65534:65534', root]).status).toBe(0);
-  const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', '--', process.execPath, path.join(repoRoot, 'bin/gpu-ferry.cjs'), ...args], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH } });
+  const r = runAsTreeUser(root, process.execPath, [path.join(repoRoot, 'bin/gpu-ferry.cjs'), ...args], { env: { PATH: process.env.PATH }, cwd });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 };
 
 const GPU = '0000:03:00.0';
 let root = '';
-const put = (rel: string, content: string) => { const p = path.join(root, rel); mkdirSync(path.dirname(p), { recursive: true }); writeFileSync(p, content); };
+const put = (rel: string, content: string) => fakeTree(root).put(rel, content);
 
 beforeAll(() => {
   buildCli();

@@ -11,30 +11,22 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handoffConfigPath, renderHandoffConfig, type HandoffConfig } from '../../../shared/handoff/config';
 import { handoffRuns, parseHandoffLog } from '../../../shared/handoff/timeline';
 import { vmFileStem } from '../../../shared/vm/vm-name';
+import { addSingleGpuDesktop, asTreeUser, fakeTree, HANDOFF_RUNTIME as RUNTIME, TESTS_RUN_AS_ROOT as AS_ROOT, type FakeTree } from '../../lib/handoff-fake-tree';
 
-const RUNTIME = path.resolve('resources/handoff/gpu-ferry-handoff');
 const HOOK = path.resolve('resources/hooks/gpu-ferry');
 const VM = `Jeux "vidéo" $(x)`;
 const GPU = '0000:0a:00.0';
 let root = '';
+let tree: FakeTree;
 
 const config = (over: Partial<HandoffConfig> = {}): HandoffConfig => ({
   vm: VM, mode: 'dual-gpu', devices: [GPU], modules: [], displayManager: null, session: 'wait', holders: 'refuse', timeoutStopSeconds: 1, timeoutDeviceSeconds: 1, ...over,
 });
-const put = (rel: string, content: string) => { const p = path.join(root, rel); mkdirSync(path.dirname(p), { recursive: true }); writeFileSync(p, content); };
-const AS_ROOT = process.getuid?.() === 0;
-const NOBODY = 65534;
-/** Runs CMD on the fake tree: as nobody when we are root (the tree is handed to nobody first). */
-const runOnTree = (env: NodeJS.ProcessEnv, cmd: string, args: string[]) => {
-  if (!AS_ROOT) return spawnSync(cmd, args, { encoding: 'utf8', env });
-  expect(spawnSync('chown', ['-R', `${NOBODY}:${NOBODY}`, root]).status).toBe(0);
-  return spawnSync('setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', '--', cmd, ...args], { encoding: 'utf8', env });
-};
-const run = (cmd: string, ...args: string[]) => runOnTree({ PATH: process.env.PATH, GPU_FERRY_ROOT: root }, cmd, args);
+const put = (rel: string, content: string) => tree.put(rel, content);
+/** Runs CMD on the fake tree (as nobody when we are root). */
+const run = (cmd: string, ...args: string[]) => tree.run(cmd, args);
 /** sleep 30, owned by the user the runtime runs as (so that it may signal it). */
-const liveSleeper = () => (AS_ROOT
-  ? spawn('setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', '--', 'sleep', '30'], { stdio: 'ignore' })
-  : spawn('sleep', ['30'], { stdio: 'ignore' }));
+const liveSleeper = () => spawn(...asTreeUser('sleep', ['30']), { stdio: 'ignore' });
 /** A fake device node: a symlink to a real character device (the runtime compares fds by device and inode). */
 const node = (rel: string, real: string) => { const p = path.join(root, rel); mkdirSync(path.dirname(p), { recursive: true }); symlinkSync(real, p); };
 /** Fake /proc entry: PID with COMM, owner UID and fds 0.. pointing at TARGETS. */
@@ -51,6 +43,7 @@ const log = () => {
 
 beforeEach(() => {
   root = mkdtempSync(path.join(tmpdir(), 'gft-fake-'));
+  tree = fakeTree(root);
   put(`sys/bus/pci/devices/${GPU}/vendor`, '0x1002\n');
   put(`sys/bus/pci/devices/${GPU}/class`, '0x030000\n');
   put(`sys/bus/pci/devices/${GPU}/drm/card1/uevent`, '');
@@ -233,15 +226,7 @@ describe('single-GPU steps on a fake tree (fake systemctl and modprobe record wh
   const calls = () => readFileSync(path.join(root, 'calls'), 'utf8').trim().split('\n');
   beforeEach(() => {
     put(handoffConfigPath(VM), renderHandoffConfig(config({ mode: 'single-gpu', modules: ['amdgpu'], displayManager: 'sddm.service' })));
-    mkdirSync(path.join(root, 'run/systemd/system'), { recursive: true });
-    put('units/sddm.service', 'active\n');
-    put('sys/class/vtconsole/vtcon0/name', '(S) dummy device\n');
-    put('sys/class/vtconsole/vtcon0/bind', '1\n');
-    put('sys/class/vtconsole/vtcon1/name', '(M) frame buffer device\n');
-    put('sys/class/vtconsole/vtcon1/bind', '1\n');
-    put('sys/bus/platform/drivers/efi-framebuffer/efi-framebuffer.0/uevent', '');
-    put('sys/bus/platform/drivers/efi-framebuffer/unbind', '');
-    put('sys/bus/platform/drivers/efi-framebuffer/bind', '');
+    addSingleGpuDesktop(tree);
     put('sys/module/amdgpu/initstate', 'live\n');
     // systemctl: is-active reads units/<unit>, stop/start write it; every call is recorded.
     put('bin/systemctl', `#!/bin/bash\necho "systemctl $*" >>"${root}/calls"\nu="\${@: -1}"\ncase $1 in is-active) cat "${root}/units/$u";; stop) echo inactive >"${root}/units/$u";; start) echo active >"${root}/units/$u";; esac\n`);
@@ -249,7 +234,7 @@ describe('single-GPU steps on a fake tree (fake systemctl and modprobe record wh
     chmodSync(path.join(root, 'bin/systemctl'), 0o755);
     chmodSync(path.join(root, 'bin/modprobe'), 0o755);
   });
-  const runFake = (...args: string[]) => runOnTree({ PATH: `${root}/bin:${process.env.PATH}`, GPU_FERRY_ROOT: root }, RUNTIME, args);
+  const runFake = (...args: string[]) => tree.runRuntime(args, { fakeBin: true });
 
   it('stops the display manager, unbinds fbcon and the firmware framebuffer; on a later failure undoes them in reverse order', () => {
     const r = runFake('prepare', VM);
