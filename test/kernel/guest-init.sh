@@ -96,6 +96,23 @@ if [[ $scenario == full ]]; then
   fi
   kill $holder; wait $holder 2>/dev/null
 
+  # Fault, hostile name (item 14.5): a holder of card0 named "x <PID>:" with HOLDERS=terminate. Without logind no
+  # process belongs to the session being ended: refused, and neither the holder nor process <PID> is signalled.
+  sleep 600 </dev/null & victim=$!
+  cp /bin/bash "/tmp/x $victim:"; mkfifo /tmp/gft-fifo
+  "/tmp/x $victim:" -c 'read -r -t 600 <>/tmp/gft-fifo' </dev/dri/card0 & hostile=$!
+  wait_for test -e /proc/$hostile/fd/0
+  sed -i 's/^HOLDERS=refuse$/HOLDERS=terminate/' "$CONF"
+  if "$HOOK" "$VM" prepare begin - </dev/null; then result fault-hostile-name fail 'prepare succeeded'
+  else
+    msg=$(last_fail_msg)
+    "$HOOK" "$VM" release end - </dev/null
+    if state_restored && [[ -d /proc/$victim && -d /proc/$hostile && $msg == *"$hostile:x $victim:(/dev/dri/card0)"*'nothing signalled'* ]]; then result fault-hostile-name pass "$msg"
+    else result fault-hostile-name fail "$REPLY msg=$msg victim=$([[ -d /proc/$victim ]] && echo alive || echo gone) holder=$([[ -d /proc/$hostile ]] && echo alive || echo gone)"; fi
+  fi
+  sed -i 's/^HOLDERS=terminate$/HOLDERS=refuse/' "$CONF"
+  kill $hostile $victim; wait $hostile $victim 2>/dev/null
+
   # Fault: a module refuses to unload (a modprobe.d remove command that fails).
   echo 'remove bochs /bin/false' >/etc/modprobe.d/gft-refuse.conf
   if "$HOOK" "$VM" prepare begin - </dev/null; then result fault-module fail 'prepare succeeded'

@@ -104,6 +104,10 @@ describe('handoff on a real kernel (UEFI boot, fbcon on bochs DRM)', () => {
     expect(result(uefi, 'fault-holder')?.pass).toBe(true);
     expect(result(uefi, 'fault-holder')?.detail).toMatch(/in use by: \d+:sleep\(\/dev\/dri\/card0\)/);
   });
+  it('fault, hostile name: a card0 holder named "x <PID>:" with HOLDERS=terminate → refused, neither it nor PID signalled (no session without logind)', () => {
+    expect(result(uefi, 'fault-hostile-name')?.pass).toBe(true);
+    expect(result(uefi, 'fault-hostile-name')?.detail).toMatch(/in use by: (\d+):x \d+:\(\/dev\/dri\/card0\); nothing signalled: not part of the graphical session being ended: \1:x \d+:$/);
+  });
   it('fault: a module that refuses to unload → rolled back, display restored', () => {
     expect(result(uefi, 'fault-module')?.pass).toBe(true);
     expect(result(uefi, 'fault-module')?.detail).toMatch(/bochs refuses to unload/);

@@ -14,7 +14,8 @@ import { vmFileStem } from '../../../shared/vm/vm-name';
 import { addSingleGpuDesktop, asTreeUser, fakeTree, HANDOFF_RUNTIME as RUNTIME, TESTS_RUN_AS_ROOT as AS_ROOT, type FakeTree } from '../../lib/handoff-fake-tree';
 
 const HOOK = path.resolve('resources/hooks/gpu-ferry');
-const VM = `Jeux "vidéo" $(x)`;
+// A hostile VM name: a leading dash, quotes, $(), a glob and a "PID:" — all data, none of it split or run.
+const VM = `-x Jeux "vidéo" $(x) * 1: y`;
 const GPU = '0000:0a:00.0';
 let root = '';
 let tree: FakeTree;
@@ -29,13 +30,19 @@ const run = (cmd: string, ...args: string[]) => tree.run(cmd, args);
 const liveSleeper = () => spawn(...asTreeUser('sleep', ['30']), { stdio: 'ignore' });
 /** A fake device node: a symlink to a real character device (the runtime compares fds by device and inode). */
 const node = (rel: string, real: string) => { const p = path.join(root, rel); mkdirSync(path.dirname(p), { recursive: true }); symlinkSync(real, p); };
-/** Fake /proc entry: PID with COMM, owner UID and fds 0.. pointing at TARGETS. */
-const proc = (pid: number, comm: string, uid: number, targets: string[]) => {
+/** Fake /proc entry: PID with COMM, owner UID, fds 0.. pointing at TARGETS, and its control group (cgroup v2). */
+const proc = (pid: number, comm: string, uid: number, targets: string[], cgroup = '/system.slice/unknown.service') => {
   put(`proc/${pid}/comm`, `${comm}\n`);
+  put(`proc/${pid}/cgroup`, `0::${cgroup}\n`);
   put(`proc/${pid}/status`, `Name:\t${comm}\nUid:\t${uid}\t${uid}\t${uid}\t${uid}\n`);
   mkdirSync(path.join(root, `proc/${pid}/fd`), { recursive: true });
   targets.forEach((t, fd) => symlinkSync(t, path.join(root, `proc/${pid}/fd/${fd}`)));
 };
+/** A logind session as /run/systemd/sessions/ID describes it (the file sd-login reads). */
+const session = (id: string, uid: number, type: string) => put(`run/systemd/sessions/${id}`, `# This is private data. Do not parse.\nUID=${uid}\nUSER=u${uid}\nACTIVE=1\nTYPE=${type}\nCLASS=user\nSCOPE=session-${id}.scope\n`);
+/** True while PID runs (a zombie, killed but not yet reaped by us, is not running). */
+const running = (pid: number) => { try { const st = readFileSync(`/proc/${pid}/stat`, 'utf8'); return st.slice(st.lastIndexOf(')') + 2)[0] !== 'Z'; } catch { return false; } };
+const exited = (child: ReturnType<typeof spawn>) => new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_c, sig) => resolve(sig)));
 const log = () => {
   const p = path.join(root, 'var/log/gpu-ferry', `${vmFileStem(VM)}.jsonl`);
   return existsSync(p) ? parseHandoffLog(readFileSync(p, 'utf8')) : { events: [], badLines: [] };
@@ -115,17 +122,17 @@ describe('handoff runtime on a fake tree', () => {
     expect(r.stderr).not.toMatch(/in use by/);
   });
 
-  it('HOLDERS=terminate sends SIGTERM to the holder by its PID (a live process)', async () => {
+  it('dual-GPU ends no session: HOLDERS=terminate signals no holder and refuses, naming it (item 14.5)', () => {
     const sleeper = liveSleeper();
-    const gone = new Promise<NodeJS.Signals | null>((resolve) => sleeper.on('exit', (_c, sig) => resolve(sig)));
     try {
+      session('2', 1000, 'wayland');
       node('dev/dri/card1', '/dev/zero');
-      proc(sleeper.pid ?? 0, 'sleep', 1000, [path.join(root, 'dev/dri/card1')]);
+      proc(sleeper.pid ?? 0, 'sleep', 1000, [path.join(root, 'dev/dri/card1')], '/user.slice/user-1000.slice/session-2.scope');
       put(handoffConfigPath(VM), renderHandoffConfig(config({ holders: 'terminate' })));
-      run(RUNTIME, 'prepare', VM);
-      // The fake /proc entry outlives the process, so the step still fails; the signal is what counts.
-      expect(await gone).toBe('SIGTERM');
-      expect(log().events.find((e) => e.step === 'holders')?.message).toBe(`the GPU is in use by: ${sleeper.pid}:sleep(/dev/dri/card1)`);
+      expect(run(RUNTIME, 'prepare', VM).status).toBe(1);
+      expect(log().events.find((e) => e.step === 'holders')?.message).toBe(
+        `the GPU is in use by: ${sleeper.pid}:sleep(/dev/dri/card1); nothing signalled: not part of the graphical session being ended: ${sleeper.pid}:sleep`);
+      expect(running(sleeper.pid ?? 0)).toBe(true);
     } finally { sleeper.kill('SIGKILL'); }
   });
 
@@ -261,25 +268,78 @@ describe('single-GPU steps on a fake tree (fake systemctl and modprobe record wh
     expect(calls().at(-1)).toBe('systemctl start --no-block -- sddm.service');
   });
 
-  it('session processes: only those of graphical session users (loginctl) count; another user\'s "Xorg" is never signalled (item 13)', async () => {
-    put('bin/loginctl', `#!/bin/bash\ncase $1 in list-sessions) echo ' 2 1000 alice seat0 tty2'; echo ' 5 1001 bob - pts/1';; show-session) printf 'Type=wayland\\nUser=1000\\n\\nType=tty\\nUser=1001\\n';; esac\n`);
-    chmodSync(path.join(root, 'bin/loginctl'), 0o755);
-    proc(999_999, 'Xorg', 1001, ['/dev/null']); // bob's process named Xorg, holding nothing of the GPU
-    put(handoffConfigPath(VM), renderHandoffConfig(config({ mode: 'single-gpu', modules: ['amdgpu'], displayManager: 'sddm.service', session: 'wait' })));
-    runFake('prepare', VM);
-    expect(log().events.find((e) => e.step === 'session-wait')).toMatchObject({ status: 'ok', message: 'no graphical session left' });
-
+  it('session processes: only compositors of the session being ended count; another user\'s "Xorg" is never signalled (items 13, 14.5)', async () => {
+    session('2', 1000, 'wayland'); // alice's graphical session
+    session('5', 1001, 'tty'); // bob, logged in over ssh
+    const bobs = liveSleeper();
     const shell = liveSleeper();
-    const gone = new Promise<NodeJS.Signals | null>((resolve) => shell.on('exit', (_c, sig) => resolve(sig)));
+    const gone = exited(shell);
     try {
-      proc(shell.pid ?? 0, 'gnome-shell', 1000, ['/dev/null']); // alice's compositor: a session user's
+      proc(bobs.pid ?? 0, 'Xorg', 1001, ['/dev/null'], '/user.slice/user-1001.slice/session-5.scope'); // named Xorg, holds nothing
+      put(handoffConfigPath(VM), renderHandoffConfig(config({ mode: 'single-gpu', modules: ['amdgpu'], displayManager: 'sddm.service', session: 'wait' })));
+      runFake('prepare', VM);
+      expect(log().events.find((e) => e.step === 'session-wait')).toMatchObject({ status: 'ok', message: 'no graphical session left' });
+
+      // alice's compositor, run by her user manager (as GNOME runs it): the session's.
+      proc(shell.pid ?? 0, 'gnome-shell', 1000, ['/dev/null'], '/user.slice/user-1000.slice/user@1000.service/session.slice/org.gnome.Shell@wayland.service');
       put(handoffConfigPath(VM), renderHandoffConfig(config({ mode: 'single-gpu', modules: ['amdgpu'], displayManager: 'sddm.service', session: 'terminate' })));
       put('units/sddm.service', 'active\n');
       runFake('prepare', VM);
       expect(await gone).toBe('SIGTERM');
       const step = log().events.filter((e) => e.step === 'session-wait').at(-1);
       expect(step?.message).toBe(`graphical session still running: ${shell.pid}:gnome-shell`); // the fake /proc entry stays
-    } finally { shell.kill('SIGKILL'); }
+      expect(running(bobs.pid ?? 0)).toBe(true);
+    } finally { shell.kill('SIGKILL'); bobs.kill('SIGKILL'); }
+  });
+
+  it('HOLDERS=terminate signals a holder of the session being ended by the PID of its record: its name "x <PID>:" names no one (item 14.5)', async () => {
+    session('2', 1000, 'x11');
+    const holder = liveSleeper();
+    const bystander = liveSleeper();
+    const holderGone = exited(holder);
+    try {
+      node('dev/dri/renderD128', '/dev/zero');
+      proc(holder.pid ?? 0, `x ${bystander.pid}:`, 1000, ['/dev/null', path.join(root, 'dev/dri/renderD128')], '/user.slice/user-1000.slice/session-2.scope');
+      put(handoffConfigPath(VM), renderHandoffConfig(config({ mode: 'single-gpu', modules: ['amdgpu'], displayManager: 'sddm.service', holders: 'terminate' })));
+      runFake('prepare', VM);
+      expect(await holderGone).toBe('SIGTERM');
+      // The fake /proc entry outlives the process, so the step still fails; who was signalled is what counts.
+      expect(log().events.find((e) => e.step === 'holders')?.message).toBe(`the GPU is in use by: ${holder.pid}:x ${bystander.pid}:(/dev/dri/renderD128)`);
+      expect(running(bystander.pid ?? 0)).toBe(true);
+    } finally { holder.kill('SIGKILL'); bystander.kill('SIGKILL'); }
+  });
+
+  it('HOLDERS=terminate with one holder outside the session (a system service): refused, nothing signalled at all (item 14.5)', () => {
+    session('2', 1000, 'x11');
+    const mine = liveSleeper();
+    const service = liveSleeper();
+    try {
+      node('dev/dri/card1', '/dev/zero');
+      proc(mine.pid ?? 0, 'steam', 1000, [path.join(root, 'dev/dri/card1')], '/user.slice/user-1000.slice/session-2.scope');
+      // A user cgroup named like the session scope, below another unit, is not that session.
+      proc(service.pid ?? 0, 'monitor', 0, [path.join(root, 'dev/dri/card1')], '/system.slice/gpu-monitor.service/session-2.scope');
+      put(handoffConfigPath(VM), renderHandoffConfig(config({ mode: 'single-gpu', modules: ['amdgpu'], displayManager: 'sddm.service', holders: 'terminate' })));
+      expect(runFake('prepare', VM).status).toBe(1);
+      const [a, b] = [mine.pid, service.pid].sort();
+      const names: Record<string, string> = { [String(mine.pid)]: 'steam', [String(service.pid)]: 'monitor' };
+      expect(log().events.find((e) => e.step === 'holders')?.message).toBe(
+        `the GPU is in use by: ${a}:${names[String(a)]}(/dev/dri/card1) ${b}:${names[String(b)]}(/dev/dri/card1); nothing signalled: not part of the graphical session being ended: ${service.pid}:monitor`);
+      expect([running(mine.pid ?? 0), running(service.pid ?? 0)]).toEqual([true, true]);
+    } finally { mine.kill('SIGKILL'); service.kill('SIGKILL'); }
+  });
+
+  it('SESSION=terminate: a holder named "x <PID>:" does not make process PID (another user\'s "Xorg") a session process (item 14.5)', () => {
+    const victim = liveSleeper();
+    try {
+      node('dev/dri/card1', '/dev/zero');
+      proc(999_990, `x ${victim.pid}:`, 1002, [path.join(root, 'dev/dri/card1')], '/user.slice/user-1002.slice/session-7.scope');
+      proc(victim.pid ?? 0, 'Xorg', 1001, ['/dev/null'], '/user.slice/user-1001.slice/session-5.scope');
+      put(handoffConfigPath(VM), renderHandoffConfig(config({ mode: 'single-gpu', modules: ['amdgpu'], displayManager: 'sddm.service', session: 'terminate' })));
+      expect(runFake('prepare', VM).status).toBe(1);
+      expect(log().events.find((e) => e.step === 'session-wait')).toMatchObject({ status: 'ok', message: 'no graphical session left' });
+      expect(log().events.find((e) => e.step === 'holders')?.message).toBe(`the GPU is in use by: 999990:x ${victim.pid}:(/dev/dri/card1)`);
+      expect(running(victim.pid ?? 0)).toBe(true);
+    } finally { victim.kill('SIGKILL'); }
   });
 
   it('without logind, a compositor still counts when it holds one of the GPU\'s nodes (it is the session)', () => {
