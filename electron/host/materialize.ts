@@ -105,11 +105,16 @@ class TreeWriter {
     if (mode !== undefined) chmodSync(full, mode);
   }
 
-  /** A link whose target is given as an absolute path inside the root: written relative, like sysfs. */
+  /**
+   * A link whose target is an absolute path inside the root, written the way sysfs writes it: relative,
+   * up to the target's parent folder, then the target's own name (`device -> ../../../0000:0a:00.0`
+   * even when the target is an ancestor of the link).
+   */
   linkInside(p: string, target: string): void {
     const full = this.at(p);
     mkdirSync(path.dirname(full), { recursive: true });
-    symlinkSync(path.relative(path.dirname(p), target), full);
+    const upToParent = path.posix.relative(path.posix.dirname(p), path.posix.dirname(target)) || '.';
+    symlinkSync(path.posix.join(upToParent, path.posix.basename(target)), full);
   }
 
   /** A link written verbatim (spec `symlinks`, snapshots). */
@@ -179,8 +184,26 @@ function writeKernel(w: TreeWriter, kernel: NonNullable<HostSpec['kernel']>): vo
   }
 }
 
-function sysDev(address: string): string {
-  return `/sys/bus/pci/devices/${address}`;
+/** Where each device's directory really lives: /sys/devices/pci<domain>:00/<bridges>/<address>. */
+function devicePaths(pci: HostSpecPci[]): Map<string, string> {
+  const byAddress = new Map(pci.map((d) => [d.address, d]));
+  // A virtual function sits beside its physical function unless the spec says otherwise.
+  const parentOf = (d: HostSpecPci) => d.parent ?? (d.physfn ? byAddress.get(d.physfn)?.parent : undefined);
+  const paths = new Map<string, string>();
+  for (const dev of pci) {
+    // The schema refuses unknown parents and loops, so this walk ends at the root bus.
+    const chain = [dev.address];
+    for (
+      let up = byAddress.get(parentOf(dev) ?? '');
+      up !== undefined;
+      up = byAddress.get(parentOf(up) ?? '')
+    )
+      chain.unshift(up.address);
+    // host-spec §1: the root complex folder is pci<domain>:00 (real machines with several root
+    // complexes name them by their first bus; the scanner reads only the addresses below it).
+    paths.set(dev.address, `/sys/devices/pci${dev.address.slice(0, 4)}:00/${chain.join('/')}`);
+  }
+  return paths;
 }
 
 function writePci(w: TreeWriter, spec: HostSpec): void {
@@ -191,7 +214,9 @@ function writePci(w: TreeWriter, spec: HostSpec): void {
   for (const dev of pci) {
     if (dev.physfn) vfsOf.set(dev.physfn, [...(vfsOf.get(dev.physfn) ?? []), dev.address]);
   }
-  for (const dev of pci) writeDevice(w, dev, iommuOn, vfsOf.get(dev.address) ?? []);
+  const paths = devicePaths(pci);
+  const where = (address: string) => paths.get(address)!;
+  for (const dev of pci) writeDevice(w, dev, iommuOn, vfsOf.get(dev.address) ?? [], where);
 }
 
 const up4 = (hex: string | undefined) => (hex ?? '0x0000').slice(2).toUpperCase();
@@ -212,8 +237,16 @@ function ueventOf(dev: HostSpecPci): string {
   ].join('\n');
 }
 
-function writeDevice(w: TreeWriter, dev: HostSpecPci, iommuOn: boolean, vfs: string[]): void {
-  const d = sysDev(dev.address);
+function writeDevice(
+  w: TreeWriter,
+  dev: HostSpecPci,
+  iommuOn: boolean,
+  vfs: string[],
+  where: (address: string) => string,
+): void {
+  const d = where(dev.address);
+  w.dir(d);
+  w.linkInside(`/sys/bus/pci/devices/${dev.address}`, d);
   w.file(`${d}/class`, dev.class + '\n');
   w.file(`${d}/vendor`, dev.vendor + '\n');
   w.file(`${d}/device`, dev.device + '\n');
@@ -236,18 +269,22 @@ function writeDevice(w: TreeWriter, dev: HostSpecPci, iommuOn: boolean, vfs: str
     w.linkInside(`${group}/devices/${dev.address}`, d);
   }
   if (dev.drm) {
-    const card = dev.drm.card;
-    w.dir(`${d}/drm/${card}`);
-    w.linkInside(`/sys/class/drm/${card}/device`, d);
+    // The card and its connectors live in the GPU's own drm/ folder; /sys/class/drm links to them.
+    const card = `${d}/drm/${dev.drm.card}`;
+    w.linkInside(`${card}/device`, d);
+    w.linkInside(`/sys/class/drm/${dev.drm.card}`, card);
     for (const [connector, status] of Object.entries(dev.drm.connectors ?? {})) {
-      w.file(`/sys/class/drm/${card}-${connector}/status`, status + '\n');
+      const name = `${dev.drm.card}-${connector}`;
+      w.file(`${card}/${name}/status`, status + '\n');
+      w.linkInside(`${card}/${name}/device`, card);
+      w.linkInside(`/sys/class/drm/${name}`, `${card}/${name}`);
     }
   }
   if (dev.sriovTotalVfs !== undefined) w.file(`${d}/sriov_totalvfs`, `${dev.sriovTotalVfs}\n`);
   if (dev.sriovNumVfs !== undefined || vfs.length > 0)
     w.file(`${d}/sriov_numvfs`, `${dev.sriovNumVfs ?? vfs.length}\n`);
-  if (dev.physfn) w.linkInside(`${d}/physfn`, sysDev(dev.physfn));
-  vfs.forEach((vf, n) => w.linkInside(`${d}/virtfn${n}`, sysDev(vf)));
+  if (dev.physfn) w.linkInside(`${d}/physfn`, where(dev.physfn));
+  vfs.forEach((vf, n) => w.linkInside(`${d}/virtfn${n}`, where(vf)));
 }
 
 function writeUsers(w: TreeWriter, users: NonNullable<HostSpec['users']>): void {

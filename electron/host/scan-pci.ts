@@ -52,8 +52,25 @@ export function parseUevent(text: string | null): UeventIds | null {
   };
 }
 
+const PCI_ADDRESS = /^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/;
+
+/**
+ * The device's real directory (/sys/devices/pci0000:00/<bridges>/<address>) and the bridges above it,
+ * root port first. /sys/bus/pci/devices/<address> is a link there on a real machine; a tree where it is
+ * a plain directory (older snapshots) has no topology.
+ */
+export function devicePlace(r: HostReader, address: string): { dir: string; bridges: string[] } {
+  const listed = `${DEVICES}/${address}`;
+  const target = r.link(listed);
+  if (target === null) return { dir: listed, bridges: [] };
+  const dir = path.posix.resolve(DEVICES, target);
+  const parts = dir.split('/');
+  if (parts.at(-1) !== address || parts[2] !== 'devices') return { dir: listed, bridges: [] };
+  return { dir, bridges: parts.slice(3, -1).filter((p) => PCI_ADDRESS.test(p)) };
+}
+
 function scanDevice(r: HostReader, address: string, drm: Map<string, DrmInfo>): PciDevice {
-  const d = `${DEVICES}/${address}`;
+  const { dir: d, bridges } = devicePlace(r, address);
   // One listing instead of failed opens for the attributes and links most devices lack.
   const listed = r.list(d, { record: false });
   const has = (name: string) => listed === null || listed.includes(name);
@@ -84,13 +101,12 @@ function scanDevice(r: HostReader, address: string, drm: Map<string, DrmInfo>): 
     sriovNumVfs: int(attr('sriov_numvfs')),
     physfn: link('physfn'),
     virtfns: [],
+    bridges,
   };
 }
 
 export function scanPci(r: HostReader): PciDevice[] {
-  const addresses = (r.list(DEVICES) ?? []).filter((a) =>
-    /^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/.test(a),
-  );
+  const addresses = (r.list(DEVICES) ?? []).filter((a) => PCI_ADDRESS.test(a));
   const drm = scanDrm(r);
   const devices = addresses.map((a) => scanDevice(r, a, drm));
   const ids = pciIdsFor(r.root);

@@ -45,7 +45,20 @@ const pciEntry = z.strictObject({
   sriovTotalVfs: z.number().int().nonnegative().optional(),
   sriovNumVfs: z.number().int().nonnegative().optional(),
   physfn: pciAddress.optional(),
+  /** The bridge or switch port the device sits behind (../shared/host-spec.md §1, topology). */
+  parent: pciAddress.optional(),
 });
+
+/** Whether following `parent` from pci[start] comes back to a device already seen. */
+function parentLoop(pci: { address: string; parent?: string | undefined }[], start: number): boolean {
+  const byAddress = new Map(pci.map((d) => [d.address, d]));
+  const seen = new Set<string>();
+  for (let d = pci[start]; d?.parent !== undefined; d = byAddress.get(d.parent)) {
+    if (seen.has(d.address)) return true;
+    seen.add(d.address);
+  }
+  return false;
+}
 
 export const hostSpecSchema = z
   .strictObject({
@@ -124,6 +137,19 @@ export const hostSpecSchema = z
           path: ['pci', i, 'physfn'],
           message: `no pci entry has address ${dev.physfn}`,
         });
+      }
+      if (dev.parent !== undefined) {
+        const parentIndex = seen.get(dev.parent);
+        const parent = parentIndex === undefined ? undefined : pci[parentIndex];
+        const problem =
+          parent === undefined
+            ? `no pci entry has address ${dev.parent}`
+            : !/^0x060[49]/.test(parent.class)
+              ? `${dev.parent} is not a bridge (class ${parent.class}; a parent has class 0x0604xx or 0x0609xx)`
+              : parentLoop(pci, i)
+                ? `the parent chain of ${dev.address} loops`
+                : null;
+        if (problem) ctx.addIssue({ code: 'custom', path: ['pci', i, 'parent'], message: problem });
       }
       if (dev.drm) {
         if (cards.has(dev.drm.card)) {

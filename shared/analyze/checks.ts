@@ -2,13 +2,15 @@
 import type { HostModel } from '../host/model';
 import type { Check, DoctorReport, GpuReport } from './report';
 import { installLibvirtHint } from './distro-hints';
+import { cmdlineMistakes } from './cmdline-mistakes';
 
 const pass = (id: string, message: string): Check => ({ id, status: 'pass', message, fix: null });
 const warn = (id: string, message: string, fix: string): Check => ({ id, status: 'warn', message, fix });
 const fail = (id: string, message: string, fix: string): Check => ({ id, status: 'fail', message, fix });
 
 function iommuParam(model: HostModel): string {
-  return model.cpu.vendor === 'amd' ? 'amd_iommu=on iommu=pt' : 'intel_iommu=on iommu=pt';
+  // The AMD IOMMU is on by default; `amd_iommu=on` is not a value the kernel knows.
+  return model.cpu.vendor === 'amd' ? 'iommu=pt` (and remove any `amd_iommu=off`' : 'intel_iommu=on iommu=pt';
 }
 
 function firmwareName(model: HostModel): string {
@@ -69,6 +71,31 @@ function iommuChecks(model: HostModel, state: DoctorReport['iommu']['state'], gr
   }
 }
 
+/**
+ * A shared group matters only for a GPU that would go to a VM: the GPU that keeps the host display in
+ * dual-GPU mode, and an integrated GPU (it cannot move slots), stay with the host, group and all.
+ */
+function isolationCheck(g: GpuReport, rec: DoctorReport['recommendation']): Check {
+  const id = `isolation:${g.address}`;
+  const shares = `${g.name} (${g.address}) shares IOMMU group ${g.iommuGroup} with ${g.groupPeers.join(', ')}`;
+  if (g.drivesHostDisplay && rec.mode === 'dual-gpu' && rec.gpu !== g.address)
+    return pass(
+      id,
+      `${shares}; it keeps the host display, so its group stays with the host and that is fine.`,
+    );
+  if (g.integrated)
+    return warn(
+      id,
+      `${shares}: the integrated GPU cannot be passed through without those devices.`,
+      'Keep the integrated GPU for the host; an integrated GPU cannot move to another slot. Where the GPU supports SR-IOV, a virtual function with its own group can go to the VM instead.',
+    );
+  return warn(
+    id,
+    `${shares}.`,
+    'Move the card to another slot (usually the first, CPU-connected x16 slot), or update the firmware; the ACS override patch can split groups but weakens isolation between devices.',
+  );
+}
+
 function gpuChecks(model: HostModel, gpus: GpuReport[], rec: DoctorReport['recommendation']): Check[] {
   if (gpus.length === 0) {
     return [
@@ -81,15 +108,7 @@ function gpuChecks(model: HostModel, gpus: GpuReport[], rec: DoctorReport['recom
   }
   const checks: Check[] = [pass('gpu-present', `${gpus.length} GPU${gpus.length > 1 ? 's' : ''} found.`)];
   for (const g of gpus) {
-    if (g.isolation === 'shared') {
-      checks.push(
-        warn(
-          `isolation:${g.address}`,
-          `${g.name} (${g.address}) shares IOMMU group ${g.iommuGroup} with ${g.groupPeers.join(', ')}.`,
-          'Move the card to another slot (usually the first, CPU-connected x16 slot), or update the firmware; the ACS override patch can split groups but weakens isolation between devices.',
-        ),
-      );
-    }
+    if (g.isolation === 'shared') checks.push(isolationCheck(g, rec));
     if (g.displayOutputs === false) {
       checks.push(
         warn(
@@ -136,6 +155,19 @@ function gpuChecks(model: HostModel, gpus: GpuReport[], rec: DoctorReport['recom
     );
   }
   return checks;
+}
+
+function kernelParamsCheck(model: HostModel): Check {
+  const mistakes = cmdlineMistakes(model.kernel.cmdline);
+  if (mistakes.length === 0)
+    return pass('kernel-params', 'No mistyped passthrough parameters on the kernel command line.');
+  return warn(
+    'kernel-params',
+    mistakes.map((m) => m.problem).join(' '),
+    mistakes
+      .map((m) => (m.instead ? `replace "${m.written}" with "${m.instead}"` : `remove "${m.written}"`))
+      .join('; ') + ' in your bootloader configuration, then reboot.',
+  );
 }
 
 function vfioCheck(model: HostModel): Check {
@@ -238,6 +270,7 @@ export function buildChecks(model: HostModel, report: Omit<DoctorReport, 'checks
     ...cpuChecks(model),
     ...iommuChecks(model, report.iommu.state, report.iommu.groups),
     ...gpuChecks(model, report.gpus, report.recommendation),
+    kernelParamsCheck(model),
     vfioCheck(model),
     ...systemChecks(model, report.recommendation),
   ];

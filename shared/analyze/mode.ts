@@ -55,6 +55,7 @@ export function recommendMode(input: ModeInput): Recommendation {
         (g) =>
           g.address !== c.address &&
           !c.functions.includes(g.address) &&
+          !c.groupPeers.includes(g.address) &&
           g.displayOutputs !== false &&
           !vfs.has(g.address),
       )

@@ -61,6 +61,11 @@ export interface PciDevice {
   physfn: string | null;
   /** Addresses of this device's virtual functions. */
   virtfns: string[];
+  /**
+   * The bridges and switch ports above the device, root port first, its own parent last, read from the
+   * device's real sysfs path (/sys/devices/pci0000:00/<bridges>/<address>); empty on the root bus.
+   */
+  bridges: string[];
 }
 
 export type IommuParamValue = string | true;

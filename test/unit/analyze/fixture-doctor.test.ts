@@ -1,8 +1,11 @@
 // `gpu-ferry doctor --host <fixture> --json` through the real built CLI: mode, GPU roles, functions and
-// isolation for every issue-2 fixture host.
+// isolation for every fixture host, and the same report through --root on the materialized tree.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DoctorReport } from '../../../shared/analyze/report';
-import { buildCli, fixture, runCli } from '../host/cli-helpers';
+import { existsSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import path from 'node:path';
+import { materializeHostSpec } from '../../../electron/host/materialize';
+import { buildCli, fixture, fixturesDir, runCli } from '../host/cli-helpers';
 
 interface GpuExpect {
   address: string;
@@ -146,7 +149,7 @@ const EXPECT: Record<string, FixtureExpect> = {
         integrated: false,
         drivesHostDisplay: true,
         isolation: 'shared',
-        functions: ['0000:02:00.0', '0000:02:00.1', '0000:04:00.0', '0000:04:00.1', '0000:06:00.0'],
+        functions: ['0000:04:00.0', '0000:04:00.1'],
         groupPeers: ['0000:02:00.0', '0000:02:00.1', '0000:06:00.0'],
       },
     ],
@@ -317,6 +320,31 @@ const EXPECT: Record<string, FixtureExpect> = {
       },
     ],
   },
+  'intel-arc-a750-desktop': {
+    iommu: 'on',
+    mode: 'dual-gpu',
+    gpu: '0000:05:00.0',
+    cpu: 'intel',
+    problems: ['looking-glass'],
+    gpus: [
+      {
+        address: '0000:00:02.0',
+        integrated: true,
+        drivesHostDisplay: true,
+        functions: ['0000:00:02.0'],
+        isolation: 'isolated',
+      },
+      {
+        // The HDMI audio behind the card's own switch (another bus) is the card's own function.
+        address: '0000:05:00.0',
+        integrated: false,
+        drivesHostDisplay: false,
+        functions: ['0000:05:00.0', '0000:06:00.0'],
+        isolation: 'isolated',
+        groupPeers: [],
+      },
+    ],
+  },
 };
 
 beforeAll(() => buildCli(), 60_000);
@@ -345,4 +373,30 @@ describe('doctor --json on every fixture host', () => {
       for (const c of report.checks) if (c.status !== 'pass') expect(c.fix, c.id).toMatch(/\S{3,}/);
     });
   }
+});
+
+describe('doctor --root on a tree with the real sysfs layout gives the --host report', () => {
+  const names = readdirSync(fixturesDir)
+    .filter((f) => f.endsWith('.host.json'))
+    .map((f) => f.replace(/\.host\.json$/, ''));
+  it.each(names)('%s', async (name) => {
+    const tree = await materializeHostSpec(JSON.parse(readFileSync(fixture(name), 'utf8')));
+    try {
+      // Devices live under /sys/devices/pci…; /sys/bus/pci/devices holds links, as on a real machine.
+      const bus = path.join(tree.root, 'sys/bus/pci/devices');
+      const listed = existsSync(bus) ? readdirSync(bus) : [];
+      for (const a of listed)
+        expect(readlinkSync(path.join(tree.root, 'sys/bus/pci/devices', a))).toMatch(
+          new RegExp(
+            `^\\.\\./\\.\\./\\.\\./devices/pci[0-9a-f]{4}:[0-9a-f]{2}/.*${a.replace(/\./g, '\\.')}$`,
+          ),
+        );
+      const byRoot = runCli(['doctor', '--root', tree.root, '--json']);
+      const byHost = runCli(['doctor', '--host', fixture(name), '--json']);
+      expect(byRoot.status).toBe(0);
+      expect(JSON.parse(byRoot.stdout)).toEqual(JSON.parse(byHost.stdout));
+    } finally {
+      await tree.cleanup();
+    }
+  });
 });

@@ -20,7 +20,7 @@ describe('gpuFunctions', () => {
     });
   });
 
-  it('is shared when the group holds other endpoints (an ISA bridge is an endpoint), which travel too', () => {
+  it('is shared when the group holds other endpoints (an ISA bridge is an endpoint): peers, not functions', () => {
     const m = model([
       gpu,
       audio,
@@ -28,7 +28,7 @@ describe('gpuFunctions', () => {
       pci('0000:05:00.0', '020000', '10ec', '8168', { iommuGroup: 5 }),
     ]);
     expect(gpuFunctions(m, gpu, true)).toEqual({
-      functions: ['0000:00:1f.0', '0000:03:00.0', '0000:03:00.1', '0000:05:00.0'],
+      functions: ['0000:03:00.0', '0000:03:00.1'],
       isolation: 'shared',
       groupPeers: ['0000:00:1f.0', '0000:05:00.0'],
     });

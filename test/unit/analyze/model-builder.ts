@@ -27,6 +27,7 @@ export function pci(
     sriovNumVfs: null,
     physfn: null,
     virtfns: [],
+    bridges: [],
     ...extra,
   };
 }

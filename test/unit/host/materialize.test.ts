@@ -46,7 +46,10 @@ describe('materializeHostSpec', () => {
     expect(readFileSync(`${dev}/reset_method`, 'utf8')).toBe('flr bus\n');
     expect(readFileSync(`${dev}/driver_override`, 'utf8')).toBe('(null)\n');
     // Links are relative so they resolve inside the temporary root, like sysfs.
-    expect(readlinkSync(`${dev}/driver`)).toBe('../../drivers/nvidia');
+    expect(readlinkSync(at('/sys/bus/pci/devices/0000:0a:00.0'))).toBe(
+      '../../../devices/pci0000:00/0000:0a:00.0',
+    );
+    expect(readlinkSync(`${dev}/driver`)).toBe('../../../bus/pci/drivers/nvidia');
     expect(statSync(`${dev}/driver`).isDirectory()).toBe(true);
     expect(path.basename(readlinkSync(`${dev}/iommu_group`))).toBe('27');
     expect(readlinkSync(at('/sys/kernel/iommu_groups/27/devices/0000:0a:00.1'))).toMatch(/^\.\.\//);
@@ -146,6 +149,68 @@ describe('materializeHostSpec', () => {
         'pci[1].drm.card: card0 is already used by pci[0]',
       ]),
     );
+  });
+
+  it('lays devices out under their bridges with links written as the kernel writes them', async () => {
+    const root = await make(JSON.parse(readFileSync(fixture('intel-arc-a750-desktop'), 'utf8')));
+    const at = (p: string) => path.join(root, p);
+    const gpuDir = '/sys/devices/pci0000:00/0000:00:01.0/0000:03:00.0/0000:04:01.0/0000:05:00.0';
+    expect(lstatSync(at(gpuDir)).isDirectory()).toBe(true);
+    expect(readlinkSync(at('/sys/bus/pci/devices/0000:05:00.0'))).toBe(`../../..${gpuDir.slice(4)}`);
+    expect(readlinkSync(at(`${gpuDir}/driver`))).toBe('../../../../../../bus/pci/drivers/i915');
+    expect(readlinkSync(at(`${gpuDir}/iommu_group`))).toBe('../../../../../../kernel/iommu_groups/1');
+    expect(readlinkSync(at('/sys/bus/pci/drivers/i915/0000:05:00.0'))).toBe(`../../../..${gpuDir.slice(4)}`);
+    // The DRM card lives in the GPU's own drm/ folder; its device link climbs to the GPU by name.
+    expect(readlinkSync(at('/sys/class/drm/card0'))).toBe(`../..${gpuDir.slice(4)}/drm/card0`);
+    expect(readlinkSync(at(`${gpuDir}/drm/card0/device`))).toBe('../../../0000:05:00.0');
+    expect(readlinkSync(at('/sys/class/drm/card0-DP-2'))).toBe(
+      `../..${gpuDir.slice(4)}/drm/card0/card0-DP-2`,
+    );
+    expect(readlinkSync(at(`${gpuDir}/drm/card0/card0-DP-2/device`))).toBe('../../card0');
+    expect(readFileSync(at('/sys/class/drm/card0-DP-2/status'), 'utf8')).toBe('disconnected\n');
+    // A device on the root bus sits directly under the root complex.
+    expect(readlinkSync(at('/sys/bus/pci/devices/0000:00:02.0'))).toBe(
+      '../../../devices/pci0000:00/0000:00:02.0',
+    );
+  });
+
+  it('rejects a parent that is missing, not a bridge, or loops', async () => {
+    const bridge = (address: string, parent?: string) => ({
+      address,
+      class: '0x060400',
+      vendor: '0x8086',
+      device: '0x4fa1',
+      ...(parent ? { parent } : {}),
+    });
+    const bad = {
+      format: 'gpu-ferry-host/1',
+      pci: [
+        {
+          address: '0000:05:00.0',
+          class: '0x030000',
+          vendor: '0x8086',
+          device: '0x56a1',
+          parent: '0000:09:00.0',
+        },
+        {
+          address: '0000:06:00.0',
+          class: '0x040300',
+          vendor: '0x8086',
+          device: '0x4f90',
+          parent: '0000:05:00.0',
+        },
+        bridge('0000:03:00.0', '0000:04:01.0'),
+        bridge('0000:04:01.0', '0000:03:00.0'),
+      ],
+    };
+    const error = (await materializeHostSpec(bad).catch((e: unknown) => e)) as HostSpecError;
+    expect(error).toBeInstanceOf(HostSpecError);
+    expect(error.problems).toEqual([
+      'pci[0].parent: no pci entry has address 0000:09:00.0',
+      'pci[1].parent: 0000:05:00.0 is not a bridge (class 0x030000; a parent has class 0x0604xx or 0x0609xx)',
+      'pci[2].parent: the parent chain of 0000:03:00.0 loops',
+      'pci[3].parent: the parent chain of 0000:04:01.0 loops',
+    ]);
   });
 
   it('rejects a spec of another format and a non-empty target directory', async () => {

@@ -121,6 +121,15 @@ describe('scanHost on fixture hosts', () => {
     const bare = await scanFixture('no-libvirt');
     expect(bare.libvirt).toMatchObject({ virsh: false, libvirtd: false, version: null });
   });
+
+  it('reads the bridges above each device from its real sysfs path', async () => {
+    const arc = await scanFixture('intel-arc-a750-desktop');
+    const bridgesOf = (a: string) => arc.pci.find((d) => d.address === a)?.bridges;
+    expect(bridgesOf('0000:05:00.0')).toEqual(['0000:00:01.0', '0000:03:00.0', '0000:04:01.0']);
+    expect(bridgesOf('0000:06:00.0')).toEqual(['0000:00:01.0', '0000:03:00.0', '0000:04:04.0']);
+    expect(bridgesOf('0000:00:02.0')).toEqual([]);
+    expect(arc.pci.find((d) => d.address === '0000:05:00.0')?.drm?.card).toBe('card0');
+  });
 });
 
 describe('PCI ids from uevent or from single attributes', () => {

@@ -34,6 +34,7 @@ const dev = (
   sriovNumVfs: null,
   physfn: null,
   virtfns: [],
+    bridges: [],
 });
 const functions = [
   dev('0000:0c:00.0', '030000', '10de', '2503', 'nvidia'),
