@@ -139,6 +139,14 @@ function gpuChecks(model: HostModel, gpus: GpuReport[], rec: DoctorReport['recom
       );
     }
   }
+  if (rec.mode === 'none' && gpus.every((g) => g.integrated))
+    checks.push(
+      warn(
+        'integrated-only',
+        'The only GPU is integrated into the processor: it stays with the host, so there is no GPU to pass through.',
+        'Add a discrete GPU (a desktop slot, or an external one over Thunderbolt/USB4 or OCuLink); until then a VM can use virtual graphics, and an Intel iGPU with SR-IOV can give a VM a virtual function.',
+      ),
+    );
   const chosen = gpus.find((g) => g.address === rec.gpu);
   if (chosen) {
     checks.push(

@@ -4,6 +4,8 @@ import type { GpuReport, DoctorReport } from './report';
 type Recommendation = DoctorReport['recommendation'];
 
 export interface ModeInput {
+  /** Optional: the processor vendor, for what an integrated-only machine can do. */
+  cpuVendor?: 'intel' | 'amd' | 'other';
   virtualization: boolean;
   kvmDevice: boolean;
   iommu: DoctorReport['iommu']['state'];
@@ -11,6 +13,27 @@ export interface ModeInput {
 }
 
 const label = (g: GpuReport) => `${g.name} (${g.address})`;
+
+/** What a machine whose only GPU is integrated can and cannot do, in words. */
+function onlyIntegratedReasons(gpus: GpuReport[], cpuVendor: ModeInput['cpuVendor']): string[] {
+  const igpu = gpus[0]!;
+  const reasons = [
+    `${label(igpu)} is the only GPU and it is integrated into the processor: it is not passed through, because the host would lose its only display for the whole VM run and an integrated GPU rarely comes back cleanly without a reboot.`,
+    'What works here: a VM with virtual graphics (virtio-gpu or QXL, shown in a window through SPICE), fine for desktop work but without 3D acceleration in Windows.',
+  ];
+  if (igpu.vendorId === '8086')
+    reasons.push(
+      'Intel iGPUs from 11th/12th generation on can give a VM a slice of the GPU through SR-IOV virtual functions (the xe driver, or i915 with the out-of-tree SR-IOV module): create them and GPU Ferry lists each one as a GPU. 5th–10th generation iGPUs had GVT-g instead, which newer kernels no longer ship.',
+    );
+  else if (igpu.vendorId === '1002' || cpuVendor === 'amd')
+    reasons.push(
+      'AMD integrated Radeon graphics offer no SR-IOV on consumer processors, so no slice of it can go to a VM.',
+    );
+  reasons.push(
+    'For GPU passthrough add a discrete GPU (a desktop slot, or an external one over Thunderbolt/USB4 or OCuLink) and run the doctor again.',
+  );
+  return reasons;
+}
 
 /** A GPU that may go to a VM: a clean group, and not the host's integrated GPU (SR-IOV VFs excepted). */
 function passable(g: GpuReport, virtualFunctions: Set<string>): boolean {
@@ -37,6 +60,8 @@ export function recommendMode(input: ModeInput): Recommendation {
 
   const vfs = new Set(input.gpus.flatMap((g) => g.sriov?.virtualFunctions ?? []));
   const candidates = input.gpus.filter((g) => passable(g, vfs));
+  if (candidates.length === 0 && input.gpus.every((g) => g.integrated))
+    return none(onlyIntegratedReasons(input.gpus, input.cpuVendor));
   if (candidates.length === 0) {
     const reasons = input.gpus.map((g) =>
       g.isolation === 'shared'

@@ -20,6 +20,8 @@ export interface GpuReport {
   name: string;
   driver: string | null;
   integrated: boolean;
+  /** Extension: the hardware fact that decided integrated or discrete. */
+  integratedBecause?: string;
   drivesHostDisplay: boolean;
   iommuGroup: number | null;
   functions: string[];

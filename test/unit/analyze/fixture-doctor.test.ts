@@ -26,6 +26,8 @@ interface FixtureExpect {
   gpus: GpuExpect[];
   /** Check ids that must be warn or fail. */
   problems: string[];
+  /** What the recommendation's reasons must say. */
+  reasons?: RegExp;
 }
 
 const navi21 = ['0000:0e:00.0', '0000:0e:00.1', '0000:0e:00.2', '0000:0e:00.3'];
@@ -345,6 +347,40 @@ const EXPECT: Record<string, FixtureExpect> = {
       },
     ],
   },
+  'amd-strix-laptop': {
+    iommu: 'on',
+    mode: 'none',
+    gpu: null,
+    cpu: 'amd',
+    problems: ['integrated-only'],
+    reasons: /only GPU and it is integrated[\s\S]*virtual graphics[\s\S]*no SR-IOV[\s\S]*add a discrete GPU/,
+    gpus: [
+      {
+        // Class 0x0380 behind the internal bridge, sharing its slot with the processor's own functions.
+        address: '0000:c4:00.0',
+        integrated: true,
+        drivesHostDisplay: true,
+        isolation: 'isolated',
+        functions: [0, 1, 2, 3, 4, 5, 6].map((f) => `0000:c4:00.${f}`),
+      },
+    ],
+  },
+  'amd-cezanne-only-laptop': {
+    iommu: 'on',
+    mode: 'none',
+    gpu: null,
+    cpu: 'amd',
+    problems: ['integrated-only'],
+    gpus: [
+      {
+        address: '0000:04:00.0',
+        integrated: true,
+        drivesHostDisplay: true,
+        isolation: 'isolated',
+        functions: [0, 1, 2, 3, 4, 5, 6].map((f) => `0000:04:00.${f}`),
+      },
+    ],
+  },
 };
 
 beforeAll(() => buildCli(), 60_000);
@@ -371,6 +407,8 @@ describe('doctor --json on every fixture host', () => {
         .sort();
       expect(problems).toEqual([...want.problems].sort());
       for (const c of report.checks) if (c.status !== 'pass') expect(c.fix, c.id).toMatch(/\S{3,}/);
+      if (want.reasons) expect(report.recommendation.reasons.join('\n')).toMatch(want.reasons);
+      for (const g of report.gpus) expect(g.integratedBecause, g.address).toMatch(/\S/);
     });
   }
 });
