@@ -3,8 +3,14 @@
 import type { HandoffEvent } from '../ipc/contract';
 
 export interface LoggedEvent extends HandoffEvent {
-  /** Kernel-operation time the runtime had spent so far in this run (sysfs writes, modprobe, waits). */
-  kernelMs: number | null;
+  /**
+   * Of this event's durationMs, the time spent in kernel operations and waiting on the system (sysfs writes,
+   * modprobe, systemctl stop, polls); durationMs - waitMs is the runtime's own work. On a run's closing event,
+   * the whole run's wait. Null on events without a duration.
+   */
+  waitMs: number | null;
+  /** That wait summed since the run began (cumulative: not a per-step figure). Logs written before waitMs existed call it kernelMs. */
+  runWaitMs: number | null;
 }
 
 export interface ParsedLog {
@@ -33,8 +39,9 @@ export function parseHandoffLog(text: string): ParsedLog {
       out.badLines.push({ line: i + 1, text: raw });
       return;
     }
+    const ms = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
     out.events.push({ ts: o.ts, vm: o.vm, phase: o.phase, step: o.step, status: o.status, durationMs: o.durationMs, message: o.message,
-      kernelMs: typeof o.kernelMs === 'number' ? o.kernelMs : null });
+      waitMs: ms(o.waitMs), runWaitMs: ms(o.runWaitMs ?? o.kernelMs) });
   });
   return out;
 }
@@ -46,8 +53,12 @@ export interface HandoffRun {
   action: string;
   startedAt: string;
   outcome: RunOutcome;
+  /** From the runtime's start to the run's end. */
   totalMs: number | null;
-  kernelMs: number | null;
+  /** Of totalMs, kernel operations and waiting on the system. */
+  waitMs: number | null;
+  /** totalMs - waitMs: the runtime's own work (bash, parsing, bookkeeping, questions to systemd). */
+  ownMs: number | null;
   /** Every step event of the run, rollback included, in order. */
   steps: LoggedEvent[];
   failedStep: string | null;
@@ -69,13 +80,15 @@ function toRun(events: LoggedEvent[], end: LoggedEvent | null): HandoffRun {
   const action = end?.phase ?? (first.phase === 'rollback' ? 'prepare' : first.phase);
   const steps = events.filter((e) => e.step !== e.phase || isRescueDetail(e));
   const failed = steps.find((e) => e.status === 'fail' && e.phase !== 'rollback');
+  const endWait = end === null ? null : (end.waitMs ?? end.runWaitMs);
   const outcome: RunOutcome = end === null ? 'interrupted' : end.status === 'done' ? 'done' : end.status === 'skip' ? 'skipped' : 'failed';
   return {
     action,
     startedAt: first.ts,
     outcome,
     totalMs: end?.durationMs ?? null,
-    kernelMs: end?.kernelMs ?? null,
+    waitMs: endWait,
+    ownMs: end?.durationMs != null && endWait !== null ? end.durationMs - endWait : null,
     steps,
     failedStep: failed?.step ?? (end?.status === 'fail' && end.step !== end.phase ? end.step : null),
     rolledBack: steps.filter((e) => e.status === 'undone').map((e) => e.step),

@@ -2,7 +2,7 @@
 # shellcheck disable=SC2012,SC2013,SC2015,SC2143,SC2010,SC2217 # a throwaway test /init on busybox: brevity over ceremony
 # /init of the kernel-test initramfs: runs the INSTALLED libvirt hook with libvirt's arguments against a
 # real kernel (bochs DRM + HDA audio in one slot, emulated Intel IOMMU) and prints parseable results:
-#   GFT-RESULT <name> pass|fail <detail>     GFT-TIME <cycle> <phase> <wall_us> <kernel_ms>     GFT-LOG <jsonl line>
+#   GFT-RESULT <name> pass|fail <detail>     GFT-TIME <cycle> <phase> <wall_us> <wait_ms>     GFT-LOG <jsonl line>
 export PATH=/bin:/sbin LC_ALL=C
 mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev; mount -t tmpfs run /run
 mkdir -p /var/log /tmp
@@ -46,10 +46,10 @@ state_restored() { # DRM device, /dev/fb0 and the frame buffer console back, aud
   [[ -z $(cat /sys/bus/pci/devices/$GPU/driver_override 2>/dev/null | grep -v '(null)') ]] || why+=' override-left'
   REPLY=$why; [[ -z $why ]]
 }
-timed_hook() { # timed_hook CYCLE PHASE ARGS...: run the hook, print wall time + the runtime's kernel time
+timed_hook() { # timed_hook CYCLE PHASE ARGS...: run the hook, print wall time + the runtime's wait (kernel ops, polls)
   local c=$1 p=$2 t0 t1 rc km; shift 2
   t0=${EPOCHREALTIME/./}; "$HOOK" "$@" </dev/null; rc=$?; t1=${EPOCHREALTIME/./}
-  km=$(tail -n 1 "$LOG" | sed -n 's/.*"kernelMs":\([0-9]*\).*/\1/p')
+  km=$(tail -n 1 "$LOG" | sed -n 's/.*"waitMs":\([0-9]*\).*/\1/p')
   echo "GFT-TIME $c $p $((t1 - t0)) ${km:-0}"
   return $rc
 }

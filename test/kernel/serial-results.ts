@@ -4,7 +4,8 @@ import { parseHandoffLog, type LoggedEvent } from '../../shared/handoff/timeline
 export interface GuestRun {
   begin: string | null;
   results: { name: string; pass: boolean; detail: string }[];
-  times: { cycle: number; phase: string; wallUs: number; kernelMs: number }[];
+  /** Per hook call: wall time seen by /init, and the runtime's own wait (waitMs of its closing event). */
+  times: { cycle: number; phase: string; wallUs: number; waitMs: number }[];
   events: LoggedEvent[];
   badLogLines: number;
   info: string[];
@@ -30,7 +31,7 @@ export function parseSerial(output: string): GuestRun {
       if (r) run.results.push({ name: r[1] as string, pass: r[2] === 'pass', detail: r[3] ?? '' });
     } else if (tag === 'GFT-TIME') {
       const t = /^(\d+) (\w+) (\d+) (\d+)$/.exec(rest);
-      if (t) run.times.push({ cycle: Number(t[1]), phase: t[2] as string, wallUs: Number(t[3]), kernelMs: Number(t[4]) });
+      if (t) run.times.push({ cycle: Number(t[1]), phase: t[2] as string, wallUs: Number(t[3]), waitMs: Number(t[4]) });
     }
   }
   const parsed = parseHandoffLog(log.join('\n'));

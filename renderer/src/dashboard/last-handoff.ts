@@ -62,7 +62,7 @@ const titleOf = (run: HandoffRun, vm: string): string =>
 
 /** The runs to show: the last prepare, the release and any rescue after it; else the last run of any kind. */
 export const lastHandoff = (events: HandoffEvent[]): { runs: TimelineRun[]; failed: boolean } => {
-  const logged: LoggedEvent[] = events.map((e) => ({ ...e, kernelMs: null }));
+  const logged: LoggedEvent[] = events.map((e) => ({ ...e, waitMs: null, runWaitMs: null }));
   const { prepare, release, rescue } = lastRuns(logged);
   const last = prepare ? null : (handoffRuns(logged).at(-1) ?? null);
   const picked = (prepare ? [prepare, release, rescue] : [last]).filter((r): r is HandoffRun => r !== null);

@@ -243,7 +243,7 @@ describe('single-GPU steps on a fake tree (fake systemctl and modprobe record wh
   });
   const runFake = (...args: string[]) => tree.runRuntime(args, { fakeBin: true });
 
-  it('stops the display manager, unbinds fbcon and the firmware framebuffer; on a later failure undoes them in reverse order', () => {
+  it('stops the display manager, unbinds fbcon and the firmware framebuffer; on a later failure undoes them, the display first', () => {
     const r = runFake('prepare', VM);
     expect(r.status).toBe(1); // the fake driver never lets go of the GPU
     const ev = log().events;
@@ -252,16 +252,20 @@ describe('single-GPU steps on a fake tree (fake systemctl and modprobe record wh
       'prepare:vtcon-unbind:ok', 'prepare:fb-release:ok', 'prepare:holders:ok']);
     expect(seq).toContain('prepare:driver-unbind:fail');
     const undone = ev.filter((e) => e.phase === 'rollback' && e.status === 'undone').map((e) => e.step);
-    expect(undone).toEqual(['driver-unbind', 'fb-unbind', 'vtcon-unbind', 'dm-stop']);
+    expect(undone).toEqual(['driver-unbind', 'dm-stop', 'fb-unbind', 'vtcon-unbind']); // the display manager as soon as the GPU is back
     expect(readFileSync(path.join(root, 'sys/class/vtconsole/vtcon1/bind'), 'utf8')).toBe('1');
     expect(readFileSync(path.join(root, 'sys/class/vtconsole/vtcon0/bind'), 'utf8')).toBe('1\n'); // the dummy console is never touched
     expect(readFileSync(path.join(root, 'sys/bus/platform/drivers/efi-framebuffer/unbind'), 'utf8')).toBe('efi-framebuffer.0');
-    expect(calls().filter((c) => !c.includes('is-active'))).toEqual(['systemctl stop --no-block -- sddm.service', 'systemctl start --no-block -- sddm.service']);
+    expect(calls().filter((c) => !c.includes('is-active'))).toEqual(['systemctl stop -- sddm.service', 'systemctl start --no-block -- sddm.service']);
+    // The driver names are in the unbind event; no question to systemd about a unit that has no file.
+    expect(calls().filter((c) => c.includes('nvidia-persistenced'))).toEqual([]);
+    expect(ev.find((e) => e.step === 'persistenced-stop')?.message).toBe('nvidia-persistenced not installed');
     expect(readFileSync(path.join(root, 'units/sddm.service'), 'utf8')).toBe('active\n');
   });
 
   it('a display manager that does not stop in time fails the handoff and is started again', () => {
-    put('bin/systemctl', `#!/bin/bash\necho "systemctl $*" >>"${root}/calls"\ncase $1 in is-active) echo active;; esac\n`);
+    // systemctl stop waits for its job: one that outlives the deadline is a display manager that does not stop.
+    put('bin/systemctl', `#!/bin/bash\necho "systemctl $*" >>"${root}/calls"\ncase $1 in is-active) echo active;; stop) sleep 3;; esac\n`);
     const r = runFake('prepare', VM);
     expect(r.status).toBe(1);
     expect(log().events.find((e) => e.step === 'dm-stop' && e.status === 'fail')?.message).toBe('sddm.service still running after 1 s');
@@ -342,6 +346,34 @@ describe('single-GPU steps on a fake tree (fake systemctl and modprobe record wh
     } finally { victim.kill('SIGKILL'); }
   });
 
+  it('asks systemd only what it cannot read: a display manager whose control group is populated is running (no is-active)', () => {
+    put('sys/fs/cgroup/system.slice/sddm.service/cgroup.events', 'populated 1\nfrozen 0\n');
+    runFake('prepare', VM);
+    expect(calls()).toEqual(['systemctl stop -- sddm.service', 'systemctl start --no-block -- sddm.service']);
+    expect(log().events.find((e) => e.step === 'dm-stop')).toMatchObject({ status: 'ok', message: 'stopped sddm.service' });
+  });
+
+  it('release brings the display back first: the display manager starts once the GPU is back, before the audio function, fbcon and the firmware frame buffer', () => {
+    const AUDIO = '0000:0a:00.1';
+    put(`sys/bus/pci/devices/${GPU}/driver_override`, 'vfio-pci\n');
+    put(`sys/bus/pci/devices/${AUDIO}/class`, '0x040300\n');
+    put(`sys/bus/pci/devices/${AUDIO}/driver_override`, 'vfio-pci\n');
+    put(`sys/bus/pci/drivers/snd_hda_intel/${AUDIO}/uevent`, '');
+    put('sys/class/vtconsole/vtcon1/bind', '0\n');
+    put('units/sddm.service', 'inactive\n');
+    put(`run/gpu-ferry/${vmFileStem(VM)}.state`, ['begin prepare 1', 'dm-stop sddm.service', 'vtcon-unbind vtcon1', 'fb-unbind efi-framebuffer efi-framebuffer.0',
+      `driver-unbind ${GPU} amdgpu`, `driver-unbind ${AUDIO} snd_hda_intel`, 'module-unload amdgpu', `vfio-bind ${GPU}`, `vfio-bind ${AUDIO}`, 'complete', ''].join('\n'));
+    expect(runFake('release', VM).status).toBe(0);
+    const undone = log().events.filter((e) => e.status === 'undone');
+    expect(undone.map((e) => `${e.step}:${e.message}`)).toEqual([
+      `vfio-bind:${AUDIO} off vfio-pci`, `vfio-bind:${GPU} off vfio-pci`, 'module-unload:loaded amdgpu', `driver-unbind:${GPU} on amdgpu`,
+      'dm-stop:started sddm.service', `driver-unbind:${AUDIO} on snd_hda_intel`, 'fb-unbind:efi-framebuffer.0 already on efi-framebuffer', 'vtcon-unbind:vtcon1 bound']);
+    expect(undone.every((e) => typeof e.durationMs === 'number' && typeof e.waitMs === 'number' && e.waitMs <= e.durationMs)).toBe(true);
+    const end = log().events.at(-1);
+    expect(end).toMatchObject({ step: 'release', status: 'done' });
+    expect(end?.runWaitMs).toBe(end?.waitMs);
+  });
+
   it('without logind, a compositor still counts when it holds one of the GPU\'s nodes (it is the session)', () => {
     rmSync(path.join(root, 'run/systemd'), { recursive: true }); // no systemd: no loginctl asked
     node('dev/dri/card1', '/dev/zero');
@@ -353,6 +385,7 @@ describe('single-GPU steps on a fake tree (fake systemctl and modprobe record wh
   });
 
   it('rescue restarts an enabled nvidia-persistenced and rebinds a driverless firmware frame buffer (item 10)', () => {
+    put('lib/systemd/system/nvidia-persistenced.service', '[Service]\n');
     put('bin/systemctl', `#!/bin/bash\necho "systemctl $*" >>"${root}/calls"\nu="\${@: -1}"\ncase $1 in is-active) cat "${root}/units/$u" 2>/dev/null || echo inactive;; is-enabled) [[ $u == nvidia-persistenced.service ]] && echo enabled;; esac\n`);
     put('units/sddm.service', 'active\n');
     rmSync(path.join(root, 'sys/bus/platform/drivers/efi-framebuffer/efi-framebuffer.0'), { recursive: true });

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { handoffRuns, lastHandoff, parseHandoffLog } from '../../../shared/handoff/timeline';
 
+// As the runtime writes them: waitMs is this event's own wait (null without a duration), runWaitMs the run's running sum.
 const ev = (phase: string, step: string, status: string, durationMs: number | null = null, message = '') =>
-  JSON.stringify({ ts: '2026-11-23T20:00:00.000Z', vm: 'w', phase, step, status, durationMs, kernelMs: 5, message });
+  JSON.stringify({ ts: '2026-11-23T20:00:00.000Z', vm: 'w', phase, step, status, durationMs, waitMs: durationMs === null ? null : Math.floor(durationMs / 4), runWaitMs: 5, message });
 
 describe('handoff timeline', () => {
   it('keeps bad lines apart (a crash can truncate the last line)', () => {
@@ -24,7 +25,8 @@ describe('handoff timeline', () => {
     const runs = handoffRuns(parseHandoffLog(log).events);
     expect(runs.map((r) => [r.action, r.outcome])).toEqual([['prepare', 'interrupted'], ['release', 'done'], ['prepare', 'failed'], ['release', 'skipped']]);
     expect(runs[1]?.rolledBack).toEqual(['vtcon-unbind', 'dm-stop']);
-    expect(runs[2]).toMatchObject({ failedStep: 'holders', rolledBack: ['vtcon-unbind'], totalMs: 40, kernelMs: 5 });
+    expect(runs[2]).toMatchObject({ failedStep: 'holders', rolledBack: ['vtcon-unbind'], totalMs: 40, waitMs: 10, ownMs: 30 });
+    expect(runs[0]?.steps.map((e) => [e.step, e.durationMs, e.waitMs])).toEqual([['dm-stop', 300, 75], ['vtcon-unbind', 2, 0]]);
     const last = lastHandoff(parseHandoffLog(log).events);
     expect(last.prepare?.outcome).toBe('failed');
     expect(last.release).toBeNull();
@@ -46,5 +48,13 @@ describe('handoff timeline', () => {
     expect(last.rescue?.outcome).toBe('failed');
     const again = `${log}\n${ev('prepare', 'prepare', 'start')}\n${ev('prepare', 'prepare', 'done', 10)}`;
     expect(lastHandoff(parseHandoffLog(again).events).rescue).toBeNull(); // older than the newest prepare
+  });
+
+  it('reads a log written before waitMs existed: its cumulative kernelMs is the run wait, the steps have no wait of their own', () => {
+    const old = (step: string, status: string, durationMs: number | null, kernelMs: number) =>
+      JSON.stringify({ ts: '2026-11-23T20:00:00.000Z', vm: 'w', phase: 'prepare', step, status, durationMs, kernelMs, message: '' });
+    const { events } = parseHandoffLog([old('prepare', 'start', null, 0), old('dm-stop', 'ok', 900, 700), old('prepare', 'done', 1000, 750)].join('\n'));
+    expect(events[1]).toMatchObject({ waitMs: null, runWaitMs: 700 });
+    expect(handoffRuns(events)[0]).toMatchObject({ totalMs: 1000, waitMs: 750, ownMs: 250 });
   });
 });

@@ -71,7 +71,7 @@ describe('vm handlers', () => {
     await mkdir(path.join(root, 'var/log/gpu-ferry'), { recursive: true });
     await writeFile(
       path.join(root, 'var/log/gpu-ferry/win11.jsonl'),
-      `${JSON.stringify({ ...event, kernelMs: 900 })}\nnot json\n`,
+      `${JSON.stringify({ ...event, waitMs: 900, runWaitMs: 900 })}\nnot json\n`,
     );
     expect(await dispatch(handlersFor(), 'handoff.log', ['win11'])).toEqual({ ok: true, value: [event] });
   });
