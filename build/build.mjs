@@ -25,6 +25,9 @@ const nodeBundle = (entry, outfile, extra = {}) =>
     : Promise.resolve();
 
 await nodeBundle('electron/cli/main.ts', 'dist/cli/gpu-ferry.cjs');
+// The privileged program root runs (through pkexec and resources/helper/gpu-ferry-helper): one
+// self-contained file for the distribution's Node.js (Debian 12 ships 18), no source map beside it.
+await nodeBundle('electron/privileged/main.ts', 'dist/privileged/gpu-ferry-privileged.cjs', { target: 'node18', sourcemap: false, legalComments: 'none' });
 if (!cliOnly) {
   await nodeBundle('electron/main/main.ts', 'dist/main/main.cjs', { external: ['electron'] });
   await nodeBundle('electron/preload/preload.ts', 'dist/preload/preload.cjs', { external: ['electron'], plugins: [contractNamesOnly] });

@@ -36,6 +36,8 @@ module.exports = {
   asar: true,
   extraResources: [
     { from: 'resources/helper', to: 'helper' },
+    // The privileged program root runs, bundled by build/build.mjs (installed beside the launcher).
+    { from: 'dist/privileged/gpu-ferry-privileged.cjs', to: 'helper/gpu-ferry-privileged.cjs' },
     { from: 'resources/polkit', to: 'polkit' },
     { from: 'resources/handoff', to: 'handoff' },
     { from: 'resources/hooks', to: 'hooks' },
@@ -85,6 +87,9 @@ module.exports = {
       'libuuid1',
       'libsecret-1-0',
       'polkitd | policykit-1',
+      // Runs the privileged program (resources/helper/gpu-ferry-helper → gpu-ferry-privileged.cjs, built
+      // for node18): root cannot read an AppImage mount and Electron's runAsNode fuse is off.
+      'nodejs (>= 18)',
     ],
     recommends: ['libvirt-daemon-system', 'qemu-system-x86', 'ovmf', 'swtpm'],
   },
@@ -101,6 +106,7 @@ module.exports = {
       'libuuid',
       'libsecret',
       'polkit',
+      'nodejs >= 18',
     ],
   },
 };

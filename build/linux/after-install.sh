@@ -1,7 +1,8 @@
 #!/bin/bash
 # GPU Ferry after-install (deb postinst, rpm %post), used by electron-builder instead of its default.
 # Puts the privileged parts at the fixed system paths they are trusted at, owned by root:
-#   /usr/libexec/gpu-ferry/   the helper (run by pkexec), its allowlist, the handoff runtime
+#   /usr/libexec/gpu-ferry/   the launcher pkexec runs, the privileged program (run with the system's
+#                             Node.js, a dependency of the package), the handoff runtime
 #   /usr/share/gpu-ferry/hooks/   the reference copy of the libvirt hook (installed into
 #                                 /etc/libvirt/hooks/qemu.d by a reviewed plan, never silently)
 #   /usr/share/polkit-1/actions/  the polkit policy
@@ -21,7 +22,7 @@ RES="$DEST$APP_DIR/resources"
 # What goes where: packaged source (under resources/), mode, system path.
 FILES=(
   "helper/gpu-ferry-helper 0755 /usr/libexec/gpu-ferry/gpu-ferry-helper"
-  "helper/allowlist.conf 0644 /usr/libexec/gpu-ferry/allowlist.conf"
+  "helper/gpu-ferry-privileged.cjs 0644 /usr/libexec/gpu-ferry/gpu-ferry-privileged.cjs"
   "handoff/gpu-ferry-handoff 0755 /usr/libexec/gpu-ferry/gpu-ferry-handoff"
   "hooks/gpu-ferry 0755 /usr/share/gpu-ferry/hooks/gpu-ferry"
   "handoff/gpu-ferry-handoff 0644 /usr/share/gpu-ferry/handoff/gpu-ferry-handoff"

@@ -16,7 +16,7 @@ EXECUTABLE=gpu-ferry
 
 rm -f -- \
   "$DEST/usr/libexec/gpu-ferry/gpu-ferry-helper" \
-  "$DEST/usr/libexec/gpu-ferry/allowlist.conf" \
+  "$DEST/usr/libexec/gpu-ferry/gpu-ferry-privileged.cjs" \
   "$DEST/usr/libexec/gpu-ferry/gpu-ferry-handoff" \
   "$DEST/usr/share/gpu-ferry/hooks/gpu-ferry" \
   "$DEST/usr/share/gpu-ferry/handoff/gpu-ferry-handoff" \

@@ -53,10 +53,11 @@ export const applyCommand: CliCommand = {
   summary: 'apply the plan for a goal (one password prompt, journaled, undoable)',
   help: `Usage: gpu-ferry apply <goal> [goal flags] [--yes] [--root DIR] [--json]
 
-Shows the plan (as \`gpu-ferry plan\` does), asks for confirmation unless --yes, then applies it through
-the GPU Ferry helper: every file is backed up in the journal first; \`gpu-ferry undo last\` reverts it.
---root DIR applies to the tree DIR instead of / (files land under DIR, are journaled under
-DIR/var/lib/gpu-ferry; commands, modules, units and sysfs writes are checked and reported, never run).
+Shows the plan (as \`gpu-ferry plan\` does), asks for confirmation unless --yes, then asks GPU Ferry's
+privileged program (through pkexec) to apply it: root scans the machine and computes the same plan
+itself, refuses when it differs from the one shown, and backs up every file in its journal first;
+\`gpu-ferry undo last\` reverts it. --root DIR applies to the tree DIR instead of / (files land under DIR,
+are journaled under DIR/var/lib/gpu-ferry; commands, modules and units are checked and reported, never run).
 
 Goals:
 ${goalListHelp()}
@@ -70,7 +71,7 @@ ${goalFlagsHelp()}
 
 Exit codes: 0 applied, 2 bad usage, 6 refused by the helper, 7 not authorized, 8 cancelled, 9 helper not installed.`,
   run: (args, io) =>
-    withGoalPlan('apply', args, io, { yes: { type: 'boolean', default: false } }, async (plan, loaded, opts) => {
+    withGoalPlan('apply', args, io, { yes: { type: 'boolean', default: false } }, async (plan, loaded, opts, request) => {
       if (opts.host !== undefined) {
         io.err('gpu-ferry apply: --host describes a machine to plan for and cannot be changed; use --root DIR to simulate.\n');
         return EXIT.usage;
@@ -86,7 +87,7 @@ Exit codes: 0 applied, 2 bad usage, 6 refused by the helper, 7 not authorized, 8
       }
       let result: ApplyResult;
       try {
-        result = await applyPlan(plan, {
+        result = await applyPlan({ ...request, plan }, {
           root: typeof opts.root === 'string' ? opts.root : undefined,
           onLine: (line) => {
             if (!opts.json && line.type === 'progress') io.err(`  [${line.step + 1}] ${line.text}\n`);

@@ -2,6 +2,7 @@
 // privileged helper (one authorization, journaled, undoable), then the VM's XML through libvirt (old XML
 // backed up), then the user's client.ini (backed up). Stops at the first failure.
 import { applyPlan } from '../system/helper-runner';
+import { lookingGlassGoal } from '../../shared/lg/goal';
 import { writeClientConfig } from '../system/looking-glass-config';
 import { applyDomainChange } from '../system/looking-glass-domain';
 import { EXIT, type CliCommand } from './command';
@@ -50,7 +51,8 @@ ${HOST_OPTIONS_HELP}
           io.err('Nothing was changed. Re-run with --yes to apply.\n');
           return EXIT.cancelled;
         }
-        const result = await applyPlan(review.plan, { root: opts.root });
+        const options = lgOptionsFrom(opts);
+        const result = await applyPlan({ goal: lookingGlassGoal.name, options, plan: review.plan }, { root: opts.root });
         const failed = result.steps.find((s) => s.status === 'failed');
         const report: Record<string, unknown> = { plan: result, domainBackup: null, clientConfigBackup: null };
         if (failed) {

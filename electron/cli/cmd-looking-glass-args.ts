@@ -54,12 +54,9 @@ function stepText(step: Step, index: number): string {
     case 'run':
       return `${head}\n   run: ${JSON.stringify(step.argv)}`;
     case 'module-load':
-    case 'module-unload':
       return `${head}\n   ${step.kind} ${step.module}${step.params?.length ? ` ${step.params.join(' ')}` : ''}`;
     case 'unit':
       return `${head}\n   systemctl ${step.action} ${step.unit}`;
-    case 'sysfs-write':
-      return `${head}\n   write ${JSON.stringify(step.value)} to ${step.attribute} of ${step.device}`;
   }
 }
 

@@ -65,7 +65,7 @@ export async function withGoalPlan(
   args: string[],
   io: CliIo,
   extra: ParseArgsConfig['options'],
-  body: (plan: Plan, loaded: LoadedHost, opts: Record<string, unknown>) => Promise<number>,
+  body: (plan: Plan, loaded: LoadedHost, opts: Record<string, unknown>, request: { goal: string; options: Record<string, unknown> }) => Promise<number>,
 ): Promise<number> {
   let goal: GoalDefinition;
   let rest: string[];
@@ -81,13 +81,14 @@ export async function withGoalPlan(
     io,
     async (loaded, opts) => {
       let plan: Plan;
+      const options = goalOptionsFrom(goal, opts);
       try {
-        plan = goal.plan(loaded.model, goalOptionsFrom(goal, opts) as never);
+        plan = goal.plan(loaded.model, options as never);
       } catch (error) {
         io.err(`gpu-ferry ${name}: ${(error as Error).message}\n`);
         return error instanceof UsageError ? EXIT.usage : EXIT.refused;
       }
-      return body(plan, loaded, opts);
+      return body(plan, loaded, opts, { goal: goal.name, options: options as Record<string, unknown> });
     },
     { ...goalFlagOptions(goal), ...extra },
   );

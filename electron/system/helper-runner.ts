@@ -1,15 +1,18 @@
-// Runs the privileged helper: `pkexec <installed helper> <verb>` with the plan on stdin, or, to simulate on
-// a directory tree, this copy's helper with `--root DIR` (never as root: when we are root, the helper runs
-// as the unprivileged owner of the tree). Output lines are parsed as they arrive so progress can stream.
+// Runs the privileged program: `pkexec <installed launcher> <verb>` with a request on stdin (apply: the
+// goal, its options and the fingerprint of the reviewed plan; never the plan), or, to simulate on a
+// directory tree, this copy's bundle with `--root DIR` (never as root: when we are root, it runs as the
+// unprivileged owner of the tree). Output lines are parsed as they arrive so progress can stream.
+import { randomUUID } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ApplyResult, JournalEntry } from '../../shared/ipc/contract';
-import { encodePlan } from '../../shared/plan/encode';
 import { parseHelperLine, journalCreatedAt, type HelperLine } from '../../shared/plan/helper-output';
 import { progressText } from '../../shared/plan/progress-text';
 import type { Plan } from '../../shared/plan/model';
-import { INSTALLED_HELPER, findBundledHelper, isSystemIntegrationInstalled } from './helper-paths';
+import { INSTALLED_HELPER, findBundledPrivileged, isSystemIntegrationInstalled, simulationNode } from './helper-paths';
+import { planFingerprint } from '../privileged/fingerprint';
+import { REQUEST_FORMAT } from '../privileged/request';
 import { HelperError, helperExitError } from './pkexec-errors';
 
 export interface HelperTarget {
@@ -28,7 +31,7 @@ export interface HelperRun {
 async function commandFor(verb: string, args: string[], target: HelperTarget): Promise<{ argv: string[]; viaPkexec: boolean }> {
   if (target.root !== undefined) {
     const root = path.resolve(target.root);
-    const helperArgs = [findBundledHelper(), '--root', root, verb, ...args];
+    const helperArgs = [simulationNode(), findBundledPrivileged(), '--root', root, verb, ...args];
     if (process.getuid?.() !== 0) return { argv: helperArgs, viaPkexec: false };
     const owner = await stat(root);
     if (owner.uid === 0) {
@@ -62,11 +65,20 @@ export function unfinishedUndo(error: HelperError, lines: HelperLine[]): HelperE
   return new HelperError('failed', message, error.detail);
 }
 
+/** Only what the child needs: pkexec clears the environment anyway; test hooks pass through when simulating. */
+function childEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' };
+  for (const key of ['DISPLAY', 'WAYLAND_DISPLAY', 'XAUTHORITY', 'DBUS_SESSION_BUS_ADDRESS', 'GPU_FERRY_TEST_CRASH_AFTER', 'GPU_FERRY_TEST_PAUSE_FIFO']) {
+    if (process.env[key] !== undefined) env[key] = process.env[key];
+  }
+  return env;
+}
+
 /** Runs one helper verb; rejects with a HelperError carrying a clear message when it did not succeed. */
 export async function runHelper(verb: string, args: string[], input: string | null, target: HelperTarget = {}): Promise<HelperRun> {
   const { argv, viaPkexec } = await commandFor(verb, args, target);
   const [program, ...rest] = argv as [string, ...string[]];
-  const child = spawn(program, rest, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
+  const child = spawn(program, rest, { stdio: ['pipe', 'pipe', 'pipe'], env: childEnv() });
   const lines: HelperLine[] = [];
   let pending = '';
   let stderr = '';
@@ -114,24 +126,21 @@ function applyResult(run: HelperRun, stepCount: number): ApplyResult {
   return { journalId: journalLine?.type === 'journal' ? journalLine.id : null, steps };
 }
 
-export async function applyPlan(plan: Plan, target: HelperTarget = {}): Promise<ApplyResult> {
-  if (plan.steps.length === 0) return { journalId: null, steps: [] };
-  return applyResult(await runHelper('apply', [], encodePlan(plan), target), plan.steps.length);
+/** What the person reviewed: the goal, its options and the plan computed from them (kept for its fingerprint). */
+export interface ReviewedPlan {
+  goal: string;
+  /** The goal's options as given (root validates them with the goal's schema again). */
+  options: Record<string, unknown>;
+  plan: Plan;
 }
 
-/** Checks a plan with the helper's own rules without changing anything (works unprivileged). */
-export async function checkPlan(plan: Plan, target: HelperTarget = {}): Promise<void> {
-  const helper = findBundledHelper();
-  const args = target.root === undefined ? ['check'] : ['--root', path.resolve(target.root), 'check'];
-  const child = spawn(helper, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
-  child.stdin.on('error', () => {});
-  child.stdin.end(encodePlan(plan));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  const lastError = out.split('\n').map(parseHelperLine).reverse().find((l) => l.type === 'error');
-  const error = helperExitError(code, '', lastError?.type === 'error' ? lastError : null, false);
-  if (error) throw error;
+/** The request root gets: no plan, only what it needs to compute the same one and check it is the same. */
+export const applyRequest = (reviewed: ReviewedPlan, now = Date.now()): string =>
+  JSON.stringify({ format: REQUEST_FORMAT, goal: reviewed.goal, options: reviewed.options, fingerprint: planFingerprint(reviewed.plan), nonce: randomUUID(), issuedAt: now });
+
+export async function applyPlan(reviewed: ReviewedPlan, target: HelperTarget = {}): Promise<ApplyResult> {
+  if (reviewed.plan.steps.length === 0) return { journalId: null, steps: [] };
+  return applyResult(await runHelper('apply', [], applyRequest(reviewed), target), reviewed.plan.steps.length);
 }
 
 export async function listJournal(target: HelperTarget = {}): Promise<JournalEntry[]> {

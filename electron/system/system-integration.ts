@@ -13,7 +13,7 @@ import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { INSTALLED_ALLOWLIST, INSTALLED_HELPER, INSTALLED_HELPER_DIR, INSTALLED_POLICY, findBundledHelper } from './helper-paths';
+import { INSTALLED_HELPER, INSTALLED_HELPER_DIR, INSTALLED_POLICY, INSTALLED_PRIVILEGED, findBundledHelper, findBundledPrivileged } from './helper-paths';
 
 /** Where the helper (as root) finds the reference copies its allowlist's `same` rules name; deb/rpm use the same. */
 export const INSTALLED_REFERENCE_DIR = '/usr/share/gpu-ferry';
@@ -29,7 +29,7 @@ export interface IntegrationFile {
 /** Source (under resources/) → staged name → installed path. */
 export const INTEGRATION_FILES: readonly IntegrationFile[] = [
   { source: ['helper', 'gpu-ferry-helper'], staged: 'gpu-ferry-helper', target: INSTALLED_HELPER, mode: 0o755, optional: false },
-  { source: ['helper', 'allowlist.conf'], staged: 'allowlist.conf', target: INSTALLED_ALLOWLIST, mode: 0o644, optional: false },
+  { source: ['helper', 'gpu-ferry-privileged.cjs'], staged: 'gpu-ferry-privileged.cjs', target: INSTALLED_PRIVILEGED, mode: 0o644, optional: false },
   { source: ['polkit', 'io.github.gpuferry.policy'], staged: 'io.github.gpuferry.policy', target: INSTALLED_POLICY, mode: 0o644, optional: false },
   { source: ['handoff', 'gpu-ferry-handoff'], staged: 'gpu-ferry-handoff', target: `${INSTALLED_HELPER_DIR}/gpu-ferry-handoff`, mode: 0o755, optional: true },
   { source: ['handoff', 'gpu-ferry-handoff'], staged: 'reference-handoff', target: `${INSTALLED_REFERENCE_DIR}/handoff/gpu-ferry-handoff`, mode: 0o644, optional: true },
@@ -58,7 +58,7 @@ export async function stageIntegration(resourcesDir = path.join(path.dirname(fin
   }
   const files: StagedFile[] = [];
   for (const file of INTEGRATION_FILES) {
-    const source = path.join(resourcesDir, ...file.source);
+    const source = file.staged === 'gpu-ferry-privileged.cjs' ? findBundledPrivileged() : path.join(resourcesDir, ...file.source);
     if (!existsSync(source)) {
       if (file.optional) continue;
       await rm(dir, { recursive: true, force: true });

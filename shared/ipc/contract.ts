@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { DoctorReport } from '../analyze/report';
 import type { HostModel } from '../host/model';
-import type { Plan } from '../plan/model';
+import type { PlanReview } from '../plan/model';
 import { pciAddress, vmName } from './field-schemas';
 import { vmChangeRequest, type VmChangeOutcome, type VmChangeReview } from '../vm/vm-change-request';
 
@@ -17,18 +17,8 @@ const returns = <T>() => undefined as unknown as T;
 
 const goalName = z.string().regex(/^[a-z][a-z0-9-]{0,40}$/, 'A goal is a lower-case name like "iommu".');
 const reviewId = z.string().uuid('A review id is the id vm.review returned.');
+const planReviewId = z.string().uuid('A plan review id is the id plan.make returned.');
 const journalId = z.string().regex(/^[0-9A-Za-z._-]{1,64}$/, 'A journal id is letters, digits, dot, dash.');
-
-// Plans sent back from the renderer are re-validated by the helper; this only checks the shape.
-const stepSchema = z.object({ kind: z.string().max(40), reason: z.string().max(2000) }).passthrough();
-export const planSchema = z.object({
-  format: z.literal('gpu-ferry-plan/1'),
-  goal: goalName,
-  title: z.string().max(300),
-  steps: z.array(stepSchema).max(500),
-  warnings: z.array(z.string().max(2000)).max(50),
-  reboot: z.string().max(2000).nullable(),
-});
 
 export interface JournalEntry {
   id: string;
@@ -108,9 +98,10 @@ export const invokeChannels = {
   'plan.goals': { args: none, result: returns<{ name: string; summary: string }[]>() },
   'plan.make': {
     args: z.tuple([goalName, z.record(z.string(), z.union([z.string().max(4096), z.boolean(), z.number()]))]),
-    result: returns<Plan>(),
+    result: returns<PlanReview>(),
   },
-  'plan.apply': { args: z.tuple([planSchema]), result: returns<ApplyResult>(), changesSystem: true },
+  /** Applies a plan exactly as reviewed, by plan.make's one-time id: root computes it again and compares. */
+  'plan.apply': { args: z.tuple([planReviewId]), result: returns<ApplyResult>(), changesSystem: true },
   'journal.list': { args: none, result: returns<JournalEntry[]>() },
   'journal.undo': { args: z.tuple([journalId]), result: returns<ApplyResult>(), changesSystem: true },
   'vm.list': { args: none, result: returns<VmSummary[]>() },

@@ -1,73 +1,37 @@
-// Reading what the helper prints: one machine-readable line per event (see the header of
-// resources/helper/gpu-ferry-helper). Pure, so the CLI, the services and the tests share it.
-import { fromBase64 } from './encode';
+// What the privileged program (electron/privileged/) prints: one JSON object per line, one event each.
+// Declared once here as a schema, so the privileged program, the CLI, the services and the tests share it.
+import { z } from 'zod';
 
-export type HelperLine =
-  | { type: 'journal'; id: string }
-  | { type: 'result'; step: number; status: 'ok' | 'not-executed'; kind: string; detail: string }
-  | { type: 'progress'; step: number; text: string }
+const step = z.number().int().min(0).max(10_000);
+const id = z.string().regex(/^\d{8}T\d{6}Z-\d+$/);
+
+export const helperLineSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('journal'), id }),
+  z.object({ type: z.literal('result'), step, status: z.enum(['ok', 'not-executed']), kind: z.string(), detail: z.string() }),
+  z.object({ type: z.literal('progress'), step, text: z.string() }),
   /** A command undoing a step's effect failed: the person has to run it (as typed here) themselves. */
-  | { type: 'pending'; step: number; command: string }
-  | { type: 'error'; code: string; step: number | null; message: string }
-  | { type: 'entry'; id: string; state: string; goal: string; title: string; files: number; paths: string[] }
-  | { type: 'recovered'; id: string; state: string }
-  | { type: 'done'; steps: number }
-  | { type: 'undone'; id: string }
-  | { type: 'ok'; steps: number }
-  | { type: 'other'; text: string };
+  z.object({ type: z.literal('pending'), step, command: z.string() }),
+  z.object({ type: z.literal('error'), code: z.string(), step: step.nullable(), message: z.string() }),
+  z.object({ type: z.literal('entry'), id, state: z.string(), goal: z.string(), title: z.string(), files: z.number().int(), paths: z.array(z.string()) }),
+  z.object({ type: z.literal('recovered'), id, state: z.string() }),
+  /** Root computed the plan and it is the one reviewed: its step count, before anything changes. */
+  z.object({ type: z.literal('planned'), steps: z.number().int(), fingerprint: z.string() }),
+  z.object({ type: z.literal('done'), steps: z.number().int() }),
+  z.object({ type: z.literal('undone'), id }),
+]);
 
-const stepNo = (text: string): number | null => (/^\d+$/.test(text) ? Number(text) : null);
+export type HelperLine = z.infer<typeof helperLineSchema> | { type: 'other'; text: string };
 
+/** One printed line → its event; anything that is not one of ours is `other` (kept as text). */
 export function parseHelperLine(line: string): HelperLine {
-  const words = line.split(' ');
-  const [word, a = '', b = '', c = ''] = words;
-  const restFrom = (n: number): string => words.slice(n).join(' ');
-  switch (word) {
-    case 'journal':
-      if (words.length === 2) return { type: 'journal', id: a };
-      break;
-    case 'result': {
-      const step = stepNo(a);
-      if (step !== null && (b === 'ok' || b === 'not-executed')) {
-        return { type: 'result', step, status: b, kind: c, detail: restFrom(4) };
-      }
-      break;
-    }
-    case 'progress': {
-      const step = stepNo(a);
-      if (step !== null) return { type: 'progress', step, text: restFrom(2) };
-      break;
-    }
-    case 'pending': {
-      const step = stepNo(a);
-      if (step !== null && words.length >= 3) return { type: 'pending', step, command: restFrom(2) };
-      break;
-    }
-    case 'error':
-      if (words.length >= 3) return { type: 'error', code: a, step: stepNo(b), message: restFrom(3) };
-      break;
-    case 'entry':
-      if (words.length >= 6 && stepNo(words[5] ?? '') !== null) {
-        try {
-          const paths = words.slice(6).filter((w) => w !== '');
-          return { type: 'entry', id: a, state: b, goal: fromBase64(c), title: fromBase64(words[4] ?? ''), files: Number(words[5]), paths };
-        } catch {
-          break;
-        }
-      }
-      break;
-    case 'recovered':
-      if (words.length === 3) return { type: 'recovered', id: a, state: b };
-      break;
-    case 'done':
-    case 'ok':
-      if (words.length === 2 && stepNo(a) !== null) return { type: word, steps: Number(a) };
-      break;
-    case 'undone':
-      if (words.length === 2) return { type: 'undone', id: a };
-      break;
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return { type: 'other', text: line };
   }
-  return { type: 'other', text: line };
+  const parsed = helperLineSchema.safeParse(value);
+  return parsed.success ? parsed.data : { type: 'other', text: line };
 }
 
 /** Journal ids start with their UTC creation time: 20260102T030405Z-1234 → 2026-01-02T03:04:05Z. */

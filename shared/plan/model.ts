@@ -1,97 +1,91 @@
-// The plan model: every change GPU Ferry makes is first computed as a Plan, an ordered list of typed
-// steps. Plans are data: serializable (JSON), comparable, and an empty plan means "nothing to do".
-// The helper (resources/helper/) re-validates every step; see shared/plan/encode.ts for the wire form.
+// The plan model, declared once as a schema: the TypeScript types, the IPC contract (plan reviews sent to
+// the renderer) and the privileged program's journal (each entry keeps the plan root computed, read back
+// through this schema) all come from here. Every change GPU Ferry makes is first computed as a Plan, an
+// ordered list of typed steps. Plans are data: serializable (JSON), comparable, and an empty plan means
+// "nothing to do". Plans are computed by the planners in shared/ (goals.registry.ts); the privileged
+// program (electron/privileged/) computes them again itself as root and never accepts one from a caller.
+import { z } from 'zod';
 
-export interface StepBase {
-  /** One line a person understands: why this step is needed. */
-  reason: string;
-}
+const text = z.string().max(4 * 1024 * 1024);
+const path = z.string().min(1).max(1024);
+const name = z.string().min(1).max(256);
+const argv = z.array(z.string().max(4096)).min(1).max(64);
+const reason = z.string().min(1).max(2000);
 
-/** Create or replace a whole file. `before` is the content we expect now (null: file must not exist). */
-export interface WriteFileStep extends StepBase {
-  kind: 'write-file';
-  path: string;
-  content: string;
-  /** Octal permission bits, e.g. 0o644. */
-  mode: number;
-  owner: string;
-  group: string;
-  /** Optional check: the content expected now; null = the file must not exist; absent = no check. */
-  before?: string | null;
-}
+/** Create or replace a whole file. `before`: the content expected now (null: must not exist; absent: no check). */
+export const writeFileStep = z
+  .object({
+    kind: z.literal('write-file'),
+    path,
+    content: text,
+    /** Octal permission bits, e.g. 0o644. */
+    mode: z.number().int().min(0).max(0o777),
+    owner: name,
+    group: name,
+    before: text.nullable().optional(),
+    reason,
+  })
+  .strict();
 
 /** Change an existing file; `before` and `after` are whole contents, so a preview is a diff. */
-export interface EditFileStep extends StepBase {
-  kind: 'edit-file';
-  path: string;
-  before: string;
-  after: string;
-}
+export const editFileStep = z.object({ kind: z.literal('edit-file'), path, before: text, after: text, reason }).strict();
 
-/** Remove a file this app created earlier. */
-export interface RemoveFileStep extends StepBase {
-  kind: 'remove-file';
-  path: string;
-  /** Content we expect to remove (the helper refuses when the file differs). */
-  before: string;
-}
+/** Remove a file this app created earlier (`before`: the content expected). */
+export const removeFileStep = z.object({ kind: z.literal('remove-file'), path, before: text, reason }).strict();
 
 /**
  * How undo (and the rollback of a failed apply) reverses a run step's effect on the live system:
  * 'rerun' = an idempotent regenerator whose output derives from files, run again once the files are back;
- * `{ argv }` = the inverse command (checked against the allowlist like any run step). Absent: nothing to do.
+ * `{ argv }` = the inverse command. Absent: nothing to do. Computed by the planner as root, like the step.
  */
-export type RunUndo = 'rerun' | { argv: string[] };
+export const runUndo = z.union([z.literal('rerun'), z.object({ argv }).strict()]);
 
-/** Run an allowlisted program; argv[0] is the program name (resolved by the helper). */
-export interface RunStep extends StepBase {
-  kind: 'run';
-  argv: string[];
-  undo?: RunUndo;
-}
+/** Run a program; argv[0] is the program name (resolved by the privileged program in fixed directories). */
+export const runStep = z.object({ kind: z.literal('run'), argv, undo: runUndo.optional(), reason }).strict();
 
-export type SysfsAttribute = 'driver_override' | 'unbind' | 'bind' | 'drivers_probe' | 'remove' | 'rescan';
+export const moduleStep = z
+  .object({ kind: z.literal('module-load'), module: name, params: z.array(z.string().max(256)).max(32).optional(), reason })
+  .strict();
 
-/** Write a sysfs attribute of a PCI device (address validated) or a driver (bind/unbind). */
-export interface SysfsWriteStep extends StepBase {
-  kind: 'sysfs-write';
-  /** PCI address the write concerns (0000:0a:00.0). */
-  device: string;
-  attribute: SysfsAttribute;
-  /** For bind/unbind through a driver directory: the driver name. */
-  driver?: string;
-  value: string;
-}
+export const unitAction = z.enum(['start', 'stop', 'restart', 'enable', 'disable']);
+export const unitStep = z.object({ kind: z.literal('unit'), action: unitAction, unit: name, reason }).strict();
 
-export interface ModuleStep extends StepBase {
-  kind: 'module-load' | 'module-unload';
-  module: string;
-  /** Module parameters for load (key=value). */
-  params?: string[];
-}
+export const stepSchema = z.discriminatedUnion('kind', [writeFileStep, editFileStep, removeFileStep, runStep, moduleStep, unitStep]);
 
-export type UnitAction = 'start' | 'stop' | 'restart' | 'enable' | 'disable';
+export const planSchema = z
+  .object({
+    format: z.literal('gpu-ferry-plan/1'),
+    /** Machine-readable goal, e.g. `iommu`, `vfio-early`, `hook-install`. */
+    goal: z.string().regex(/^[a-z][a-z0-9-]{0,40}$/),
+    /** Human title shown in the review. */
+    title: z.string().max(300),
+    steps: z.array(stepSchema).max(256),
+    /** Things the user must know before applying (e.g. encrypted root). */
+    warnings: z.array(z.string().max(2000)).max(50),
+    /** Non-null when a reboot is needed after applying, with the reason. */
+    reboot: z.string().max(2000).nullable(),
+  })
+  .strict();
 
-export interface UnitStep extends StepBase {
-  kind: 'unit';
-  action: UnitAction;
-  unit: string;
-}
-
-export type Step = WriteFileStep | EditFileStep | RemoveFileStep | RunStep | SysfsWriteStep | ModuleStep | UnitStep;
+export type WriteFileStep = z.infer<typeof writeFileStep>;
+export type EditFileStep = z.infer<typeof editFileStep>;
+export type RemoveFileStep = z.infer<typeof removeFileStep>;
+export type RunUndo = z.infer<typeof runUndo>;
+export type RunStep = z.infer<typeof runStep>;
+export type ModuleStep = z.infer<typeof moduleStep>;
+export type UnitAction = z.infer<typeof unitAction>;
+export type UnitStep = z.infer<typeof unitStep>;
+export type Step = z.infer<typeof stepSchema>;
 export type StepKind = Step['kind'];
+export type Plan = z.infer<typeof planSchema>;
 
-export interface Plan {
-  format: 'gpu-ferry-plan/1';
-  /** Machine-readable goal, e.g. `iommu`, `vfio-early`, `hook-install`, `vm-create`. */
-  goal: string;
-  /** Human title shown in the review. */
-  title: string;
-  steps: Step[];
-  /** Things the user must know before applying (e.g. encrypted root). */
-  warnings: string[];
-  /** Non-null when a reboot is needed after applying, with the reason. */
-  reboot: string | null;
+/** A plan kept in the main process for review: the renderer and the CLI apply it by `id` only. */
+export interface PlanReview {
+  /** One-time id of this review (plan.apply takes only this). */
+  id: string;
+  /** What the person reviewed, as root will recompute it (see electron/privileged/fingerprint.ts). */
+  fingerprint: string;
+  plan: Plan;
 }
 
 export const emptyPlan = (goal: string, title: string): Plan => ({

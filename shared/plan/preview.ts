@@ -2,7 +2,9 @@
 // change, and the exact argv for every command. The CLI prints it; the renderer shows the same data.
 import { createTwoFilesPatch } from 'diff';
 import type { Plan, Step } from './model';
-import { formatMode } from './encode';
+
+/** Permission bits as four octal digits (0644). */
+export const formatMode = (mode: number): string => mode.toString(8).padStart(4, '0');
 
 export interface StepPreview {
   /** One line: what happens, e.g. "edit /etc/default/grub" or "run grub-mkconfig -o /boot/grub/grub.cfg". */
@@ -33,14 +35,8 @@ export function previewStep(step: Step, current?: (path: string) => string | nul
       return { summary: `remove ${step.path}`, reason: step.reason, diff: fileDiff(step.path, step.before, null) };
     case 'run':
       return { summary: `run ${step.argv.map(showArg).join(' ')}`, reason: step.reason, diff: '' };
-    case 'sysfs-write': {
-      const where = step.driver ? `/sys/bus/pci/drivers/${step.driver}/${step.attribute}` : `${step.device} ${step.attribute}`;
-      return { summary: `write ${showArg(step.value)} to ${where}`, reason: step.reason, diff: '' };
-    }
     case 'module-load':
       return { summary: `run modprobe ${[step.module, ...(step.params ?? [])].map(showArg).join(' ')}`, reason: step.reason, diff: '' };
-    case 'module-unload':
-      return { summary: `run modprobe -r ${showArg(step.module)}`, reason: step.reason, diff: '' };
     case 'unit':
       return { summary: `run systemctl ${step.action} ${showArg(step.unit)}`, reason: step.reason, diff: '' };
   }

@@ -1,5 +1,5 @@
-// The helper's protocol lines (resources/helper/gpu-ferry-helper: "result 3 ok write-file /etc/x",
-// "progress 2 <output>") as sentences a person reads while a plan applies. Null: nothing to tell.
+// The privileged program's events (electron/privileged/: a result "ok write-file /etc/x",
+// a progress line of a command's output) as sentences a person reads while a plan applies. Null: nothing to tell.
 import type { HelperLine } from './helper-output';
 
 const SIMULATED = '(not run on a simulated machine)';

@@ -85,7 +85,7 @@ describe('loopback server', () => {
 
   it('refuses channels that change the machine when started without --allow-system-changes', async () => {
     for (const [channel, args] of [
-      ['plan.apply', [{ format: 'gpu-ferry-plan/1', goal: 'iommu', title: 't', steps: [], warnings: [], reboot: null }]],
+      ['plan.apply', ['3b241101-e2bb-4255-8caf-4136c566a962']],
       ['journal.undo', ['j1']],
       ['vm.start', ['win11']],
       ['vm.stop', ['win11', { force: true }]],

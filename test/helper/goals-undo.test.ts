@@ -1,15 +1,12 @@
-// Apply then undo returns a byte-identical tree (contents, modes, symlinks) for every plan every
-// registered goal produces on every fixture host. Iterates the registry, so new goals are covered as added.
+// For every registered goal and every example it gives on every fixture host: the app's request makes
+// root compute the same plan (same fingerprint) and pass its guards; applying changes the tree and undo
+// returns it byte for byte (contents, modes, symlinks). Iterates the registry, so new goals are covered.
 import { readdirSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadHost } from '../../electron/host/load';
-import { encodePlan } from '../../shared/plan/encode';
 import { goalList } from '../../shared/plan/goals.registry';
-import { giveAway, helper, snapshot, withoutJournalDirs } from './lib';
+import { examplesOn, FIXTURES, fixtureTree, helper, removeTree, requestFor, snapshot, withoutJournalDirs } from './lib';
 
-const fixtureDir = path.resolve(__dirname, '../fixtures/hosts');
-const fixtures = readdirSync(fixtureDir).filter((f) => f.endsWith('.host.json')).sort();
+const fixtures = readdirSync(FIXTURES).filter((f) => f.endsWith('.host.json')).map((f) => f.replace(/\.host\.json$/, '')).sort();
 const exercisedByGoal = new Map<string, number>();
 
 describe('apply then undo is byte-identical for every goal on every fixture host', () => {
@@ -19,35 +16,30 @@ describe('apply then undo is byte-identical for every goal on every fixture host
   });
 
   it.each(fixtures)('%s', async (fixture) => {
-    let exercised = 0;
     for (const goal of goalList) {
-      const probe = await loadHost({ host: path.join(fixtureDir, fixture) });
-      const examples = goal.examples(probe.model);
-      await probe.cleanup();
+      const probe = await fixtureTree(fixture);
+      const examples = await examplesOn(probe, goal.name);
+      removeTree(probe);
       for (const options of examples) {
-        const loaded = await loadHost({ host: path.join(fixtureDir, fixture) });
+        const root = await fixtureTree(fixture);
         try {
-          const plan = goal.plan(loaded.model, goal.options.parse(options));
+          const { plan, input } = await requestFor(root, goal.name, options);
           if (plan.steps.length === 0) continue;
-          giveAway(loaded.root);
           const label = `${goal.name} ${JSON.stringify(options)}`;
-          const before = snapshot(loaded.root);
-          const applied = helper(['--root', loaded.root, 'apply'], encodePlan(plan));
+          const before = snapshot(root);
+          const applied = helper(['--root', root, 'apply'], input);
           expect(applied.status, `${label}: ${applied.stdout}${applied.stderr}`).toBe(0);
-          const resultLines = applied.stdout.split('\n').filter((l) => l.startsWith('result '));
-          expect(resultLines.length, label).toBe(plan.steps.length);
-          if (plan.steps.some((s) => s.kind.endsWith('-file'))) expect(snapshot(loaded.root), label).not.toEqual(before);
-          const undone = helper(['--root', loaded.root, 'undo', 'last']);
+          expect(applied.events.filter((e) => e.type === 'result').length, label).toBe(plan.steps.length);
+          if (plan.steps.some((s) => s.kind.endsWith('-file'))) expect(snapshot(root), label).not.toEqual(before);
+          const undone = helper(['--root', root, 'undo', 'last']);
           expect(undone.status, `${label}: ${undone.stdout}${undone.stderr}`).toBe(0);
-          expect(withoutJournalDirs(snapshot(loaded.root), before), label).toEqual(before);
-          exercised++;
+          expect(withoutJournalDirs(snapshot(root), before), label).toEqual(before);
           exercisedByGoal.set(goal.name, (exercisedByGoal.get(goal.name) ?? 0) + 1);
         } finally {
-          await loaded.cleanup();
+          removeTree(root);
         }
       }
     }
-    expect(exercised).toBeGreaterThanOrEqual(0); // some fixtures suit no goal (e.g. IOMMU off in firmware)
   });
 
   it('exercised every registered goal on at least one fixture', () => {

@@ -1,12 +1,11 @@
 // Journal rotation: after a successful apply or undo, undone and rolled-back entries beyond the newest 50
 // are deleted, oldest first; applied, incomplete and interrupted entries are kept however old. The tree's
-// journal is seeded with old entries (as the helper writes them: state, goal, title, files) around a real
+// journal is seeded with old entries (as the program writes them: state, summary, files) around a real
 // apply and undo.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { encodePlan } from '../../shared/plan/encode';
-import { helper, makeTree, removeTree } from './lib';
+import { fixtureTree, helper, journalId, removeTree, requestFor } from './lib';
 
 const trees: string[] = [];
 afterEach(() => trees.splice(0).forEach(removeTree));
@@ -19,12 +18,12 @@ const seeded = Array.from({ length: 70 }, (_, i) => ({
   state: i % 10 === 3 ? KEPT_STATES[(i / 10) % KEPT_STATES.length | 0]! : i % 2 ? 'undone' : 'rolled-back',
 }));
 
-function tree(): string {
-  const root = makeTree({ 'etc/default/grub': 'GRUB_CMDLINE_LINUX=""\n' }, (r) => {
+async function tree(): Promise<string> {
+  const root = await fixtureTree('distro-debian', (r) => {
     for (const { id, state } of seeded) {
       const e = path.join(r, JOURNAL, id);
       mkdirSync(e, { recursive: true });
-      for (const [name, text] of Object.entries({ state: `${state}\n`, goal: 'old', title: 'old', files: '' })) writeFileSync(path.join(e, name), text);
+      for (const [name, text] of Object.entries({ state: `${state}\n`, 'summary.json': '{"goal":"old","title":"old"}', 'files.json': '[]' })) writeFileSync(path.join(e, name), text);
     }
   });
   trees.push(root);
@@ -34,26 +33,22 @@ function tree(): string {
 const entries = (root: string): string[] => readdirSync(path.join(root, JOURNAL)).filter((n) => !n.startsWith('.')).sort();
 const stateOf = (root: string, id: string): string => readFileSync(path.join(root, JOURNAL, id, 'state'), 'utf8').trim();
 const isFinished = (s: string) => s === 'undone' || s === 'rolled-back';
-const plan = encodePlan({
-  goal: 'iommu',
-  title: 'IOMMU',
-  steps: [{ kind: 'edit-file', path: '/etc/default/grub', before: 'GRUB_CMDLINE_LINUX=""\n', after: 'GRUB_CMDLINE_LINUX="iommu=pt"\n', reason: 'iommu' }],
-});
 
 describe('journal rotation', () => {
-  it('keeps the newest 50 undone/rolled-back entries and every other one, pruning after apply and after undo', () => {
-    const root = tree();
+  it('keeps the newest 50 undone/rolled-back entries and every other one, pruning after apply and after undo', async () => {
+    const root = await tree();
+    const { input } = await requestFor(root, 'iommu');
     const seededFinished = seeded.filter((e) => isFinished(e.state)).map((e) => e.id);
     const seededKept = seeded.filter((e) => !isFinished(e.state)).map((e) => e.id);
     expect(seededFinished.length).toBeGreaterThan(51);
 
-    // A refused plan prunes nothing.
-    expect(helper(['--root', root, 'apply'], plan.replace('end 1', 'end 2')).status).toBe(2);
+    // A refused request prunes nothing.
+    expect(helper(['--root', root, 'apply'], input.replace(/"fingerprint":"[0-9a-f]/, '"fingerprint":"x')).status).toBe(2);
     expect(entries(root)).toHaveLength(seeded.length);
 
-    const applied = helper(['--root', root, 'apply'], plan);
+    const applied = helper(['--root', root, 'apply'], input);
     expect(applied.status, applied.stdout + applied.stderr).toBe(0);
-    const id = /^journal (\S+)$/m.exec(applied.stdout)?.[1] ?? '';
+    const id = journalId(applied) ?? '';
     expect(entries(root)).toEqual([...seededKept, ...seededFinished.slice(-50), id].sort());
 
     const undone = helper(['--root', root, 'undo', id]);
@@ -64,7 +59,7 @@ describe('journal rotation', () => {
     for (const kept of seededKept) expect(stateOf(root, kept)).toBe(seeded.find((e) => e.id === kept)!.state);
 
     // The listing still reads every entry left.
-    const listed = helper(['--root', root, 'journal']).stdout.split('\n').filter((l) => l.startsWith('entry '));
+    const listed = helper(['--root', root, 'journal']).events.filter((e) => e.type === 'entry');
     expect(listed).toHaveLength(entries(root).length);
   });
 });

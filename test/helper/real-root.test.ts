@@ -1,96 +1,116 @@
-// The helper as real root, without --root: owners are set and restored (which a simulated tree cannot
-// show). A private mount namespace binds temporary directories over /etc/modprobe.d and /var/lib, so the
-// real files of this machine are never touched. Needs root (CI runs the tiers as root).
+// The privileged program as real root, without --root, as pkexec runs it: it scans the real machine and
+// computes the plan itself, writes root's files, journals in /var/lib, runs the commands of the plan and
+// their inverses on undo. A private mount namespace binds temporary directories over /etc/sysctl.d and
+// /var/lib and a stand-in over /usr/sbin/sysctl (the `hugepages` goal), so nothing real changes. The
+// stand-in records its argv; trigger files make it fail or kill the whole run mid-command (setsid: a
+// SIGKILL of everything, exactly like a crash). Needs root (CI runs the tiers as root).
 import { spawnSync } from 'node:child_process';
-import { chownSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { encodePlan } from '../../shared/plan/encode';
-import { HELPER, removeTree } from './lib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lines, PRIVILEGED, removeTree, request, planOn, errorCode } from './lib';
+import type { Plan } from '../../shared/plan/model';
 
 const isRoot = process.getuid?.() === 0;
-const modprobe = mkdtempSync(path.join(tmpdir(), 'gpu-ferry-real-modprobe-'));
-const varLib = mkdtempSync(path.join(tmpdir(), 'gpu-ferry-real-varlib-'));
-chmodSync(modprobe, 0o755);
-afterAll(() => {
-  removeTree(modprobe);
-  removeTree(varLib);
+const dirs: string[] = [];
+const temp = (name: string): string => {
+  const d = mkdtempSync(path.join(tmpdir(), `gpu-ferry-real-${name}-`));
+  chmodSync(d, 0o755);
+  dirs.push(d);
+  return d;
+};
+afterAll(() => dirs.forEach(removeTree));
+
+const FAKE_SYSCTL = `#!/bin/sh
+echo "$*" >>/var/lib/fake-sysctl
+if [ -e /var/lib/fake-sysctl-fails ]; then echo "sysctl: permission denied on key" >&2; exit 1; fi
+if [ -e /var/lib/fake-sysctl-dies ]; then rm /var/lib/fake-sysctl-dies; kill -KILL 0; fi
+echo "vm.nr_hugepages = done"
+`;
+
+interface Machine {
+  sysctlD: string;
+  varLib: string;
+  run: (args: string[], input?: string) => { status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; events: ReturnType<typeof lines> };
+}
+
+function machine(): Machine {
+  const sysctlD = temp('sysctl');
+  const varLib = temp('varlib');
+  const bin = temp('bin');
+  writeFileSync(path.join(bin, 'sysctl'), FAKE_SYSCTL, { mode: 0o755 });
+  const binds = 'mount --bind "$1" /etc/sysctl.d && mount --bind "$2" /var/lib && mount --bind "$3/sysctl" /usr/sbin/sysctl && mount --bind "$3/sysctl" /sbin/sysctl';
+  const run = (args: string[], input = '') => {
+    const r = spawnSync('unshare', ['-m', '--propagation', 'private', 'bash', '-c', `${binds} && shift 3 && exec setsid "$@"`, 'ns', sysctlD, varLib, bin, process.execPath, PRIVILEGED, ...args], {
+      input,
+      encoding: 'utf8',
+      env: {},
+    });
+    return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr, events: lines(r.stdout) };
+  };
+  return { sysctlD, varLib, run };
+}
+
+let plan: Plan;
+const OPTIONS = { pages: 1 };
+beforeAll(async () => {
+  if (isRoot) plan = await planOn('/', 'hugepages', OPTIONS);
 });
 
-const asRealRoot = (args: string[], input = '') =>
-  spawnSync('unshare', ['-m', '--propagation', 'private', 'bash', '-c', 'mount --bind "$1" /etc/modprobe.d && mount --bind "$2" /var/lib && shift 2 && exec "$@"', 'ns', modprobe, varLib, HELPER, ...args], {
-    input,
-    encoding: 'utf8',
-  });
-
-const ownerOf = (file: string) => {
-  const st = statSync(path.join(modprobe, file));
-  return { uid: st.uid, gid: st.gid, mode: st.mode & 0o7777 };
-};
-
-describe.runIf(isRoot)('helper as real root', () => {
-  it('writes files as root, keeps the owners of edited files, and undo restores them', () => {
-    writeFileSync(path.join(modprobe, 'gpu-ferry-kvmfr.conf'), 'old\n');
-    chownSync(path.join(modprobe, 'gpu-ferry-kvmfr.conf'), 1234, 5678);
-    chmodSync(path.join(modprobe, 'gpu-ferry-kvmfr.conf'), 0o604);
-    const plan = encodePlan({
-      goal: 'owners',
-      title: 'owners',
-      steps: [
-        { kind: 'edit-file', path: '/etc/modprobe.d/gpu-ferry-kvmfr.conf', before: 'old\n', after: '# new\n', reason: 'edit keeps owner' },
-        { kind: 'write-file', path: '/etc/modprobe.d/gpu-ferry-vfio.conf', content: '# x\n', mode: 0o640, owner: 'root', group: 'root', before: null, reason: 'owner set' },
-      ],
-    });
-    const applied = asRealRoot(['apply'], plan);
+describe.runIf(isRoot)('the privileged program as real root', () => {
+  it('computes, applies as root, and undo runs the inverse command', () => {
+    const m = machine();
+    expect(plan.steps.map((s) => s.kind)).toEqual(['write-file', 'run']);
+    const applied = m.run(['apply'], request('hugepages', OPTIONS, plan));
     expect(applied.status, applied.stdout + applied.stderr).toBe(0);
-    expect(ownerOf('gpu-ferry-kvmfr.conf')).toEqual({ uid: 1234, gid: 5678, mode: 0o604 });
-    expect(readFileSync(path.join(modprobe, 'gpu-ferry-kvmfr.conf'), 'utf8')).toBe('# new\n');
-    expect(ownerOf('gpu-ferry-vfio.conf')).toEqual({ uid: 0, gid: 0, mode: 0o640 });
-    expect(readdirSync(path.join(varLib, 'gpu-ferry/journal')).filter((e) => !e.startsWith('.'))).toHaveLength(1);
+    const file = path.join(m.sysctlD, 'gpu-ferry-hugepages.conf');
+    expect(readFileSync(file, 'utf8')).toMatch(/^vm\.nr_hugepages = 1$/m);
+    const st = statSync(file);
+    expect({ uid: st.uid, gid: st.gid, mode: st.mode & 0o7777 }).toEqual({ uid: 0, gid: 0, mode: 0o644 });
+    expect(readFileSync(path.join(m.varLib, 'fake-sysctl'), 'utf8')).toBe('-p /etc/sysctl.d/gpu-ferry-hugepages.conf\n');
+    const entries = readdirSync(path.join(m.varLib, 'gpu-ferry/journal')).filter((e) => !e.startsWith('.'));
+    expect(entries).toHaveLength(1);
+    expect(statSync(path.join(m.varLib, 'gpu-ferry/journal', entries[0]!, 'plan.json')).mode & 0o777).toBe(0o600);
 
-    // Someone chowns the edited file: its bytes are unchanged, so undo proceeds and restores the owner.
-    chownSync(path.join(modprobe, 'gpu-ferry-kvmfr.conf'), 0, 0);
-    const undone = asRealRoot(['undo', 'last']);
+    const undone = m.run(['undo', 'last']);
     expect(undone.status, undone.stdout + undone.stderr).toBe(0);
-    expect(readdirSync(modprobe).sort()).toEqual(['gpu-ferry-kvmfr.conf']);
-    expect(ownerOf('gpu-ferry-kvmfr.conf')).toEqual({ uid: 1234, gid: 5678, mode: 0o604 });
-    expect(readFileSync(path.join(modprobe, 'gpu-ferry-kvmfr.conf'), 'utf8')).toBe('old\n');
+    expect(existsSync(file)).toBe(false);
+    const inverse = plan.steps[1]?.kind === 'run' && typeof plan.steps[1].undo === 'object' ? plan.steps[1].undo.argv.slice(1).join(' ') : null;
+    expect(inverse).toMatch(/^-w vm\.nr_hugepages=\d+$/);
+    expect(readFileSync(path.join(m.varLib, 'fake-sysctl'), 'utf8')).toBe(`-p /etc/sysctl.d/gpu-ferry-hugepages.conf\n${inverse}\n`);
   });
 
-  it('as root, the hook must equal the root-owned reference copy under /usr/share/gpu-ferry', () => {
-    const share = mkdtempSync(path.join(tmpdir(), 'gpu-ferry-real-share-'));
-    const libvirt = mkdtempSync(path.join(tmpdir(), 'gpu-ferry-real-libvirt-'));
-    try {
-      chmodSync(share, 0o755);
-      chmodSync(libvirt, 0o755);
-      const hook = readFileSync(path.resolve(__dirname, '../../resources/hooks/gpu-ferry'), 'utf8');
-      const reference = path.join(share, 'gpu-ferry/hooks/gpu-ferry');
-      mkdirSync(path.dirname(reference), { recursive: true, mode: 0o755 });
-      writeFileSync(reference, hook, { mode: 0o755 });
-      const check = (content: string) =>
-        spawnSync('unshare', ['-m', '--propagation', 'private', 'bash', '-c', 'mount --bind "$1" /usr/share && mount --bind "$2" /etc/libvirt && shift 2 && exec "$@"', 'ns', share, libvirt, HELPER, 'check'], {
-          input: encodePlan({ goal: 'hook', title: 'hook', steps: [{ kind: 'write-file', path: '/etc/libvirt/hooks/qemu.d/gpu-ferry', content, mode: 0o755, owner: 'root', group: 'root', reason: 'hook' }] }),
-          encoding: 'utf8',
-        });
-      const ok = check(hook);
-      expect(ok.stdout, ok.stderr).toBe('ok 1\n');
-      expect(check('#!/bin/sh\nid\n').stdout).toMatch(/^error content-not-allowed 0 /m);
-      // A reference anyone but root could have written proves nothing.
-      chmodSync(reference, 0o775);
-      expect(check(hook).stdout).toMatch(/^error reference-missing 0 /m);
-      chmodSync(reference, 0o755);
-      chownSync(reference, 1234, 1234);
-      expect(check(hook).stdout).toMatch(/^error reference-missing 0 /m);
-    } finally {
-      removeTree(share);
-      removeTree(libvirt);
-    }
+  it('a failing command rolls the files back and says what failed; a failing inverse is left pending', () => {
+    const m = machine();
+    writeFileSync(path.join(m.varLib, 'fake-sysctl-fails'), '');
+    const failed = m.run(['apply'], request('hugepages', OPTIONS, plan));
+    expect(failed.status).toBe(3);
+    // The failed step's own inverse ran too (it may have made its change before failing) and failed here.
+    expect(errorCode(failed)).toBe('rollback-incomplete');
+    expect(failed.events).toContainEqual(expect.objectContaining({ type: 'pending', step: 1 }));
+    expect(existsSync(path.join(m.sysctlD, 'gpu-ferry-hugepages.conf'))).toBe(false);
+    const journal = m.run(['journal']);
+    expect(journal.events).toContainEqual(expect.objectContaining({ type: 'entry', state: 'rollback-incomplete' }));
+  });
+
+  it('killed in the middle of a command: the next run rolls the change back, inverse included', () => {
+    const m = machine();
+    writeFileSync(path.join(m.varLib, 'fake-sysctl-dies'), '');
+    const killed = m.run(['apply'], request('hugepages', OPTIONS, plan));
+    expect(killed.signal ?? killed.status).not.toBe(0);
+    expect(existsSync(path.join(m.sysctlD, 'gpu-ferry-hugepages.conf'))).toBe(true);
+    const recovered = m.run(['recover']);
+    expect(recovered.status, recovered.stdout + recovered.stderr).toBe(0);
+    expect(recovered.events).toContainEqual(expect.objectContaining({ type: 'recovered', state: 'rolled-back' }));
+    expect(existsSync(path.join(m.sysctlD, 'gpu-ferry-hugepages.conf'))).toBe(false);
+    expect(readFileSync(path.join(m.varLib, 'fake-sysctl'), 'utf8').split('\n')).toContain('-p /etc/sysctl.d/gpu-ferry-hugepages.conf');
+    expect(readFileSync(path.join(m.varLib, 'fake-sysctl'), 'utf8')).toMatch(/-w vm\.nr_hugepages=\d+\n$/);
   });
 
   it('refuses --root as root', () => {
-    const r = spawnSync(HELPER, ['--root', modprobe, 'journal'], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [PRIVILEGED, '--root', tmpdir(), 'journal'], { encoding: 'utf8' });
     expect(r.status).toBe(64);
-    expect(r.stdout).toContain('root-not-allowed');
+    expect(lines(r.stdout)).toContainEqual(expect.objectContaining({ type: 'error', code: 'root-not-allowed' }));
   });
 });

@@ -1,5 +1,5 @@
-// The one-time install copies exactly the helper, allowlist, policy, handoff runtime and the helper's
-// reference copies to their system paths, root-owned with the right modes. The command runs through the
+// The one-time install copies exactly the launcher, the privileged program, the polkit policy, the handoff
+// runtime and the hook's reference copy to their system paths, root-owned with the right modes. The command runs through the
 // same string @vscode/sudo-prompt builds (`/bin/sh -c` of `cd "..."; /bin/bash -c "echo SUDOPROMPT; ..."`,
 // only `"` escaped), so an expansion in the user's outer shell would show here. A private mount
 // namespace binds temporary directories over /usr/libexec and /usr/share.
@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { INTEGRATION_FILES, installCommand, stageIntegration } from '../../electron/system/system-integration';
+import { findBundledPrivileged } from '../../electron/system/helper-paths';
 import { removeTree } from './lib';
 
 const resources = path.resolve(__dirname, '../../resources');
-const helperScript = readFileSync(path.resolve(__dirname, '../../resources/helper/gpu-ferry-helper'), 'utf8');
 const sudoPromptSource = readFileSync(path.resolve(__dirname, '../../node_modules/@vscode/sudo-prompt/index.js'), 'utf8');
 
 // What sudo-prompt's Linux() does with our command (minus the pkexec binary in front of /bin/bash).
@@ -57,17 +57,15 @@ describe('install system integration', () => {
         expect(r.status, r.stderr).toBe(0);
         expect(r.stdout).toBe('SUDOPROMPT\n');
         const installed = [...listFiles(r.libexec).map((f) => `/usr/libexec${f}`), ...listFiles(r.share).map((f) => `/usr/share${f}`)];
-        const expected = INTEGRATION_FILES.filter((f) => !f.optional || statSync(path.join(resources, ...f.source), { throwIfNoEntry: false }));
+        const sourceOf = (f: (typeof INTEGRATION_FILES)[number]): string => (f.staged === 'gpu-ferry-privileged.cjs' ? findBundledPrivileged() : path.join(resources, ...f.source));
+        const expected = INTEGRATION_FILES.filter((f) => !f.optional || statSync(sourceOf(f), { throwIfNoEntry: false }));
         expect(installed.sort()).toEqual(expected.map((f) => f.target).sort());
         for (const f of expected) {
           const file = f.target.startsWith('/usr/libexec/') ? path.join(r.libexec, f.target.slice('/usr/libexec/'.length)) : path.join(r.share, f.target.slice('/usr/share/'.length));
-          expect(readFileSync(file)).toEqual(readFileSync(path.join(resources, ...f.source)));
+          expect(readFileSync(file)).toEqual(readFileSync(sourceOf(f)));
           expect(statSync(file).mode & 0o7777, f.target).toBe(f.mode);
           if (process.getuid?.() === 0) expect(statSync(file).uid).toBe(0);
         }
-        // The helper's `same` rules (as root) find the hook and runtime references where the install put them.
-        expect(readdirSync(path.join(r.share, 'gpu-ferry')).sort()).toEqual(['handoff', 'hooks']);
-        expect(helperScript).toContain('REFERENCE_DIR=/usr/share/gpu-ferry');
       } finally {
         removeTree(r.libexec);
         removeTree(r.share);

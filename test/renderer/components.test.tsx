@@ -123,7 +123,7 @@ describe('Plan review', () => {
 
   it('shows the diff, the exact command, the reasons, and applies once', async () => {
     const api: FakeApi = createFakeApi({
-      'plan.make': plan,
+      'plan.make': { id: '3b241101-e2bb-4255-8caf-4136c566a962', fingerprint: 'f'.repeat(64), plan },
       'plan.apply': { journalId: 'j1', steps: [{ index: 0, status: 'done', message: '' }, { index: 1, status: 'done', message: '' }] },
       'journal.list': [],
       'host.rescan': singleGpuReport(),

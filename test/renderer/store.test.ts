@@ -11,6 +11,7 @@ const plan: Plan = {
   warnings: [],
   reboot: 'The kernel command line is read at boot.',
 };
+const review = { id: '3b241101-e2bb-4255-8caf-4136c566a962', fingerprint: 'f'.repeat(64), plan };
 
 describe('store', () => {
   it('rescan stores the report, and a failed rescan keeps the error without inventing a report', async () => {
@@ -29,7 +30,7 @@ describe('store', () => {
 
   it('makes, applies a plan, then re-reads the journal and the machine', async () => {
     const api = createFakeApi({
-      'plan.make': plan,
+      'plan.make': review,
       'plan.apply': { journalId: 'j1', steps: [{ index: 0, status: 'done', message: '' }] },
       'journal.list': [{ id: 'j1', goal: 'iommu', title: plan.title, createdAt: '2026-01-01T00:00:00Z', state: 'applied', files: ['/etc/default/grub'] }],
       'host.rescan': singleGpuReport(),
@@ -40,13 +41,15 @@ describe('store', () => {
     expect(store.getState().plan?.title).toBe('Turn the IOMMU on');
     await store.getState().applyPlan();
     expect(api.calls.map((c) => c.channel)).toEqual(['plan.make', 'plan.apply', 'journal.list', 'host.rescan']);
+    // Only the review id goes back to main, never the plan.
+    expect(api.calls.find((c) => c.channel === 'plan.apply')?.args).toEqual([review.id]);
     expect(store.getState().lastApply?.journalId).toBe('j1');
     expect(store.getState().journal).toHaveLength(1);
     expect(store.getState().planBusy).toBeNull();
   });
 
   it('keeps the plan and shows the error when apply fails', async () => {
-    const api = createFakeApi({ 'plan.make': plan });
+    const api = createFakeApi({ 'plan.make': review });
     const store = createAppStore(api);
     await store.getState().makePlan('iommu', {});
     await store.getState().applyPlan();

@@ -8,9 +8,7 @@ const kindLabel: Record<Step['kind'], string> = {
   'edit-file': 'Edit file',
   'remove-file': 'Remove file',
   run: 'Run command',
-  'sysfs-write': 'Device setting',
   'module-load': 'Load module',
-  'module-unload': 'Unload module',
   unit: 'Service',
 };
 
@@ -34,15 +32,8 @@ const StepBody = ({ step }: { step: Step }) => {
           )}
         </>
       );
-    case 'sysfs-write':
-      return (
-        <pre className="command" tabIndex={0}>
-          {`${step.device}: ${step.driver ? `driver ${step.driver} ` : ''}${step.attribute} ← ${step.value}`}
-        </pre>
-      );
     case 'module-load':
-    case 'module-unload':
-      return <Command argv={[step.kind === 'module-load' ? 'modprobe' : 'modprobe -r', step.module, ...(step.params ?? [])]} />;
+      return <Command argv={['modprobe', step.module, ...(step.params ?? [])]} />;
     case 'unit':
       return <Command argv={['systemctl', step.action, step.unit]} />;
   }

@@ -1,10 +1,10 @@
 // Plans and journal: the plan under review, its live progress and result, and the journal with Undo.
-import type { ArgsOf } from '../../../shared/ipc/contract';
 import type { PlansSlice, Slice } from './types';
 
 export const createPlansSlice: Slice<PlansSlice> = (api) => (set, get) => ({
   goals: [],
   plan: null,
+  planReviewId: null,
   planError: null,
   planBusy: null,
   progress: [],
@@ -17,22 +17,23 @@ export const createPlansSlice: Slice<PlansSlice> = (api) => (set, get) => ({
     else set({ planError: result.error });
   },
   makePlan: async (goal, options) => {
-    set({ planBusy: 'making', planError: null, plan: null, lastApply: null, progress: [] });
+    set({ planBusy: 'making', planError: null, plan: null, planReviewId: null, lastApply: null, progress: [] });
     const result = await api.invoke('plan.make', goal, options);
-    if (result.ok) set({ plan: result.value, planBusy: null });
+    if (result.ok) set({ plan: result.value.plan, planReviewId: result.value.id, planBusy: null });
     else set({ planError: result.error, planBusy: null });
   },
   applyPlan: async () => {
-    const plan = get().plan;
-    if (!plan || get().planBusy) return;
+    // Only the review's id goes back: the main process keeps the plan, root computes it again.
+    const id = get().planReviewId;
+    if (!id || get().planBusy) return;
     set({ planBusy: 'applying', planError: null, progress: [], lastApply: null });
-    const result = await api.invoke('plan.apply', plan as unknown as ArgsOf<'plan.apply'>[0]);
+    const result = await api.invoke('plan.apply', id);
     if (result.ok) {
       set({ lastApply: result.value, planBusy: null });
       await Promise.all([get().loadJournal(), get().rescan()]);
     } else set({ planError: result.error, planBusy: null });
   },
-  discardPlan: () => set({ plan: null, planError: null, lastApply: null, progress: [] }),
+  discardPlan: () => set({ plan: null, planReviewId: null, planError: null, lastApply: null, progress: [] }),
   loadJournal: async () => {
     const result = await api.invoke('journal.list');
     if (result.ok) set({ journal: result.value });

@@ -38,6 +38,8 @@ export interface WizardSlice {
 export interface PlansSlice {
   goals: { name: string; summary: string }[];
   plan: Plan | null;
+  /** plan.make's one-time id of the plan under review: what plan.apply takes. */
+  planReviewId: string | null;
   planError: IpcError | null;
   planBusy: 'making' | 'applying' | null;
   progress: { index: number; line: string }[];

@@ -32,10 +32,10 @@ const script = (file: string, ...args: string[]) =>
 
 const INSTALLED: Record<string, { mode: number; source: string }> = {
   'usr/libexec/gpu-ferry/gpu-ferry-helper': { mode: 0o755, source: 'resources/helper/gpu-ferry-helper' },
-  'usr/libexec/gpu-ferry/allowlist.conf': { mode: 0o644, source: 'resources/helper/allowlist.conf' },
+  'usr/libexec/gpu-ferry/gpu-ferry-privileged.cjs': { mode: 0o644, source: 'dist/privileged/gpu-ferry-privileged.cjs' },
   'usr/libexec/gpu-ferry/gpu-ferry-handoff': { mode: 0o755, source: 'resources/handoff/gpu-ferry-handoff' },
   'usr/share/gpu-ferry/hooks/gpu-ferry': { mode: 0o755, source: 'resources/hooks/gpu-ferry' },
-  // The helper's reference copy: hook-install plans must match it byte for byte (allowlist `same` rule).
+  // The handoff runtime's reference copy (kept for the handoff tools; the privileged program ships its own).
   'usr/share/gpu-ferry/handoff/gpu-ferry-handoff': { mode: 0o644, source: 'resources/handoff/gpu-ferry-handoff' },
   'usr/share/polkit-1/actions/io.github.gpuferry.policy': {
     mode: 0o644,
@@ -52,6 +52,7 @@ async function makeRoot(): Promise<void> {
   const res = path.join(root, APP, 'resources');
   for (const dir of ['helper', 'polkit', 'handoff', 'hooks'])
     await cp(path.join(repo, 'resources', dir), path.join(res, dir), { recursive: true });
+  await cp(path.join(repo, 'dist/privileged/gpu-ferry-privileged.cjs'), path.join(res, 'helper/gpu-ferry-privileged.cjs'));
   await mkdir(path.join(res, 'linux'), { recursive: true });
   await cp(
     path.join(repo, 'build/linux/io.github.gpuferry.GpuFerry.metainfo.xml'),

@@ -26,7 +26,7 @@ describe('plan preview', () => {
   it('prints exact argv, quoting only what a shell would need', () => {
     expect(previewStep({ kind: 'run', argv: ['grub-mkconfig', '-o', '/boot/grub/grub.cfg'], reason: 'r' }).summary).toBe('run grub-mkconfig -o /boot/grub/grub.cfg');
     expect(showArg("it's here")).toBe(`'it'\\''s here'`);
-    expect(previewStep({ kind: 'module-unload', module: 'nvidia_drm', reason: 'r' }).summary).toBe('run modprobe -r nvidia_drm');
+    expect(previewStep({ kind: 'module-load', module: 'kvmfr', params: ['static_size_mb=64'], reason: 'r' }).summary).toBe('run modprobe kvmfr static_size_mb=64');
   });
 
   it('renders reasons, warnings, reboot; an empty plan says nothing to do', () => {

@@ -23,13 +23,13 @@ describe('helperTarget', () => {
     hub.onAny((event, payload) => seen.push({ event, payload }));
     const { onLine } = helperTarget(context(hub));
     for (const line of [
-      'journal 20260101T000000Z-7',
-      'result 0 ok restore /etc/default/grub',
-      'progress 1 grubby: cannot write the boot entries',
-      'pending 1 grubby --update-kernel=ALL --remove-args=iommu=pt',
-      'error undo-incomplete - the files are restored',
+      { type: 'journal', id: '20260101T000000Z-7' },
+      { type: 'result', step: 0, status: 'ok', kind: 'restore', detail: '/etc/default/grub' },
+      { type: 'progress', step: 1, text: 'grubby: cannot write the boot entries' },
+      { type: 'pending', step: 1, command: 'grubby --update-kernel=ALL --remove-args=iommu=pt' },
+      { type: 'error', code: 'undo-incomplete', step: null, message: 'the files are restored' },
     ])
-      onLine?.(parseHelperLine(line));
+      onLine?.(parseHelperLine(JSON.stringify(line)));
     const journalId = '20260101T000000Z-7';
     expect(seen).toEqual([
       { event: 'plan.progress', payload: { journalId, index: 0, line: 'Restored /etc/default/grub' } },

@@ -41,24 +41,7 @@ const VALID: Record<InvokeChannel, unknown[]> = {
   'host.rescan': [],
   'plan.goals': [],
   'plan.make': ['iommu', { gpu: '0000:0a:00.0' }],
-  'plan.apply': [
-    {
-      format: 'gpu-ferry-plan/1',
-      goal: 'iommu',
-      title: 'Turn on the IOMMU',
-      steps: [
-        {
-          kind: 'edit-file',
-          reason: 'Add intel_iommu=on',
-          path: '/etc/default/grub',
-          before: 'a',
-          after: 'b',
-        },
-      ],
-      warnings: ['Reboot needed'],
-      reboot: 'The kernel command line changes at the next boot.',
-    },
-  ],
+  'plan.apply': ['3b241101-e2bb-4255-8caf-4136c566a962'],
   'journal.list': [],
   'journal.undo': ['20260101-120000-1'],
   'vm.list': [],

@@ -12,7 +12,7 @@ import { dispatch } from '../../../electron/services/dispatch';
 import { createEventHub } from '../../../electron/services/events';
 import { createHandlers } from '../../../electron/services/handlers';
 import type { ApplyResult, JournalEntry } from '../../../shared/ipc/contract';
-import type { Plan } from '../../../shared/plan/model';
+import type { PlanReview } from '../../../shared/plan/model';
 import { diffTrees, snapshotTree } from '../packaging/tree-snapshot';
 
 const run = promisify(execFile);
@@ -49,11 +49,13 @@ describe('plan handlers with the real helper', () => {
     });
     const made = await dispatch(handlers, 'plan.make', ['iommu', {}]);
     expect(made.ok, JSON.stringify(made)).toBe(true);
-    const plan = (made as { value: Plan }).value;
+    const review = (made as { value: PlanReview }).value;
+    const plan = review.plan;
     expect(plan.steps.length).toBeGreaterThan(0);
+    expect(review.fingerprint).toMatch(/^[0-9a-f]{64}$/);
 
     const before = await snapshotTree(root);
-    const applied = await dispatch(handlers, 'plan.apply', [plan]);
+    const applied = await dispatch(handlers, 'plan.apply', [review.id]);
     expect(applied.ok, JSON.stringify(applied)).toBe(true);
     const result = (applied as { value: ApplyResult }).value;
     expect(result.journalId).toMatch(/\S/);
@@ -91,7 +93,7 @@ describe('plan handlers with the real helper', () => {
     ).toEqual([]);
   });
 
-  it('refuses a plan whose steps do not match the plan model, before running anything', async () => {
+  it('applies only by the review id: a plan, an unknown id or a used id is refused before anything runs', async () => {
     const handlers = createHandlers({
       hostSource: { host: spec },
       simulatedRoot: root,
@@ -102,19 +104,13 @@ describe('plan handlers with the real helper', () => {
       version: '0',
     });
     const before = await snapshotTree(root);
-    const plan = {
-      format: 'gpu-ferry-plan/1',
-      goal: 'iommu',
-      title: 't',
-      steps: [{ kind: 'write-file', reason: 'r', path: '/etc/x' }],
-      warnings: [],
-      reboot: null,
-    };
-    const r = await dispatch(handlers, 'plan.apply', [plan]);
-    expect(r).toMatchObject({
-      ok: false,
-      error: { code: 'invalid-plan', message: expect.stringMatching(/content/) },
-    });
+    const made = (await dispatch(handlers, 'plan.make', ['iommu', {}])) as { ok: true; value: PlanReview };
+    const asPlan = await dispatch(handlers, 'plan.apply', [made.value.plan as never]);
+    expect(asPlan).toMatchObject({ ok: false, error: { code: 'invalid-arguments' } });
+    const unknown = await dispatch(handlers, 'plan.apply', ['3b241101-e2bb-4255-8caf-4136c566a962']);
+    expect(unknown).toMatchObject({ ok: false, error: { code: 'unknown-review', message: expect.stringMatching(/make the plan again/) } });
     expect(diffTrees(before, await snapshotTree(root))).toEqual({ added: [], removed: [], changed: [] });
+    expect((await dispatch(handlers, 'plan.apply', [made.value.id])).ok).toBe(true);
+    expect(await dispatch(handlers, 'plan.apply', [made.value.id])).toMatchObject({ ok: false, error: { code: 'unknown-review' } });
   });
 });

@@ -1,0 +1,151 @@
+// Guards on what a plan does to memory and devices, checked against the machine root scanned itself:
+//   - huge pages: at most MAX_SHARE of RAM, in the sysctl.d file and in any `sysctl -w` a plan runs
+//   - vfio-pci: only for a GPU's display function, the audio function beside it and the GPU's IOMMU group
+//     peers; never a controller (or bridge above it) holding a mounted filesystem, nor the network
+//     interface in use (one with a route). Devices claimed by id are every device with that id.
+import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import type { HostModel, PciDevice } from '../../shared/host/model';
+import type { Plan } from '../../shared/plan/model';
+import { MAX_SHARE } from '../../shared/vm/hugepages';
+import { isDisplay, slotOf } from '../../shared/analyze/pci-class';
+
+export interface DeviceProblem {
+  code: string;
+  step: number | null;
+  message: string;
+}
+
+const PCI_ADDRESS = /[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]/g;
+
+function hugepagesProblem(host: HostModel, pages: number, step: number): DeviceProblem | null {
+  if (pages === 0) return null;
+  const total = host.memory.MemTotal;
+  const page = host.memory.Hugepagesize;
+  if (!total || !page) return { code: 'hugepages-unknown-memory', step, message: 'this machine reports no memory size; not reserving huge pages' };
+  if (pages * page > total * MAX_SHARE)
+    return { code: 'hugepages-too-many', step, message: `${pages} huge pages of ${page} KiB are more than ${MAX_SHARE * 100}% of this machine's ${Math.floor(total / 1024)} MiB of RAM` };
+  return null;
+}
+
+/** The vfio-pci claims a file content makes: ids and addresses. */
+function vfioClaims(text: string): { ids: Set<string>; addresses: Set<string> } {
+  const ids = new Set<string>();
+  const addresses = new Set<string>();
+  for (const m of text.matchAll(/vfio[-_]pci(?:\.| +)ids=([0-9a-f:,]+)/g)) for (const id of (m[1] ?? '').split(',')) if (id) ids.add(id);
+  for (const m of text.matchAll(/install vfio-pci for d in ([0-9a-f:. ]+);/g)) for (const a of (m[1] ?? '').trim().split(' ')) if (a) addresses.add(a);
+  return { ids, addresses };
+}
+
+/** Addresses of the PCI devices (and bridges above them) whose sysfs path SYSFS_LINK resolves through. */
+function pciChain(link: string): string[] {
+  try {
+    return realpathSync(link).match(PCI_ADDRESS) ?? [];
+  } catch {
+    return [];
+  }
+}
+
+/** Block device name → itself and every device under it (dm, md, LUKS slaves), as sysfs paths. */
+function blockChain(root: string, name: string, depth = 0): string[] {
+  const base = `${root}/sys/class/block/${name}`;
+  if (depth > 8 || !existsSync(base)) return [];
+  const out = pciChain(base);
+  let slaves: string[] = [];
+  try {
+    slaves = readdirSync(`${base}/slaves`);
+  } catch {
+    // no slaves
+  }
+  for (const s of slaves) out.push(...blockChain(root, s, depth + 1));
+  return out;
+}
+
+const readText = (p: string): string => {
+  try {
+    return readFileSync(p, 'utf8');
+  } catch {
+    return '';
+  }
+};
+
+/** PCI addresses that must stay with the host: storage holding a mounted filesystem, network in use. */
+export function devicesInUse(root: string): Map<string, string> {
+  const inUse = new Map<string, string>();
+  for (const line of readText(`${root}/proc/self/mountinfo`).split('\n')) {
+    const fields = line.split(' ');
+    const dash = fields.indexOf('-');
+    const [major, minor] = (fields[2] ?? '').split(':');
+    const source = dash >= 0 ? (fields[dash + 2] ?? '') : '';
+    const names: string[] = [];
+    if (major && major !== '0') {
+      try {
+        names.push(realpathSync(`${root}/sys/dev/block/${major}:${minor ?? '0'}`).split('/').pop() ?? '');
+      } catch {
+        // not a block device here
+      }
+    }
+    if (source.startsWith('/dev/')) names.push(source.slice(source.lastIndexOf('/') + 1));
+    for (const name of names) for (const a of blockChain(root, name)) inUse.set(a, `holds the filesystem mounted at ${fields[4] ?? '?'}`);
+  }
+  const interfaces = new Set<string>();
+  for (const line of readText(`${root}/proc/net/route`).split('\n').slice(1)) {
+    const iface = line.split('\t')[0]?.trim();
+    if (iface && iface !== 'lo') interfaces.add(iface);
+  }
+  for (const line of readText(`${root}/proc/net/ipv6_route`).split('\n')) {
+    const iface = line.trim().split(/\s+/).pop();
+    if (iface && iface !== 'lo') interfaces.add(iface);
+  }
+  for (const iface of interfaces) {
+    if (!/^[A-Za-z0-9_.@-]{1,15}$/.test(iface)) continue;
+    for (const a of pciChain(`${root}/sys/class/net/${iface}/device`)) inUse.set(a, `is the network interface ${iface} in use`);
+  }
+  return inUse;
+}
+
+function vfioProblem(host: HostModel, plan: Plan, inUse: Map<string, string>): DeviceProblem | null {
+  const byAddress = new Map(host.pci.map((d) => [d.address, d]));
+  for (const [i, step] of plan.steps.entries()) {
+    const texts =
+      step.kind === 'edit-file' ? [step.before, step.after] : step.kind === 'write-file' ? [step.before ?? '', step.content] : step.kind === 'run' ? ['', step.argv.join(' ')] : null;
+    if (!texts) continue;
+    const before = vfioClaims(texts[0]!);
+    const after = vfioClaims(texts[1]!);
+    const targets = new Map<string, PciDevice | undefined>();
+    for (const id of after.ids) if (!before.ids.has(id)) for (const d of host.pci.filter((d) => `${d.vendorId}:${d.deviceId}` === id)) targets.set(d.address, d);
+    for (const a of after.addresses) if (!before.addresses.has(a)) targets.set(a, byAddress.get(a));
+    if (targets.size === 0) continue;
+    const gpus = [...targets.values()].filter((d): d is PciDevice => d !== undefined && isDisplay(d));
+    const groups = new Set(gpus.map((g) => g.iommuGroup).filter((g): g is number => g !== null));
+    const slots = new Set(gpus.map((g) => slotOf(g.address)));
+    for (const [address, device] of targets) {
+      const why = inUse.get(address);
+      if (why) return { code: 'device-in-use', step: i, message: `vfio-pci would claim ${address}, which ${why}` };
+      if (!device) return { code: 'device-not-allowed', step: i, message: `vfio-pci would claim ${address}, which is not on this machine` };
+      const ok =
+        isDisplay(device) ||
+        (device.classCode.startsWith('0403') && slots.has(slotOf(address))) ||
+        (device.iommuGroup !== null && groups.has(device.iommuGroup));
+      if (!ok) return { code: 'device-not-allowed', step: i, message: `vfio-pci would claim ${address} (class ${device.classCode}), which is neither a GPU's display or audio function nor in its IOMMU group` };
+    }
+  }
+  return null;
+}
+
+export function devicesProblem(host: HostModel, plan: Plan, root = host.root === '/' ? '' : host.root): DeviceProblem | null {
+  for (const [i, step] of plan.steps.entries()) {
+    const text = step.kind === 'write-file' ? step.content : step.kind === 'edit-file' ? step.after : null;
+    if (text !== null && (step.kind === 'write-file' || step.kind === 'edit-file') && /\/sysctl\.d\//.test(step.path)) {
+      for (const m of text.matchAll(/vm\.nr_hugepages\s*=\s*(\d+)/g)) {
+        const p = hugepagesProblem(host, Number(m[1]), i);
+        if (p) return p;
+      }
+    }
+    if (step.kind === 'run' && step.argv[0] === 'sysctl') {
+      const m = /^vm\.nr_hugepages=(\d+)$/.exec(step.argv[2] ?? '');
+      const p = m ? hugepagesProblem(host, Number(m[1]), i) : null;
+      if (p) return p;
+    }
+  }
+  return vfioProblem(host, plan, devicesInUse(root));
+}

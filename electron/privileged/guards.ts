@@ -1,0 +1,30 @@
+// The guards root applies to the plan it computed, before anything changes. The planners are trusted
+// code, but the machine they read is data: these checks hold whatever a planner made of it.
+//   - files only at paths the goals own (owned-paths.ts); removing only GPU Ferry's own files; written
+//     files root's, not writable by group or others; no control characters but newline and tab
+//   - edits keep the rest of each file byte for byte, and change only what the goal changes (guard-files.ts)
+//   - commands, units and modules only as the planners run them; kernel parameters only from the goals'
+//     known set (guard-commands.ts)
+//   - huge pages at most MAX_SHARE of RAM; vfio-pci only for a GPU's display and audio functions and their
+//     IOMMU group peers, never a controller holding a mounted filesystem or the network interface in use
+//     (guard-devices.ts)
+import type { HostModel } from '../../shared/host/model';
+import type { Plan } from '../../shared/plan/model';
+import { guardCommandStep } from './guard-steps';
+import { fileStepProblem } from './guard-files';
+import { devicesProblem } from './guard-devices';
+import { reject } from './output';
+
+export function guardPlan(host: HostModel, plan: Plan): void {
+  const seen = new Set<string>();
+  plan.steps.forEach((step, i) => {
+    if (step.kind === 'write-file' || step.kind === 'edit-file' || step.kind === 'remove-file') {
+      if (seen.has(step.path)) throw reject('duplicate-path', i, `'${step.path}' appears in more than one step`);
+      seen.add(step.path);
+      const problem = fileStepProblem(step);
+      if (problem) throw reject(problem.code, i, problem.message);
+    } else guardCommandStep(step, i);
+  });
+  const devices = devicesProblem(host, plan);
+  if (devices) throw reject(devices.code, devices.step, devices.message);
+}
