@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { usageText } from './host-options';
 import type { CliCommand } from './command';
 import { EXIT } from './command';
 import { RUNTIME_PATH } from '../../shared/handoff/installed-paths';
@@ -43,7 +44,7 @@ Exit codes: 0 everything is back on the host, 1 something could not be restored 
     try {
       ({ values, positionals } = parseArgs({ args, options: { root: { type: 'string' } }, allowPositionals: true, strict: true }));
     } catch (error) {
-      io.err(`gpu-ferry rescue: ${(error as Error).message}\nRun \`gpu-ferry rescue --help\` for usage.\n`);
+      io.err(`gpu-ferry rescue: ${usageText(error)}\nRun \`gpu-ferry rescue --help\` for usage.\n`);
       return EXIT.usage;
     }
     if (positionals.length > 1) { io.err('gpu-ferry rescue: give at most one VM name\n'); return EXIT.usage; }

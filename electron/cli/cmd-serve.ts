@@ -2,6 +2,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { usageText } from './host-options';
 import { createHandlers } from '../services/handlers';
 import { startLoopbackServer } from '../server/loopback-server';
 import { createServeSetup } from '../server/serve-context';
@@ -58,7 +59,7 @@ export const serveCommand: CliCommand = {
         allowPositionals: false,
       }));
     } catch (error) {
-      io.err(`gpu-ferry serve: ${(error as Error).message}\n`);
+      io.err(`gpu-ferry serve: ${usageText(error)}\nRun \`gpu-ferry serve --help\` for usage.\n`);
       return EXIT.usage;
     }
     const port = values.port === undefined ? 0 : Number(values.port);

@@ -6,7 +6,7 @@ import { EXIT } from './command';
 import path from 'node:path';
 import { UnreadableRootError, checkRoot } from '../host/load';
 import { takeSnapshot } from '../host/snapshot';
-import { exitCodeFor } from './host-options';
+import { exitCodeFor, usageText } from './host-options';
 
 export const snapshotCommand: CliCommand = {
   path: ['snapshot'],
@@ -35,7 +35,7 @@ Exit codes: 0 ok, 2 bad usage, 5 unreadable root.
       }));
     } catch (error) {
       io.err(
-        `gpu-ferry snapshot: ${(error as Error).message}\nRun \`gpu-ferry snapshot --help\` for usage.\n`,
+        `gpu-ferry snapshot: ${usageText(error)}\nRun \`gpu-ferry snapshot --help\` for usage.\n`,
       );
       return EXIT.usage;
     }

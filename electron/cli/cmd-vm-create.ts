@@ -2,7 +2,8 @@
 import path from 'node:path';
 import { buildDoctorReport } from '../../shared/analyze/doctor';
 import { defaultNewVmOptions, type NewVmOptions } from '../../shared/vm/new-vm-xml';
-import { defaultVmMemoryMiB, gpuFunctions, planNewVm } from '../../shared/vm/vm-change';
+import { defaultVmMemoryMiB, displayFor, gpuFunctions, planNewVm } from '../../shared/vm/vm-change';
+import { GRAB_TOGGLES, parseUsbId, type GrabToggle } from '../../shared/vm/vm-input';
 import { pciAddress } from '../../shared/ipc/contract';
 import { loadHost } from '../host/load';
 import type { CliCommand } from './command';
@@ -20,8 +21,11 @@ const options = {
   'windows-iso': { type: 'string' },
   'virtio-iso': { type: 'string' },
   network: { type: 'string' },
+  usb: { type: 'string', multiple: true },
   keyboard: { type: 'string' },
   mouse: { type: 'string' },
+  'grab-toggle': { type: 'string' },
+  display: { type: 'string' },
   hugepages: { type: 'boolean', default: false },
   'host-cores': { type: 'string' },
   audio: { type: 'string' },
@@ -48,6 +52,27 @@ function absolute(value: unknown, flag: string): string | null {
   return s;
 }
 
+function usbId(text: string) {
+  try {
+    return parseUsbId(text);
+  } catch (error) {
+    throw new UsageError(`--usb: ${(error as Error).message}`);
+  }
+}
+
+function grabToggle(value: unknown): GrabToggle {
+  if (value === undefined) return 'ctrl-ctrl';
+  const found = GRAB_TOGGLES.find((t) => t === value);
+  if (!found) throw new UsageError(`--grab-toggle is one of ${GRAB_TOGGLES.join(', ')}, not "${String(value)}"`);
+  return found;
+}
+
+function display(value: unknown): 'spice' | 'none' | null {
+  if (value === undefined) return null;
+  if (value !== 'spice' && value !== 'none') throw new UsageError(`--display is spice or none, not "${String(value)}"`);
+  return value;
+}
+
 export const vmCreateCommand: CliCommand = {
   path: ['vm', 'create'],
   summary: 'create a new Windows VM tuned for GPU passthrough (reviewed, then defined with --yes)',
@@ -55,7 +80,10 @@ export const vmCreateCommand: CliCommand = {
 
 Builds the VM's XML: q35, UEFI Secure Boot, TPM 2.0, virtio disk and network, host-passthrough CPU
 with pinning that keeps SMT siblings together and leaves a core to the host, Hyper-V enlightenments,
-no balloon, evdev input, audio, and the GPU's functions as managed hostdevs.
+no balloon, audio, the GPU's functions as managed hostdevs, the keyboard and mouse you choose, and a
+SPICE screen (QXL video, virtio keyboard/mouse, the input Looking Glass uses) unless the GPU is the one
+your desktop is on: then its monitor is the VM's screen, and the installer appears there.
+See the keyboards and mice you can choose with \`gpu-ferry vm inputs\`.
   --gpu ADDR             pass this GPU (and everything in its IOMMU group) through
   --rom FILE             a ROM file (vBIOS) for the GPU
   --memory MIB           memory (default: half the host's, at most 16384)
@@ -65,7 +93,11 @@ no balloon, evdev input, audio, and the GPU's functions as managed hostdevs.
   --windows-iso FILE     Windows installer ISO
   --virtio-iso FILE      virtio-win drivers ISO
   --network NAME|user    libvirt network (default "default"); "user" for user-mode networking
-  --keyboard DEV --mouse DEV   /dev/input/by-id/...-event-kbd / -event-mouse for evdev (Ctrl+Ctrl toggles)
+  --usb VID:PID          pass this USB device through (repeat for keyboard and mouse), e.g. 046d:c52b
+  --keyboard DEV --mouse DEV   /dev/input/by-id/...-event-kbd / -event-mouse shared by evdev
+  --grab-toggle KEYS     keys that move evdev input between Linux and the VM: ${GRAB_TOGGLES.join(', ')}
+                         (default ctrl-ctrl: both Ctrl keys)
+  --display spice|none   SPICE screen, or none (default: none when the GPU drives your desktop, else spice)
   --hugepages            back memory with hugepages (they must be reserved: see the warning)
   --host-cores N         physical cores left to the host (default 1, or 2 above 8 cores)
   --audio pulseaudio|spice|none
@@ -105,8 +137,13 @@ ${VM_OPTIONS_HELP}
           romFile: absolute(values.rom, '--rom'),
           hugepages: Boolean(values.hugepages),
           network: network === 'user' ? null : network,
-          evdevKeyboard: absolute(values.keyboard, '--keyboard'),
-          evdevMouse: absolute(values.mouse, '--mouse'),
+          input: {
+            usb: ((values.usb as string[] | undefined) ?? []).map((id) => usbId(id)),
+            evdevKeyboard: absolute(values.keyboard, '--keyboard'),
+            evdevMouse: absolute(values.mouse, '--mouse'),
+            grabToggle: grabToggle(values['grab-toggle']),
+          },
+          display: display(values.display) ?? displayFor(host, functions),
           domainType: values.software ? 'qemu' : 'kvm',
           secureBoot: !values['no-secure-boot'],
           tpm: !values['no-tpm'],

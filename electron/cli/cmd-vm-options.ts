@@ -6,7 +6,7 @@ import { defaultDataDir } from '../system/libvirt-backup';
 import { ApplyRefusedError } from '../system/libvirt-apply';
 import { DEFAULT_URI, VirshError, type VirshOptions } from '../system/virsh';
 import { EXIT, type CliIo } from './command';
-import { exitCodeFor, UsageError } from './host-options';
+import { exitCodeFor, UsageError, usageText } from './host-options';
 import { virshConnection } from '../system/demo-libvirt';
 
 export const VM_OPTIONS_HELP = `  --connect URI  libvirt connection (default ${DEFAULT_URI}; e.g. test:///default)
@@ -36,7 +36,7 @@ export function parseVmArgs(args: string[], extra: ParseArgsConfig['options'], n
   try {
     parsed = parseArgs({ args, options: { ...common, ...extra }, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new UsageError(usageText(error));
   }
   const { values, positionals } = parsed;
   if (positionals.length !== names)

@@ -31,6 +31,21 @@ export interface HostArgs {
 
 export class UsageError extends Error {}
 
+/**
+ * Node's parseArgs errors in our words ("unknown option --frob"), so a typo gets a short answer instead
+ * of the parser's advice about positionals after "--". Other errors keep their message.
+ */
+export function usageText(error: unknown): string {
+  const e = error as { code?: string; message?: string };
+  const message = e.message ?? String(error);
+  const option = /'(-{1,2}[^' <]+)/.exec(message)?.[1] ?? '';
+  if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown option ${option}`;
+  if (e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return `unexpected argument ${/'([^']*)'/.exec(message)?.[1] ?? ''}`.trim();
+  if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE')
+    return /does not take an argument/.test(message) ? `${option} takes no value` : `${option} needs a value`;
+  return message;
+}
+
 /** Parses host options plus a command's own; throws UsageError with a readable message. */
 export function parseHostArgs<T extends ParseArgsConfig['options']>(args: string[], extra?: T) {
   try {
@@ -44,7 +59,7 @@ export function parseHostArgs<T extends ParseArgsConfig['options']>(args: string
     return values as HostArgs & Record<string, unknown>;
   } catch (error) {
     if (error instanceof UsageError) throw error;
-    throw new UsageError((error as Error).message);
+    throw new UsageError(usageText(error));
   }
 }
 

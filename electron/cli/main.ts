@@ -19,6 +19,12 @@ function usage(): string {
   return `Usage: gpu-ferry <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun \`gpu-ferry <command> --help\` for a command's options.\n`;
 }
 
+function groupUsage(word: string, group: typeof commands): string {
+  const width = Math.max(...group.map((c) => c.path.join(' ').length));
+  const lines = group.map((c) => `  ${c.path.join(' ').padEnd(width)}  ${c.summary}`);
+  return `Usage: gpu-ferry ${word} <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun \`gpu-ferry ${word} <command> --help\` for a command's options.\n`;
+}
+
 export async function runCli(argv: string[]): Promise<number> {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     io.out(usage());
@@ -29,6 +35,14 @@ export async function runCli(argv: string[]): Promise<number> {
     .sort((a, b) => b.path.length - a.path.length)
     .find((c) => c.path.every((word, i) => argv[i] === word));
   if (!match) {
+    // A group word (`vm`, `looking-glass`) alone or with --help lists its commands; a wrong word after it is named.
+    const group = commands.filter((c) => c.path.length > 1 && c.path[0] === argv[0]);
+    if (group.length > 0) {
+      const asked = argv.length === 1 || argv[1] === '--help' || argv[1] === '-h';
+      if (!asked) io.err(`gpu-ferry: unknown command '${argv[0]} ${argv[1] ?? ''}'\n\n`);
+      (asked ? io.out : io.err)(groupUsage(argv[0] ?? '', group));
+      return asked ? EXIT.ok : EXIT.usage;
+    }
     io.err(`gpu-ferry: unknown command '${argv[0]}'\n\n${usage()}`);
     return EXIT.usage;
   }

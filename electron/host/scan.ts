@@ -1,7 +1,7 @@
 // Reads a root directory (default `/`) into the HostModel. Never throws for missing or unreadable
 // parts: they become empty values and `notes`.
 import path from 'node:path';
-import type { HostModel } from '../../shared/host/model';
+import type { HostModel, UserInfo } from '../../shared/host/model';
 import { CONFIG_SOURCES, type ConfigSource } from './config-files';
 import { HostReader } from './reader';
 import { scanCpu } from './scan-cpu';
@@ -31,9 +31,13 @@ function readSource(r: HostReader, source: ConfigSource, files: Record<string, s
         if (source.deep && depth < 8 && r.list(p) !== null) walk(p, depth + 1);
         continue;
       }
+      // A folder of a deep source is walked, never read as a file (that was an EISDIR note in doctor).
+      if (source.deep && depth < 8 && r.list(p) !== null) {
+        walk(p, depth + 1);
+        continue;
+      }
       const content = r.text(p);
       if (content !== null) files[p] = content;
-      else if (source.deep && depth < 8) walk(p, depth + 1);
     }
   };
   walk(source.dir, 0);
@@ -67,13 +71,29 @@ export function scanWith(r: HostReader): HostModel {
     libvirt: scanLibvirt(r, commands, files['/etc/libvirt/qemu.conf'] ?? null),
     lookingGlass: scanLookingGlass(commands, kernel),
     security: scanSecurity(r),
-    users: scanUsers(r),
+    users: r.root === '/' ? markCurrentUser(scanUsers(r)) : scanUsers(r),
     commands: [...commands.keys()].sort(),
     files,
     memory: scanMemory(r),
     notes: r.notes,
   };
 }
+
+/** The uid of the person behind this process: under sudo or pkexec the caller's, as root alone none. */
+function invokingUid(): number | null {
+  const own = process.getuid?.() ?? null;
+  if (own !== 0) return own;
+  for (const name of ['SUDO_UID', 'PKEXEC_UID']) {
+    const value = process.env[name];
+    if (value && /^\d+$/.test(value)) return Number(value);
+  }
+  return null;
+}
+
+const markCurrentUser = (users: UserInfo[]): UserInfo[] => {
+  const uid = invokingUid();
+  return users.map((u) => ({ ...u, current: u.uid === uid }));
+};
 
 export async function scanHost(root = '/'): Promise<HostModel> {
   return scanWith(new HostReader(path.resolve(root)));

@@ -257,7 +257,9 @@ function systemChecks(model: HostModel, rec: DoctorReport['recommendation']): Ch
           ),
     );
   }
-  const user = model.users[0];
+  // On this machine: the person running GPU Ferry, never another account (as root alone: nobody).
+  const live = model.users.some((u) => u.current !== undefined);
+  const user = live ? model.users.find((u) => u.current) : model.users[0];
   if (user) {
     const missing = ['kvm', 'libvirt'].filter((g) => !user.groups.includes(g));
     checks.push(

@@ -158,6 +158,11 @@ export interface UserInfo {
   name: string;
   uid: number;
   groups: string[];
+  /**
+   * Scans of this machine only: true for the person running GPU Ferry (their own uid, or SUDO_UID /
+   * PKEXEC_UID under root), false for everyone else. Absent for a replayed host (spec, snapshot, --root).
+   */
+  current?: boolean;
 }
 
 export interface HostModel {

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { DoctorReport } from '../analyze/report';
 import type { HostModel } from '../host/model';
 import type { PlanReview } from '../plan/model';
+import type { InputDevices } from '../vm/vm-input';
 import { pciAddress, vmName } from './field-schemas';
 import { vmChangeRequest, type VmChangeOutcome, type VmChangeReview } from '../vm/vm-change-request';
 
@@ -95,6 +96,8 @@ export const invokeChannels = {
   'host.doctor': { args: none, result: returns<DoctorReport>() },
   'host.scan': { args: none, result: returns<HostModel>() },
   'host.rescan': { args: none, result: returns<DoctorReport>() },
+  /** Keyboards, mice and other USB devices plugged in now, for a new VM's input. */
+  'host.input': { args: none, result: returns<InputDevices>() },
   'plan.goals': { args: none, result: returns<{ name: string; summary: string }[]>() },
   'plan.make': {
     args: z.tuple([goalName, z.record(z.string(), z.union([z.string().max(4096), z.boolean(), z.number()]))]),

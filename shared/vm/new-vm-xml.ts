@@ -1,12 +1,15 @@
 // The domain XML of a new Windows VM tuned for GPU passthrough: q35, UEFI Secure Boot, TPM 2.0,
 // virtio disk and network, host-passthrough CPU mirroring the host topology with pinning, Hyper-V
-// enlightenments, no balloon, evdev input, audio, and every GPU function as a managed hostdev.
+// enlightenments, no balloon, audio, every GPU function as a managed hostdev, the keyboard and mouse
+// chosen (USB or evdev, shared/vm/vm-input.ts) and, where the machine has a screen to spare, SPICE.
 import type { HostModel } from '../host/model';
 import { cputuneXml, planCpuPinning, type CpuPinning } from './cpu-pinning';
 import { escapeAttribute, escapeText } from './domain-xml';
 import { hostdevXml } from './gpu-hostdev';
 import { cpuXml, hugepagesBackingXml, hypervXml, memballoonNoneXml } from './tuning-xml';
 import { requireVmName } from './vm-name';
+import { checkInputChoice, hasKeyboard, noInput, type VmInputChoice } from './vm-input';
+import { inputXml, spiceDisplayXml } from './vm-input-xml';
 
 export interface NewVmOptions {
   name: string;
@@ -21,9 +24,14 @@ export interface NewVmOptions {
   hugepages: boolean;
   /** libvirt network name; null: user-mode networking (works without a libvirt network). */
   network: string | null;
-  /** /dev/input/by-id/... event devices for evdev passthrough (toggle with both Ctrl keys). */
-  evdevKeyboard: string | null;
-  evdevMouse: string | null;
+  /** The keyboard and mouse the VM gets: USB devices by id and/or evdev devices with a grab toggle. */
+  input: VmInputChoice;
+  /**
+   * 'spice': a SPICE screen with QXL video and virtio input (the installer in virt-manager; Looking
+   * Glass's input) — for a VM whose GPU is not the one the host shows its desktop on, or without GPU.
+   * 'none': the passed GPU is the only screen (single GPU: the installer appears on its monitor).
+   */
+  display: 'spice' | 'none';
   /** 'kvm' normally; 'qemu' (software emulation) for tests on machines without KVM. */
   domainType: 'kvm' | 'qemu';
   /** Secure Boot UEFI with enrolled keys (Windows 11); false: plain UEFI. */
@@ -45,8 +53,8 @@ export const defaultNewVmOptions = (name: string): NewVmOptions => ({
   romFile: null,
   hugepages: false,
   network: 'default',
-  evdevKeyboard: null,
-  evdevMouse: null,
+  input: noInput,
+  display: 'spice',
   domainType: 'kvm',
   secureBoot: true,
   tpm: true,
@@ -130,20 +138,17 @@ export function newVmXml(host: HostModel, options: NewVmOptions): NewVm {
       ? "<interface type='user'>\n  <model type='virtio'/>\n</interface>"
       : `<interface type='network'>\n  <source network='${attr(options.network)}'/>\n  <model type='virtio'/>\n</interface>`,
   );
-  const evdev = (dev: string, keyboard: boolean) =>
-    `<input type='evdev'>\n  <source dev='${attr(dev)}'${keyboard ? " grab='all' grabToggle='ctrl-ctrl' repeat='on'" : ''}/>\n</input>`;
-  if (options.evdevKeyboard) devices.push(evdev(options.evdevKeyboard, true));
-  if (options.evdevMouse) devices.push(evdev(options.evdevMouse, false));
-  if (!options.evdevKeyboard && options.gpuFunctions.length > 0)
-    warnings.push('No evdev keyboard chosen: attach a USB keyboard to the VM or add one later.');
+  checkInputChoice(options.input);
+  devices.push(...inputXml(options.input));
+  if (options.display === 'none' && !hasKeyboard(options.input))
+    warnings.push(
+      'This VM has no keyboard or mouse of its own and no SPICE screen: Windows setup would wait for input you cannot give. Choose a USB keyboard and mouse, or evdev devices.',
+    );
   if (options.tpm) devices.push("<tpm model='tpm-crb'>\n  <backend type='emulator' version='2.0'/>\n</tpm>");
   if (options.audio && options.audio !== 'none') devices.push("<sound model='ich9'>\n  <audio id='1'/>\n</sound>", `<audio id='1' type='${options.audio}'/>`);
-  if (options.gpuFunctions.length > 0) {
-    options.gpuFunctions.forEach((address, i) => devices.push(hostdevXml(address, i === 0 ? options.romFile : null)));
-    devices.push("<video>\n  <model type='none'/>\n</video>");
-  } else {
-    devices.push("<video>\n  <model type='virtio' heads='1' primary='yes'/>\n</video>");
-  }
+  options.gpuFunctions.forEach((address, i) => devices.push(hostdevXml(address, i === 0 ? options.romFile : null)));
+  if (options.display === 'spice') devices.push(...spiceDisplayXml());
+  else devices.push("<video>\n  <model type='none'/>\n</video>");
   devices.push(memballoonNoneXml());
 
   const xml = [

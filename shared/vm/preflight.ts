@@ -3,7 +3,7 @@
 // electron/system/libvirt-preflight.ts and passed in.
 import type { HostModel, PciDevice } from '../host/model';
 import type { PreflightItem } from '../ipc/contract';
-import { findFirst, parseXml } from './domain-xml';
+import { findAll, findFirst, parseXml } from './domain-xml';
 import { passedThrough } from './gpu-hostdev';
 
 export interface InstalledFile {
@@ -44,9 +44,12 @@ const isBridge = (d: PciDevice | undefined): boolean => Boolean(d?.classCode.sta
 const isDisplay = (d: PciDevice | undefined): boolean => Boolean(d?.classCode.startsWith('03'));
 
 /** single-gpu when a passed-through GPU drives the host's display now; dual-gpu for another GPU; null without GPU. */
-export function vmMode(host: HostModel, xml: string): VmMode | null {
+export const vmMode = (host: HostModel, xml: string): VmMode | null => modeOfFunctions(host, passedThrough(xml));
+
+/** The mode a VM given these PCI functions runs in (vmMode for a VM not written yet). */
+export function modeOfFunctions(host: HostModel, addresses: string[]): VmMode | null {
   const byAddress = new Map(host.pci.map((d) => [d.address, d]));
-  const gpus = passedThrough(xml)
+  const gpus = addresses
     .map((a) => byAddress.get(a))
     .filter((d): d is PciDevice => isDisplay(d));
   if (gpus.length === 0) return null;
@@ -184,6 +187,26 @@ function holderItems(facts: PreflightFacts, mode: VmMode | null): PreflightItem[
   return [item('gpu-holders', 'fail', `The GPU is in use by ${list}.`, 'Close these programs (or log out of sessions that use the card), then start the VM.')];
 }
 
+/** A VM whose GPU takes the screen needs a keyboard and mouse of its own (or SPICE with a spare screen). */
+function inputItems(root: ReturnType<typeof parseXml>['root'], mode: VmMode | null): PreflightItem[] {
+  if (mode === null) return [];
+  const usb = findAll(root, 'devices/hostdev').some((h) => h.attributes.type === 'usb');
+  const evdev = findAll(root, 'devices/input').some((i) => i.attributes.type === 'evdev');
+  const spice = findAll(root, 'devices/graphics').some((g) => g.attributes.type === 'spice');
+  if (usb || evdev) return [item('input', 'pass', `The VM has ${[usb ? 'USB devices' : '', evdev ? 'evdev input' : ''].filter(Boolean).join(' and ')} of its own.`)];
+  if (mode === 'dual-gpu' && spice) return [item('input', 'pass', 'The VM gets keyboard and mouse through its SPICE screen (virt-manager or Looking Glass).')];
+  return [
+    item(
+      'input',
+      'warn',
+      mode === 'single-gpu'
+        ? 'The VM has no keyboard or mouse of its own: once it takes the GPU, nothing you type reaches Windows (unless a USB controller is passed through).'
+        : 'The VM has no keyboard or mouse of its own and no SPICE screen.',
+      'Give it a USB keyboard and mouse or evdev devices: gpu-ferry vm inputs lists them.',
+    ),
+  ];
+}
+
 export function evaluatePreflight(facts: PreflightFacts): PreflightItem[] {
   const tree = parseXml(facts.xml);
   const mode = vmMode(facts.host, facts.xml);
@@ -192,6 +215,7 @@ export function evaluatePreflight(facts: PreflightFacts): PreflightItem[] {
     ...hookItems(facts, mode),
     ...firmwareItems(facts, tree.root),
     ...memoryItems(facts.host, tree.root),
+    ...inputItems(tree.root, mode),
     ...holderItems(facts, mode),
   ];
 }

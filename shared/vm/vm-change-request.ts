@@ -4,6 +4,22 @@
 import { z } from 'zod';
 import { pciAddress, vmName } from '../ipc/field-schemas';
 import { TUNING_OPTIONS } from './tuning-options';
+import { EVDEV_PATH, GRAB_TOGGLES, USB_ID } from './vm-input';
+
+const usbIdPart = z.string().regex(USB_ID, 'A USB id is four lower-case hex digits.');
+const evdevPath = z
+  .string()
+  .regex(EVDEV_PATH, 'An evdev device is a /dev/input/by-id/…-event-kbd or -event-mouse link.');
+
+/** The keyboard and mouse of a new VM (shared/vm/vm-input.ts). */
+export const vmInputChoice = z
+  .object({
+    usb: z.array(z.object({ vendorId: usbIdPart, productId: usbIdPart }).strict()).max(8),
+    evdevKeyboard: evdevPath.nullable(),
+    evdevMouse: evdevPath.nullable(),
+    grabToggle: z.enum(GRAB_TOGGLES),
+  })
+  .strict();
 
 const absolutePath = z
   .string()
@@ -26,6 +42,7 @@ export const vmCreateRequest = z
     ]),
     windowsIso: absolutePath.nullable(),
     virtioIso: absolutePath.nullable(),
+    input: vmInputChoice,
   })
   .strict();
 

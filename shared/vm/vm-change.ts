@@ -8,6 +8,7 @@ import { defaultNewVmOptions, hugepagesFor, newVmXml, type NewVmOptions } from '
 import { appliedTuning, applyTuning, hugepagesShortfall, removeTuning } from './tuning';
 import { lookingGlassDomainXml, type LgDeviceChange } from '../lg/domain';
 import { lgSizeMiB, parseResolution } from '../lg/size';
+import { modeOfFunctions } from './preflight';
 import type { VmAttachRequest, VmCreateRequest, VmDetachRequest, VmLookingGlassRequest } from './vm-change-request';
 
 export interface PlannedVmChange {
@@ -51,17 +52,27 @@ export function planNewVm(host: HostModel, options: NewVmOptions): PlannedVmChan
   return { after: vm.xml, createDisk: vm.createDisk, warnings };
 }
 
+/**
+ * A SPICE screen unless the VM takes the GPU the desktop is on (single GPU: that GPU's monitor is the
+ * only screen, and the installer appears there once the VM starts).
+ */
+export const displayFor = (host: HostModel, functions: string[]): 'spice' | 'none' =>
+  modeOfFunctions(host, functions) === 'single-gpu' ? 'none' : 'spice';
+
 /** A new VM from the app's choices: everything else takes GPU Ferry's defaults. */
 export function planCreate(host: HostModel, report: DoctorReport, request: VmCreateRequest): PlannedVmChange {
   const base = defaultNewVmOptions(request.name);
   const disk = 'existing' in request.disk ? { path: request.disk.existing, createGiB: null } : { path: base.disk.path, createGiB: request.disk.newGiB };
+  const functions = request.gpu ? gpuFunctions(report, request.gpu) : [];
   return planNewVm(host, {
     ...base,
     memoryMiB: request.memoryMiB,
     disk,
     windowsIso: request.windowsIso,
     virtioIso: request.virtioIso,
-    gpuFunctions: request.gpu ? gpuFunctions(report, request.gpu) : [],
+    gpuFunctions: functions,
+    input: request.input,
+    display: displayFor(host, functions),
     hugepages: request.hugepages,
     ...(request.hostCores === undefined ? {} : { hostCores: request.hostCores }),
   });

@@ -163,7 +163,7 @@ describe('vm.review and vm.apply on the real libvirtd', () => {
     const h = handlers();
     const before = await dumpXml(name, system);
     const exists = await dispatch(h, 'vm.review', [
-      { kind: 'create', name, gpu: null, memoryMiB: 4096, hugepages: false, disk: { newGiB: 64 }, windowsIso: null, virtioIso: null },
+      { kind: 'create', name, gpu: null, memoryMiB: 4096, hugepages: false, disk: { newGiB: 64 }, windowsIso: null, virtioIso: null, input: { usb: [], evdevKeyboard: null, evdevMouse: null, grabToggle: 'ctrl-ctrl' } },
     ]);
     expect(exists.ok || exists.error.code).toBe('vm-exists');
     const badGpu = await dispatch(h, 'vm.review', [{ kind: 'attach', name, gpu: '0000:03:00.0', tune: [] }]);

@@ -86,6 +86,11 @@ describe('a planner-generated VM on the real daemon', () => {
       const defined = await dumpXml(name, system);
       expect(defined).toContain("<feature enabled='yes' name='secure-boot'/>");
       expect(defined).toContain('<vcpupin');
+      // The installer's screen and Looking Glass's input: SPICE, QXL, virtio keyboard and mouse, the agent channel.
+      expect(defined).toMatch(/<graphics type='spice'/);
+      expect(defined).toMatch(/<model type='qxl'/);
+      expect(defined).toMatch(/<input type='keyboard' bus='virtio'/);
+      expect(defined).toMatch(/<channel type='spicevmc'>/);
       const started = await cli(['vm', 'start', name, '--skip-checks']);
       expect(started.err).toBe('');
       expect(started.code).toBe(0);
@@ -123,8 +128,8 @@ describe('the full generated XML of every fixture host passes virt-xml-validate'
         romFile: gpu ? '/var/lib/libvirt/vbios/gpu.rom' : null,
         windowsIso: '/isos/Win11_24H2.iso',
         virtioIso: '/isos/virtio-win.iso',
-        evdevKeyboard: '/dev/input/by-id/usb-kbd-event-kbd',
-        evdevMouse: '/dev/input/by-id/usb-mouse-event-mouse',
+        input: { usb: [{ vendorId: '046d', productId: 'c31c' }], evdevKeyboard: '/dev/input/by-id/usb-kbd-event-kbd', evdevMouse: '/dev/input/by-id/usb-mouse-event-mouse', grabToggle: 'ctrl-ctrl' },
+        display: file.includes('nvidia-only') ? 'none' : 'spice',
         hugepages: true,
       });
       const result = await validateDomainXml(vm.xml);

@@ -49,7 +49,7 @@ describe('VM step', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Review the change' }));
     await flush();
     expect(api.calls.find((c) => c.channel === 'vm.review')?.args).toEqual([
-      { kind: 'create', name: 'Gaming PC', gpu: '0000:0a:00.0', memoryMiB: 16384, hugepages: true, disk: { newGiB: 200 }, windowsIso: null, virtioIso: null },
+      { kind: 'create', name: 'Gaming PC', gpu: '0000:0a:00.0', memoryMiB: 16384, hugepages: true, disk: { newGiB: 200 }, windowsIso: null, virtioIso: null, input: { usb: [], evdevKeyboard: null, evdevMouse: null, grabToggle: 'ctrl-ctrl' } },
     ]);
     expect(screen.getByRole('heading', { name: 'Create the VM "Gaming PC"' })).toBeTruthy();
     expect(screen.getByLabelText('Changes to Gaming PC.xml').querySelectorAll('.dl-add')).toHaveLength(3);
@@ -85,6 +85,73 @@ describe('VM step', () => {
       { kind: 'attach', name: 'win11', gpu: '0000:0a:00.0', tune: ['pinning', 'cpu', 'memballoon'] },
     ]);
     expect(screen.getByRole('alert').textContent).toContain('is not a GPU on this machine');
+  });
+});
+
+const inputDevices = {
+  usb: [
+    { vendorId: '046a', productId: '0011', name: 'Cherry USB Keyboard', kind: 'keyboard' as const },
+    { vendorId: '046d', productId: 'c077', name: 'Logitech USB Optical Mouse', kind: 'mouse' as const },
+  ],
+  evdev: [
+    { path: '/dev/input/by-id/usb-Cherry_USB_Keyboard-event-kbd', name: 'Cherry USB Keyboard', kind: 'keyboard' as const },
+    { path: '/dev/input/by-id/usb-Logitech_USB_Optical_Mouse-event-mouse', name: 'Logitech USB Optical Mouse', kind: 'mouse' as const },
+  ],
+};
+
+describe('a new VM gets a keyboard, a mouse and a screen', () => {
+  const renderStep = (report = singleGpuReport()) => {
+    const api = createFakeApi({ 'host.input': inputDevices, 'vm.review': created });
+    const store = createAppStore(api);
+    store.setState({ report });
+    render(
+      <StoreProvider store={store}>
+        <VmStep />
+      </StoreProvider>,
+    );
+    return api;
+  };
+
+  it('single GPU: says the installer appears on the GPU monitor, lists USB devices by name, sends the ids chosen', async () => {
+    const api = renderStep();
+    await flush();
+    expect(screen.getByRole('note').textContent).toMatch(/installer appears on the monitor plugged into that GPU/);
+    expect(screen.getByText(/Needed: the VM has no other way to get input/)).toBeTruthy();
+    fireEvent.click(screen.getByLabelText(/^Cherry USB Keyboard/));
+    fireEvent.click(screen.getByLabelText(/^Logitech USB Optical Mouse/));
+    fireEvent.click(screen.getByRole('button', { name: 'Review the change' }));
+    await flush();
+    const request = api.calls.find((c) => c.channel === 'vm.review')?.args[0] as { input: unknown };
+    expect(request.input).toEqual({ usb: [{ vendorId: '046a', productId: '0011' }, { vendorId: '046d', productId: 'c077' }], evdevKeyboard: null, evdevMouse: null, grabToggle: 'ctrl-ctrl' });
+  });
+
+  it('evdev: keyboard and mouse from the machine and the switch keys in words', async () => {
+    const api = renderStep();
+    await flush();
+    fireEvent.click(screen.getByLabelText(/^Shared with Linux/));
+    fireEvent.change(screen.getByLabelText('Keyboard'), { target: { value: '/dev/input/by-id/usb-Cherry_USB_Keyboard-event-kbd' } });
+    fireEvent.change(screen.getByLabelText('Mouse'), { target: { value: '/dev/input/by-id/usb-Logitech_USB_Optical_Mouse-event-mouse' } });
+    fireEvent.change(screen.getByLabelText(/^Switch between Linux and the VM/), { target: { value: 'scrolllock' } });
+    expect(screen.getByRole('option', { name: 'both Ctrl keys' })).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Review the change' }));
+    await flush();
+    const request = api.calls.find((c) => c.channel === 'vm.review')?.args[0] as { input: unknown };
+    expect(request.input).toEqual({
+      usb: [],
+      evdevKeyboard: '/dev/input/by-id/usb-Cherry_USB_Keyboard-event-kbd',
+      evdevMouse: '/dev/input/by-id/usb-Logitech_USB_Optical_Mouse-event-mouse',
+      grabToggle: 'scrolllock',
+    });
+  });
+
+  it('two GPUs: the SPICE screen in virt-manager and Looking Glass is explained; input is optional', async () => {
+    const report = singleGpuReport();
+    const gpu = report.gpus[0];
+    if (!gpu) throw new Error('fixture has a GPU');
+    renderStep({ ...report, gpus: [{ ...gpu, drivesHostDisplay: false }], recommendation: { ...report.recommendation, mode: 'dual-gpu' } });
+    await flush();
+    expect(screen.getByRole('note').textContent).toMatch(/SPICE screen .* virt-manager .* Looking Glass/s);
+    expect(screen.getByText(/Optional: the SPICE screen has a keyboard and mouse/)).toBeTruthy();
   });
 });
 

@@ -1,7 +1,14 @@
-// Host report slice: the doctor report, always freshly read from the machine (never cached across runs).
+// Host report slice: the doctor report, always freshly read from the machine (never cached across runs),
+// and the input devices a new VM can be given.
 import type { HostSlice, Slice } from './types';
 
 export const createHostSlice: Slice<HostSlice> = (api) => (set) => ({
+  inputDevices: null,
+  loadInputDevices: async () => {
+    const result = await api.invoke('host.input');
+    // Unreadable: an empty list; the form then says nothing was found and how to plug devices in.
+    set({ inputDevices: result.ok ? result.value : { usb: [], evdev: [] } });
+  },
   report: null,
   scanning: false,
   hostError: null,

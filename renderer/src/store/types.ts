@@ -17,6 +17,7 @@ import type {
 } from '../../../shared/ipc/contract';
 import type { IpcError } from '../../../shared/ipc/result';
 import type { Plan } from '../../../shared/plan/model';
+import type { InputDevices } from '../../../shared/vm/vm-input';
 
 export type WizardStepId = 'check' | 'gpu' | 'boot' | 'vm' | 'looking-glass' | 'done';
 
@@ -25,6 +26,9 @@ export interface HostSlice {
   scanning: boolean;
   hostError: IpcError | null;
   rescan: () => Promise<void>;
+  /** Keyboards, mice and USB devices plugged in now (for a new VM); null until read. */
+  inputDevices: InputDevices | null;
+  loadInputDevices: () => Promise<void>;
 }
 
 export interface WizardSlice {

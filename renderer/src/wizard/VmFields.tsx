@@ -2,9 +2,11 @@
 // tuning to add to it, each choice explained. Controlled: the state lives in VmStep.
 import type { VmSummary } from '../../../shared/ipc/contract';
 import { TUNING_OPTIONS } from '../../../shared/vm/tuning-options';
+import { InputFields } from './InputFields';
 import { tuningText, type VmForm } from './vm-request';
 
-type Props = { form: VmForm; vms: VmSummary[]; onChange: (patch: Partial<VmForm>) => void };
+/** `singleGpu`: the VM takes the GPU the desktop is on (no SPICE screen; it needs input of its own). */
+type Props = { form: VmForm; vms: VmSummary[]; onChange: (patch: Partial<VmForm>) => void; singleGpu: boolean };
 
 const Text = ({ label, value, onChange, hint, placeholder }: { label: string; value: string; onChange: (v: string) => void; hint?: string; placeholder?: string }) => (
   <label>
@@ -14,7 +16,7 @@ const Text = ({ label, value, onChange, hint, placeholder }: { label: string; va
   </label>
 );
 
-const CreateFields = ({ form, onChange }: Props) => (
+const CreateFields = ({ form, onChange, singleGpu }: Props) => (
   <>
     <div className="form">
       <Text label="Name" value={form.name} onChange={(name) => onChange({ name })} hint="Letters, digits, spaces; shown in virt-manager too." />
@@ -46,6 +48,7 @@ const CreateFields = ({ form, onChange }: Props) => (
       A new VM gets everything below already: pinned cores, Hyper-V enlightenments, your CPU model, no memory balloon,
       UEFI with Secure Boot and TPM 2.0 (Windows 11 asks for both).
     </p>
+    <InputFields form={form} onChange={onChange} singleGpu={singleGpu} />
   </>
 );
 

@@ -8,6 +8,7 @@ import { goalOptions } from './goal-options';
 import { GoalPicker } from './GoalPicker';
 import { effectiveGpu, goalsForStep } from './steps';
 import { VmFields } from './VmFields';
+import { ScreenWords } from './InputFields';
 import { defaultVmForm, vmRequest, type VmForm } from './vm-request';
 
 export const VmStep = () => {
@@ -21,6 +22,8 @@ export const VmStep = () => {
     discardVmChange: s.discardVmChange,
   }));
   const gpu = chosenGpu?.address ?? null;
+  // The same rule main uses for the new VM's screen (shared/vm/vm-change.ts displayFor).
+  const singleGpu = chosenGpu?.drivesHostDisplay === true;
   const [form, setForm] = useState<VmForm>(() => defaultVmForm(vms[0]?.name ?? null));
   const update = (patch: Partial<VmForm>) => {
     discardVmChange(); // a review shows the choices it was made from, never older ones
@@ -34,9 +37,10 @@ export const VmStep = () => {
   return (
     <div>
       <p className="lead">
-        The Windows VM that gets the GPU. GPU Ferry writes its definition for you; you install Windows in it the usual
-        way (virt-manager shows its screen until the GPU takes over).
+        The Windows VM that gets the GPU. GPU Ferry writes its definition for you, with a keyboard and mouse and, where
+        this machine has a screen to spare, a window for the installer.
       </p>
+      {form.mode === 'create' && <ScreenWords singleGpu={singleGpu} />}
       <div className="segmented" role="radiogroup" aria-label="New or existing VM">
         <label>
           <input type="radio" name="vm-mode" checked={form.mode === 'create'} onChange={() => switchMode('create')} />
@@ -47,7 +51,7 @@ export const VmStep = () => {
           Use an existing VM{vms.length === 0 ? ' (none found)' : ''}
         </label>
       </div>
-      <VmFields form={form} vms={vms} onChange={update} />
+      <VmFields form={form} vms={vms} onChange={update} singleGpu={singleGpu} />
       {gpu ? (
         <p className="muted small">
           {chosenGpu?.name ?? 'The GPU'} ({gpu}) {form.mode === 'create' ? 'is passed through' : chosen?.gpu === gpu ? 'is already passed through (kept)' : 'will be added'},

@@ -2,6 +2,7 @@
 // Empty optional fields become null; numbers stay as typed (main validates and explains a wrong one).
 import type { VmChangeRequest } from '../../../shared/ipc/contract';
 import type { TuningOption } from '../../../shared/vm/tuning-options';
+import { noInput, type VmInputChoice } from '../../../shared/vm/vm-input';
 
 export interface VmForm {
   mode: 'create' | 'attach';
@@ -17,6 +18,9 @@ export interface VmForm {
   virtioIso: string;
   hugepages: boolean;
   tune: TuningOption[];
+  /** The new VM's keyboard and mouse: USB devices by id, or evdev devices shared with a grab toggle. */
+  inputMethod: 'usb' | 'evdev';
+  input: VmInputChoice;
 }
 
 export const defaultVmForm = (existing: string | null): VmForm => ({
@@ -31,7 +35,13 @@ export const defaultVmForm = (existing: string | null): VmForm => ({
   virtioIso: '',
   hugepages: false,
   tune: ['pinning', 'hyperv', 'cpu', 'memballoon'],
+  inputMethod: 'usb',
+  input: noInput,
 });
+
+/** Only the chosen method's devices travel (the other method's picks stay in the form if switched back). */
+const inputOf = (form: VmForm): VmInputChoice =>
+  form.inputMethod === 'usb' ? { ...form.input, evdevKeyboard: null, evdevMouse: null } : { ...form.input, usb: [] };
 
 const orNull = (s: string): string | null => (s.trim() === '' ? null : s.trim());
 
@@ -51,6 +61,7 @@ export const vmRequest = (form: VmForm, gpu: string | null): VmChangeRequest => 
     disk: form.disk === 'new' ? { newGiB: form.diskGiB } : { existing: form.diskPath.trim() },
     windowsIso: orNull(form.windowsIso),
     virtioIso: orNull(form.virtioIso),
+    input: inputOf(form),
     ...hostCores,
   };
 };

@@ -38,7 +38,7 @@ const value = <T>(r: Result<unknown>): T => {
   return r.value as T;
 };
 
-const create = { kind: 'create', name: 'Jeux vidéo', gpu: '0000:0a:00.0', memoryMiB: 8192, hugepages: true, disk: { newGiB: 100 }, windowsIso: null, virtioIso: '/isos/virtio-win.iso' };
+const create = { kind: 'create', name: 'Jeux vidéo', gpu: '0000:0a:00.0', memoryMiB: 8192, hugepages: true, disk: { newGiB: 100 }, windowsIso: null, virtioIso: '/isos/virtio-win.iso', input: { usb: [], evdevKeyboard: null, evdevMouse: null, grabToggle: 'ctrl-ctrl' } };
 
 describe('creating a VM through vm.review / vm.apply', () => {
   it('reviews without changing anything, then defines the VM with its GPU', async () => {

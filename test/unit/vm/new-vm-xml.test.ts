@@ -15,8 +15,8 @@ describe('newVmXml', () => {
       romFile: '/var/lib/libvirt/vbios/3080.rom',
       windowsIso: '/isos/Win11.iso',
       virtioIso: '/isos/virtio-win.iso',
-      evdevKeyboard: '/dev/input/by-id/usb-kbd-event-kbd',
-      evdevMouse: '/dev/input/by-id/usb-mouse-event-mouse',
+      input: { usb: [], evdevKeyboard: '/dev/input/by-id/usb-kbd-event-kbd', evdevMouse: '/dev/input/by-id/usb-mouse-event-mouse', grabToggle: 'ctrl-ctrl' },
+      display: 'none',
       hugepages: true,
     });
     const { root } = parseXml(vm.xml);
@@ -52,7 +52,44 @@ describe('newVmXml', () => {
     const { root } = parseXml(vm.xml);
     expect(findFirst(root, 'cpu/feature[name=topoext]')).toBeNull();
     expect(findFirst(root, 'cpu/topology')?.attributes).toMatchObject({ cores: '5', threads: '1' });
-    expect(vm.warnings.join(' ')).toMatch(/evdev/);
+  });
+
+  it('single GPU: no screen to spare, so the VM gets the USB keyboard and mouse chosen, by id', () => {
+    const usb = [
+      { vendorId: '046d', productId: 'c31c' },
+      { vendorId: '046d', productId: 'c077' },
+    ];
+    const vm = newVmXml(testHost('intel', 6, 1), { ...defaultNewVmOptions('w'), gpuFunctions: gpu, display: 'none', input: { usb, evdevKeyboard: null, evdevMouse: null, grabToggle: 'ctrl-ctrl' } });
+    const { root } = parseXml(vm.xml);
+    const hostdevs = findAll(root, 'devices/hostdev[type=usb]');
+    expect(hostdevs.map((h) => `${findFirst(h, 'source/vendor')?.attributes.id}:${findFirst(h, 'source/product')?.attributes.id}`)).toEqual(['0x046d:0xc31c', '0x046d:0xc077']);
+    expect(findFirst(root, 'devices/graphics')).toBeNull();
+    expect(findFirst(root, 'devices/video/model')?.attributes.type).toBe('none');
+    expect(passedThrough(vm.xml)).toEqual(gpu); // USB hostdevs are not mistaken for the GPU's
+    expect(vm.warnings.join(' ')).not.toMatch(/no keyboard/);
+  });
+
+  it('single GPU without any input chosen warns that setup would wait for input', () => {
+    const vm = newVmXml(testHost('intel', 6, 1), { ...defaultNewVmOptions('w'), gpuFunctions: gpu, display: 'none' });
+    expect(vm.warnings.join(' ')).toMatch(/no keyboard or mouse of its own/);
+  });
+
+  it('two GPUs: a SPICE screen with QXL video, virtio keyboard/mouse, tablet and the SPICE channel Looking Glass uses', () => {
+    const vm = newVmXml(testHost('intel', 6, 1), { ...defaultNewVmOptions('w'), gpuFunctions: gpu, display: 'spice' });
+    const { root } = parseXml(vm.xml);
+    expect(findFirst(root, 'devices/graphics')?.attributes.type).toBe('spice');
+    expect(findFirst(root, 'devices/video/model')?.attributes.type).toBe('qxl');
+    expect(findAll(root, 'devices/input').map((i) => `${i.attributes.type}/${i.attributes.bus}`)).toEqual(['keyboard/virtio', 'mouse/virtio', 'tablet/usb']);
+    expect(findFirst(root, 'devices/channel[type=spicevmc]/target')?.attributes.name).toBe('com.redhat.spice.0');
+    expect(vm.warnings).toEqual([]);
+  });
+
+  it('evdev keyboard gets the chosen grab toggle; a path outside /dev/input/by-id or a bad USB id is refused', () => {
+    const input = { usb: [], evdevKeyboard: '/dev/input/by-id/usb-Cherry_KC_1000-event-kbd', evdevMouse: null, grabToggle: 'scrolllock' as const };
+    const vm = newVmXml(testHost('intel', 6, 1), { ...defaultNewVmOptions('w'), input });
+    expect(findFirst(parseXml(vm.xml).root, 'devices/input[type=evdev]/source')?.attributes).toMatchObject({ grab: 'all', grabToggle: 'scrolllock' });
+    expect(() => newVmXml(testHost('intel', 6, 1), { ...defaultNewVmOptions('w'), input: { ...input, evdevKeyboard: '/etc/shadow' } })).toThrow(/by-id/);
+    expect(() => newVmXml(testHost('intel', 6, 1), { ...defaultNewVmOptions('w'), input: { ...input, usb: [{ vendorId: "0'/>", productId: '0001' }] } })).toThrow(/USB id/);
   });
 
   it('escapes names with quotes, ampersands and non-ASCII letters', () => {

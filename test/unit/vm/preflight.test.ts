@@ -26,7 +26,8 @@ function host(bootVga: boolean, peers: PciDevice[] = []) {
 const hookOk = [{ path: '/etc/libvirt/hooks/qemu.d/gpu-ferry', expected: 'aa', installed: 'aa' }];
 
 function facts(over: Partial<PreflightFacts> & { host: PreflightFacts['host'] }): PreflightFacts {
-  const xml = newVmXml(over.host, { ...defaultNewVmOptions('win11'), gpuFunctions: ['0000:0a:00.0', '0000:0a:00.1'] }).xml;
+  const input = { usb: [{ vendorId: '046d', productId: 'c52b' }], evdevKeyboard: null, evdevMouse: null, grabToggle: 'ctrl-ctrl' as const };
+  const xml = newVmXml(over.host, { ...defaultNewVmOptions('win11'), gpuFunctions: ['0000:0a:00.0', '0000:0a:00.1'], input, display: 'none' }).xml;
   return { xml, handoffFiles: hookOk, firmwareDescriptors: ['60-edk2-x86_64.json'], existingPaths: [], swtpm: true, holders: [], ...over };
 }
 
@@ -39,6 +40,14 @@ describe('evaluatePreflight', () => {
     expect(preflightPasses(items)).toBe(true);
     expect(byId(items, 'iommu-group')[0]?.message).toMatch(/group 27 is complete/);
     expect(byId(items, 'gpu-holders')).toEqual([]);
+  });
+
+  it('warns when a VM that takes the only GPU has no keyboard or mouse of its own; SPICE is enough with two GPUs', () => {
+    const bare = newVmXml(host(true), { ...defaultNewVmOptions('win11'), gpuFunctions: ['0000:0a:00.0', '0000:0a:00.1'], display: 'none' }).xml;
+    const single = byId(evaluatePreflight(facts({ host: host(true), xml: bare })), 'input')[0];
+    expect(single).toMatchObject({ status: 'warn', message: expect.stringMatching(/no keyboard or mouse/) });
+    const spice = newVmXml(host(false), { ...defaultNewVmOptions('win11'), gpuFunctions: ['0000:0a:00.0', '0000:0a:00.1'], display: 'spice' }).xml;
+    expect(byId(evaluatePreflight(facts({ host: host(false), xml: spice })), 'input')[0]?.status).toBe('pass');
   });
 
   it('fails on an IOMMU group peer left with the host, naming it and its driver', () => {
