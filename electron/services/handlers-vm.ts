@@ -48,6 +48,12 @@ export const createVmHandlers = (ctx: ServiceContext): VmHandlers => {
       ),
     'vm.start': async (name) =>
       withVirshErrors(async () => {
+        // Launch never skips the checks (as `gpu-ferry vm start` without --skip-checks): a failing one refuses.
+        const failing = await withHost(ctx, async (host) =>
+          (await runPreflight({ host, xml: await dumpXml(name, virsh), root: host.root })).items.filter((i) => i.status === 'fail'),
+        );
+        if (failing.length > 0)
+          throw new ServiceError('checks-failed', `${name} was not started: ${failing.map((i) => i.message + (i.fix ? ` (${i.fix})` : '')).join(' ')}`);
         await startDomain(name, virsh);
         return changed(name);
       }),

@@ -147,19 +147,61 @@ describe('Plan review', () => {
 });
 
 describe('VM card', () => {
-  it('asks before closing the desktop on a single-GPU VM, and starts only after confirmation', async () => {
+  const passing = [{ id: 'iommu-group', status: 'pass' as const, message: 'IOMMU group 27 is complete in the VM.', fix: null }];
+
+  it('runs the checks on Launch, asks before closing the desktop on a single-GPU VM, starts only after confirmation', async () => {
     const api = createFakeApi({
+      'vm.check': passing,
       'vm.start': { name: 'win11', state: 'running', mode: 'single-gpu', gpu: '0000:0a:00.0' },
       'handoff.log': [],
     });
     const store = createAppStore(api);
+    store.setState({ vms: [{ name: 'win11', state: 'shut off', mode: 'single-gpu', gpu: '0000:0a:00.0' }] });
     mount(<VmCard vm={{ name: 'win11', state: 'shut off', mode: 'single-gpu', gpu: '0000:0a:00.0' }} />, store);
     fireEvent.click(screen.getByRole('button', { name: 'Launch win11' }));
-    expect(api.calls).toHaveLength(0);
+    await flush();
+    expect(api.calls.map((c) => c.channel)).toEqual(['vm.check']);
     expect(screen.getByText('Your desktop will close')).toBeTruthy();
+    expect(document.querySelector('dialog')?.open).toBe(true);
+    // The way back is named before it is needed: not only SSH.
+    expect(screen.getByText(/text console with/)).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Close desktop and launch win11' }));
     await flush();
-    expect(api.calls.map((c) => c.channel)).toEqual(['vm.start', 'handoff.log']);
+    expect(api.calls.map((c) => c.channel)).toEqual(['vm.check', 'vm.start', 'handoff.log']);
+  });
+
+  it('a failing check blocks Launch and shows its fix; nothing starts', async () => {
+    const api = createFakeApi({
+      'vm.check': [
+        { id: 'handoff-file:/etc/libvirt/hooks/qemu', status: 'fail', message: '/etc/libvirt/hooks/qemu is not installed: the GPU would not be handed over (single-gpu).', fix: 'Install the hook in Setup.' },
+      ],
+    });
+    const store = createAppStore(api);
+    mount(<VmCard vm={{ name: 'win11', state: 'shut off', mode: 'single-gpu', gpu: '0000:0a:00.0' }} />, store);
+    fireEvent.click(screen.getByRole('button', { name: 'Launch win11' }));
+    await flush();
+    expect(api.calls.map((c) => c.channel)).toEqual(['vm.check']);
+    expect(screen.getByRole('alert').textContent).toMatch(/Not launched: a check below failed/);
+    expect(screen.getByText('Install the hook in Setup.')).toBeTruthy();
+    expect(document.querySelector('dialog')?.open).toBe(false);
+  });
+
+  it('a warning asks first on a dual-GPU VM, listing it', async () => {
+    const api = createFakeApi({
+      'vm.check': [...passing, { id: 'input', status: 'warn', message: 'The VM has no keyboard or mouse of its own and no SPICE screen.', fix: null }],
+      'vm.start': { name: 'w', state: 'running', mode: 'dual-gpu', gpu: null },
+      'handoff.log': [],
+    });
+    const store = createAppStore(api);
+    mount(<VmCard vm={{ name: 'w', state: 'shut off', mode: 'dual-gpu', gpu: null }} />, store);
+    fireEvent.click(screen.getByRole('button', { name: 'Launch w' }));
+    await flush();
+    const dialog = screen.getByRole('dialog', { hidden: true });
+    expect(within(dialog).getByRole('list', { name: 'Warnings', hidden: true }).textContent).toMatch(/no keyboard or mouse/);
+    expect(api.calls.map((c) => c.channel)).toEqual(['vm.check']);
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Launch w anyway', hidden: true }));
+    await flush();
+    expect(api.calls.map((c) => c.channel)).toContain('vm.start');
   });
 
   it('names the GPU from the scan, and offers Setup for a VM without one', async () => {
@@ -174,13 +216,13 @@ describe('VM card', () => {
     expect(opened).toBe(1);
   });
 
-  it('launches a dual-GPU VM at once', async () => {
-    const api = createFakeApi({ 'vm.start': { name: 'w', state: 'running', mode: 'dual-gpu', gpu: null }, 'handoff.log': [] });
+  it('launches a dual-GPU VM whose checks all pass at once', async () => {
+    const api = createFakeApi({ 'vm.check': passing, 'vm.start': { name: 'w', state: 'running', mode: 'dual-gpu', gpu: null }, 'handoff.log': [] });
     const store = createAppStore(api);
     mount(<VmCard vm={{ name: 'w', state: 'shut off', mode: 'dual-gpu', gpu: null }} />, store);
     fireEvent.click(screen.getByRole('button', { name: 'Launch w' }));
     await flush();
-    expect(api.calls[0]?.channel).toBe('vm.start');
+    expect(api.calls.map((c) => c.channel).slice(0, 2)).toEqual(['vm.check', 'vm.start']);
   });
 });
 
@@ -199,8 +241,21 @@ describe('Done step', () => {
     expect(screen.getByText(/No VM has the GPU yet/)).toBeTruthy();
     cleanup();
     api.answers['vm.list'] = [{ name: 'win11', state: 'shut off', mode: 'single-gpu', gpu: '0000:0a:00.0' }];
+    // The VM has the GPU but the hook is missing: the same check Launch runs says so, and Done lists it.
+    api.answers['vm.check'] = [
+      { id: 'handoff-file:/etc/libvirt/hooks/qemu', status: 'fail', message: '/etc/libvirt/hooks/qemu is not installed.', fix: 'Set up the handoff in "The VM".' },
+    ];
     await store.getState().loadVms();
     mount(<DoneStep onOpenDashboard={() => {}} />, store);
+    await flush();
+    expect(api.calls.filter((c) => c.channel === 'vm.check').map((c) => c.args)).toEqual([['win11']]);
+    expect(screen.getByText('Almost there.')).toBeTruthy();
+    expect(screen.getByText(/win11: \/etc\/libvirt\/hooks\/qemu is not installed/)).toBeTruthy();
+    expect(screen.queryByText('You are set up.')).toBeNull();
+    cleanup();
+    api.answers['vm.check'] = [{ id: 'iommu-group', status: 'pass', message: 'IOMMU group 27 is complete in the VM.', fix: null }];
+    mount(<DoneStep onOpenDashboard={() => {}} />, store);
+    await flush();
     expect(screen.getByText('You are set up.')).toBeTruthy();
   });
 });

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import type { HandoffEvent, VmSummary } from '../../../shared/ipc/contract';
 import { useAppStore } from '../store/context';
 import { StatusBadge } from '../ui/Notice';
+import { DarkScreenAdvice } from '../ui/RecoveryAdvice';
 import { ConfirmDialog } from './ConfirmDialog';
 import { HandoffTimeline } from './HandoffTimeline';
 
@@ -11,7 +12,7 @@ const noEvents: HandoffEvent[] = [];
 const modeLabel = { 'single-gpu': 'Single GPU', 'dual-gpu': 'Two GPUs' } as const;
 
 export const VmCard = ({ vm, onOpenSetup }: { vm: VmSummary; onOpenSetup?: () => void }) => {
-  const { gpuName, busy, preflight, events, startVm, stopVm, checkVm, launchLookingGlass } = useAppStore((s) => ({
+  const { gpuName, busy, preflight, events, startVm, stopVm, checkVm, launchVm, launchLookingGlass } = useAppStore((s) => ({
     gpuName: s.report?.gpus.find((g) => g.address === vm.gpu)?.name ?? null,
     busy: s.vmBusy[vm.name],
     preflight: s.preflight[vm.name],
@@ -19,15 +20,21 @@ export const VmCard = ({ vm, onOpenSetup }: { vm: VmSummary; onOpenSetup?: () =>
     startVm: s.startVm,
     stopVm: s.stopVm,
     checkVm: s.checkVm,
+    launchVm: s.launchVm,
     launchLookingGlass: s.launchLookingGlass,
   }));
   const [confirming, setConfirming] = useState(false);
   const running = vm.state === 'running' || vm.state === 'paused';
   const blocked = preflight?.some((p) => p.status === 'fail') ?? false;
-  const launch = () => {
+  const warnings = preflight?.filter((p) => p.status === 'warn') ?? [];
+  const launch = async () => {
+    if ((await launchVm(vm.name)) === 'ask') setConfirming(true);
+  };
+  const confirmed = () => {
     setConfirming(false);
     void startVm(vm.name);
   };
+  const single = vm.mode === 'single-gpu';
   return (
     <article className={`vm-card state-${running ? 'running' : 'off'}`} aria-labelledby={`vm-${vm.name}`}>
       <header>
@@ -66,8 +73,8 @@ export const VmCard = ({ vm, onOpenSetup }: { vm: VmSummary; onOpenSetup?: () =>
           <button
             type="button"
             className="btn btn-primary btn-big"
-            disabled={busy !== undefined || blocked}
-            onClick={() => (vm.mode === 'single-gpu' ? setConfirming(true) : launch())}
+            disabled={busy !== undefined}
+            onClick={() => void launch()}
             aria-label={`Launch ${vm.name}`}
           >
             Launch
@@ -87,6 +94,11 @@ export const VmCard = ({ vm, onOpenSetup }: { vm: VmSummary; onOpenSetup?: () =>
           </button>
         )}
       </div>
+      {blocked && !running && (
+        <p className="warn-line" role="alert">
+          Not launched: a check below failed. Do what it says, then press Launch again (it checks again).
+        </p>
+      )}
       {preflight && (
         <ul className="checklist compact" aria-label={`Checks for ${vm.name}`}>
           {preflight.map((p) => (
@@ -103,16 +115,33 @@ export const VmCard = ({ vm, onOpenSetup }: { vm: VmSummary; onOpenSetup?: () =>
       <HandoffTimeline events={events} />
       <ConfirmDialog
         open={confirming}
-        title="Your desktop will close"
-        confirmLabel={`Close desktop and launch ${vm.name}`}
-        onConfirm={launch}
+        title={single ? 'Your desktop will close' : `Launch ${vm.name} with warnings?`}
+        confirmLabel={single ? `Close desktop and launch ${vm.name}` : `Launch ${vm.name} anyway`}
+        onConfirm={confirmed}
         onCancel={() => setConfirming(false)}
       >
-        <p>
-          This machine has one GPU. While <strong>{vm.name}</strong> runs, your Linux desktop closes and the screen shows
-          Windows. Save your work first. When Windows shuts down, the login screen comes back by itself.
-        </p>
-        <p className="muted small">If the screen stays dark, run <code>gpu-ferry rescue</code> from another computer over SSH.</p>
+        {warnings.length > 0 && (
+          <ul className="checklist compact" aria-label="Warnings">
+            {warnings.map((p) => (
+              <li key={p.id} className="check check-warn">
+                <StatusBadge status={p.status} />
+                <div>
+                  <p>{p.message}</p>
+                  {p.fix && <p className="fix">{p.fix}</p>}
+                </div>
+              </li>
+            ))}
+          </ul>
+        )}
+        {single && (
+          <>
+            <p>
+              This machine has one GPU. While <strong>{vm.name}</strong> runs, your Linux desktop closes and the screen
+              shows Windows. Save your work first. When Windows shuts down, the login screen comes back by itself.
+            </p>
+            <DarkScreenAdvice />
+          </>
+        )}
       </ConfirmDialog>
     </article>
   );

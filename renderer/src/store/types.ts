@@ -66,7 +66,10 @@ export interface VmsSlice {
   preflight: Record<string, PreflightItem[]>;
   vmBusy: Record<string, 'checking' | 'starting' | 'stopping' | undefined>;
   loadVms: () => Promise<void>;
-  checkVm: (name: string) => Promise<void>;
+  /** Runs the preflight; its items, or null when it could not run (vmError says why). */
+  checkVm: (name: string) => Promise<PreflightItem[] | null>;
+  /** Checks, then starts when nothing fails or warns; 'ask': warnings or a single-GPU handoff to confirm first. */
+  launchVm: (name: string) => Promise<'started' | 'ask' | 'blocked' | 'error'>;
   startVm: (name: string) => Promise<boolean>;
   stopVm: (name: string, force: boolean) => Promise<void>;
   upsertVm: (vm: VmSummary) => void;

@@ -17,10 +17,24 @@ export const createVmsSlice: Slice<VmsSlice> = (api) => (set, get) => {
     },
     checkVm: async (name) => {
       busy(name, 'checking');
+      // An older result never stands in for this one (Launch decides from it).
+      set((s) => ({ preflight: Object.fromEntries(Object.entries(s.preflight).filter(([vm]) => vm !== name)) }));
       const result = await api.invoke('vm.check', name);
       busy(name, undefined);
       if (result.ok) set((s) => ({ preflight: { ...s.preflight, [name]: result.value } }));
       else set({ vmError: result.error });
+      return result.ok ? result.value : null;
+    },
+    launchVm: async (name) => {
+      // The same checks as `gpu-ferry vm check` / `vm start`, every time: a failing one blocks (its fix is
+      // shown), a warning or a single-GPU handoff asks first.
+      set({ vmError: null });
+      const items = await get().checkVm(name);
+      if (items === null) return 'error';
+      if (items.some((i) => i.status === 'fail')) return 'blocked';
+      const vm = get().vms.find((v) => v.name === name);
+      if (items.some((i) => i.status === 'warn') || vm?.mode === 'single-gpu') return 'ask';
+      return (await get().startVm(name)) ? 'started' : 'error';
     },
     startVm: async (name) => {
       busy(name, 'starting');

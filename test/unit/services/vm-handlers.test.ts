@@ -57,6 +57,25 @@ describe('vm handlers', () => {
     if (!down.ok) expect(down.error.code).toMatch(/daemon-down|failed/);
   });
 
+  it('vm.start runs the checks first: a VM given the only GPU without the hook installed is refused, with the fix', async () => {
+    const node = `<node>
+  <domain type='kvm' xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>
+    <name>win11</name>
+    <memory unit='GiB'>1</memory>
+    <os><type arch='x86_64' machine='q35'>hvm</type></os>
+    <devices>
+      <hostdev mode='subsystem' type='pci' managed='yes'><source><address domain='0x0000' bus='0x0a' slot='0x00' function='0x0'/></source></hostdev>
+      <hostdev mode='subsystem' type='pci' managed='yes'><source><address domain='0x0000' bus='0x0a' slot='0x00' function='0x1'/></source></hostdev>
+    </devices>
+    <test:runstate>5</test:runstate>
+  </domain>
+</node>
+`;
+    await writeFile(path.join(root, 'libvirt.xml'), node);
+    const refused = await dispatch(handlersFor(`test://${path.join(root, 'libvirt.xml')}`), 'vm.start', ['win11']);
+    expect(refused).toMatchObject({ ok: false, error: { code: 'checks-failed', message: expect.stringMatching(/^win11 was not started: .*is not installed.*\(Install the hook/) } });
+  });
+
   it('handoff.log reads the runtime log under the simulated root; a missing log is empty', async () => {
     expect(await dispatch(handlersFor(), 'handoff.log', ['win11'])).toEqual({ ok: true, value: [] });
     const event: HandoffEvent = {
