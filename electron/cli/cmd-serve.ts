@@ -94,7 +94,7 @@ export const serveCommand: CliCommand = {
     const fullySimulated = setup.simulatedRoot !== null && setup.ctx.libvirtUri.startsWith('test:');
     const allowSystemChanges = fullySimulated || values['allow-system-changes'] === true;
     const server = await startLoopbackServer({
-      handlers: createHandlers(setup.ctx),
+      handlers: createHandlers({ ...setup.ctx, readOnly: !allowSystemChanges }),
       events: setup.events,
       staticDir,
       port,

@@ -94,7 +94,7 @@ export const startLoopbackServer = async (opts: LoopbackOptions): Promise<Loopba
         ),
       );
     }
-    sendJson(res, 200, await dispatch(opts.handlers, channel, args));
+    sendJson(res, 200, await dispatch(opts.handlers, channel, args, undefined, 'the terminal where gpu-ferry serve runs'));
   };
 
   const events = (req: IncomingMessage, res: ServerResponse) => {

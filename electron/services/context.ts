@@ -20,6 +20,8 @@ export interface ServiceContext {
   hostLabel?: string;
   shell: 'electron' | 'browser';
   version: string;
+  /** Browser mode on a real machine without --allow-system-changes: anything that changes it is refused. */
+  readOnly?: boolean;
   /** Called after settings change, e.g. so the Electron shell can (un)install its autostart entry. */
   onSettingsChanged?: (settings: import('../../shared/ipc/contract').Settings) => Promise<void>;
 }

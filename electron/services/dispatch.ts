@@ -41,6 +41,8 @@ export async function dispatch(
   channel: unknown,
   args: unknown,
   log: DispatchLog = defaultLog,
+  /** Where `log` writes, in the person's words (browser mode has no application log: its terminal). */
+  logWhere = 'the application log',
 ): Promise<Result<unknown>> {
   if (!isInvokeChannel(channel)) {
     const shown = typeof channel === 'string' ? `"${summary(channel).slice(0, 80)}"` : `a ${typeof channel}`;
@@ -78,7 +80,7 @@ export async function dispatch(
     const message = error instanceof Error ? summary(error.message) : summary(String(error));
     return fail(
       'failed',
-      `${channel} failed: ${message || 'unknown error'}. Details are in the application log.`,
+      `${channel} failed: ${message || 'unknown error'}. Details are in ${logWhere}.`,
     );
   }
 }

@@ -1,4 +1,5 @@
-// app.info and settings.*: what the window shows about the app itself and the user's choices.
+// app.info, app.restart and settings.*: what the window shows about the app itself, restarting the
+// computer after a boot change, and the user's choices.
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,6 +9,8 @@ import { defaultSettings, readStoredSettings, writeStoredSettings } from './sett
 import { recommendsSingleGpu } from './host-recommendation';
 import { withHost } from './host-access';
 import { hostFileLabel } from '../host/load';
+import { restartComputer, RestartError } from '../system/restart';
+import { ServiceError } from './service-error';
 
 /**
  * The name of the machine the app describes. Simulated (demo, --host): never this build machine's name,
@@ -23,7 +26,7 @@ const hostNameOf = async (ctx: ServiceContext): Promise<string> => {
   return withHost(ctx, (model) => model.os.name ?? 'simulated machine').catch(() => 'simulated machine');
 };
 
-type AppHandlers = Pick<Handlers, 'app.info' | 'settings.get' | 'settings.set'>;
+type AppHandlers = Pick<Handlers, 'app.info' | 'app.restart' | 'settings.get' | 'settings.set'>;
 
 export const createAppHandlers = (ctx: ServiceContext): AppHandlers => {
   const effective = async () => ({
@@ -36,7 +39,20 @@ export const createAppHandlers = (ctx: ServiceContext): AppHandlers => {
       shell: ctx.shell,
       simulated: ctx.simulatedRoot !== null || ctx.hostSource.host !== undefined,
       hostName: await hostNameOf(ctx),
+      readOnly: ctx.readOnly === true,
     }),
+    'app.restart': async () => {
+      // A simulated machine is never this computer: nothing restarts.
+      if (ctx.simulatedRoot !== null || ctx.hostSource.host !== undefined || (ctx.hostSource.root ?? '/') !== '/')
+        throw new ServiceError('simulated', 'This is a simulated machine, so nothing restarts. On your own computer this button runs “systemctl reboot”.');
+      try {
+        await restartComputer();
+      } catch (error) {
+        if (error instanceof RestartError) throw new ServiceError('restart-refused', error.message);
+        throw error;
+      }
+      return { restarting: true };
+    },
     'settings.get': effective,
     'settings.set': async (change) => {
       await writeStoredSettings(ctx.dataDir, change);

@@ -92,6 +92,12 @@ export const App = ({ store }: { store: AppStore }) => {
         </div>
       </header>
       <main id="main">
+        {info?.readOnly && (
+          <p className="read-only" role="note">
+            <strong>Read-only:</strong> this browser session shows {info.hostName} but cannot change it. To set it up, use the
+            desktop app, or stop this server and start it again allowing changes.
+          </p>
+        )}
         <ErrorNotice error={settingsError} />
         {!report && hostError ? (
           <ErrorNotice error={hostError} onRetry={() => void rescan()} />

@@ -67,6 +67,8 @@ export interface AppInfo {
   /** True when plans apply to a temporary root (demo / tests) rather than the real machine. */
   simulated: boolean;
   hostName: string;
+  /** Browser mode serving this machine without --allow-system-changes: plans, VM changes and Launch are refused. */
+  readOnly: boolean;
 }
 
 export interface Settings {
@@ -93,6 +95,8 @@ const none = z.tuple([]);
  */
 export const invokeChannels = {
   'app.info': { args: none, result: returns<AppInfo>() },
+  /** Restarts the computer (`systemctl reboot`), after a plan that needs it; refused on a simulated machine. */
+  'app.restart': { args: none, result: returns<{ restarting: boolean }>(), changesSystem: true },
   'host.doctor': { args: none, result: returns<DoctorReport>() },
   'host.scan': { args: none, result: returns<HostModel>() },
   'host.rescan': { args: none, result: returns<DoctorReport>() },

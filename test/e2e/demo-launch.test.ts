@@ -70,8 +70,25 @@ it('launches the demo VM with one click, and it stays running until shut down or
     await page.reload();
     await page.getByRole('button', { name: 'Dashboard', exact: true }).click();
     await card.getByText('Single GPU').waitFor({ timeout: 30000 });
+    // The hook is not installed yet: Launch runs the checks, shows the failing one with its fix, starts nothing.
     await launch.click();
-    await confirm.waitFor();
+    await card.getByRole('alert').filter({ hasText: 'Not launched: a check below failed' }).waitFor({ timeout: 60000 });
+    expect(await card.locator('li.check-fail', { hasText: 'is not installed' }).count()).toBeGreaterThan(0);
+    expect(await confirm.count()).toBe(0);
+    expect(domstate()).toBe('shut off');
+    await screen(page, 'demo-launch-04a-blocked');
+    // The fix, in the app: the VM step's hand-over settings and hook, reviewed and applied.
+    await page.getByRole('button', { name: 'Setup', exact: true }).click();
+    await page.getByRole('navigation', { name: 'Setup steps' }).getByRole('button', { name: /^The VM/ }).click();
+    for (const goal of [/^Review plan: Write the per-VM handoff config/, /^Review plan: Install the libvirt hook/]) {
+      await page.getByRole('button', { name: goal }).click();
+      const plan = page.locator('section.plan').last();
+      await plan.getByRole('button', { name: 'Apply' }).click();
+      await plan.getByText('Applied', { exact: true }).waitFor({ timeout: 60000 });
+    }
+    await page.getByRole('button', { name: 'Dashboard', exact: true }).click();
+    await launch.click();
+    await confirm.waitFor({ timeout: 60000 });
     expect(domstate()).toBe('shut off'); // nothing starts before the person confirms
     await screen(page, 'demo-launch-04-confirm');
     await confirm.getByRole('button', { name: `Close desktop and launch ${vm}` }).click();

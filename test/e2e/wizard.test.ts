@@ -50,7 +50,14 @@ const applyAndUndo = async (page: Page, root: string, prefix: string) => {
   expect(changed.length).toBeGreaterThan(0);
   const undo = page.getByRole('button', { name: /^Undo / }).first();
   await undo.click();
+  // Reviewed first: the files that go back, then a confirmation; the result is shown.
+  const review = page.getByRole('group', { name: /^Review undo of / });
+  await review.waitFor();
+  expect(changedPaths(applied, snapshotTree(root))).toEqual([]); // the first click changed nothing
+  await screen(page, `${prefix}-05a-undo-review`);
+  await review.getByRole('button', { name: 'Undo this change' }).click();
   await expect.poll(() => page.getByRole('button', { name: /^Undo / }).count(), { timeout: 60000 }).toBe(0);
+  await page.getByText(/^Undone: /).waitFor();
   await screen(page, `${prefix}-05-undone`);
   expect(changedPaths(before, snapshotTree(root))).toEqual([]);
   return changed;
@@ -72,34 +79,91 @@ const demoUri = (output: string): string => {
   return uri ?? '';
 };
 const dumpxml = (uri: string, vm: string) => execFileSync('virsh', ['-q', '-c', uri, 'dumpxml', '--domain', vm, '--inactive'], { encoding: 'utf8' });
+const domstate = (uri: string, vm: string) => execFileSync('virsh', ['-q', '-c', uri, 'domstate', '--domain', vm], { encoding: 'utf8' }).trim();
 const domains = (uri: string) => execFileSync('virsh', ['-q', '-c', uri, 'list', '--all', '--name'], { encoding: 'utf8' }).split('\n').filter(Boolean);
 
-/** The VM step: a new VM reviewed (the exact XML) and defined, then listed on the dashboard. */
-const createVm = async (page: Page, uri: string, prefix: string) => {
+/** Reviews a goal's plan from its button and applies it to the simulated root. */
+const applyGoal = async (page: Page, button: RegExp, expectText: string) => {
+  await page.locator('section.panel').getByRole('button', { name: button }).click();
+  const plan = page.locator('section.plan').last();
+  await plan.locator('li.step').first().waitFor();
+  expect(await plan.textContent()).toContain(expectText);
+  await plan.getByRole('button', { name: 'Apply' }).click();
+  await plan.getByText(/^Applied$|Some steps failed/).or(plan.getByRole('alert')).first().waitFor({ timeout: 60000 });
+  expect(await plan.getByText('Applied', { exact: true }).count(), (await plan.textContent()) ?? '').toBe(1);
+};
+
+/**
+ * The VM step: a new VM with a keyboard and mouse (single GPU: the USB devices of the machine, chosen by
+ * name; two GPUs: the SPICE screen and its input), reviewed (the exact XML) and defined; then the handoff
+ * config and the hook applied, so Launch's checks can pass.
+ */
+const createVm = async (page: Page, uri: string, prefix: string, singleGpu: boolean) => {
   const step = page.locator('section.panel');
   await step.getByLabel('Create a new VM').check();
   await step.getByLabel(/^Name/).fill('Gaming PC');
   await step.getByLabel(/^Memory/).fill('12');
+  const where = (await step.getByRole('note').textContent()) ?? '';
+  if (singleGpu) {
+    expect(where).toMatch(/installer appears on the monitor plugged into that GPU/);
+    await step.getByLabel(/^Cherry USB Keyboard/).check();
+    await step.getByLabel(/^Logitech USB Optical Mouse/).check();
+  } else {
+    expect(where).toMatch(/SPICE screen/);
+  }
+  await screen(page, `${prefix}-06-vm-input`);
   await step.getByRole('button', { name: 'Review the change' }).click();
   const review = page.locator('section.vm-review');
   await review.getByRole('heading', { name: 'Create the VM "Gaming PC"' }).waitFor();
   expect(await review.locator('.dl-add').count()).toBeGreaterThan(40); // the whole definition, line by line
   expect(await review.getByText("<memory unit='MiB'>12288</memory>").count()).toBe(1);
-  expect(await review.getByText(/hostdev mode='subsystem'/).count()).toBeGreaterThan(0);
+  expect(await review.getByText(/hostdev mode='subsystem' type='pci'/).count()).toBeGreaterThan(0);
   expect(domains(uri)).not.toContain('Gaming PC'); // review changes nothing
   await screen(page, `${prefix}-06a-vm-review`);
   await review.getByRole('button', { name: 'Apply' }).click();
   await review.getByText('Applied', { exact: true }).waitFor();
   expect(domains(uri)).toContain('Gaming PC');
-  expect(dumpxml(uri, 'Gaming PC')).toContain('<hostdev');
+  const xml = dumpxml(uri, 'Gaming PC');
+  expect(xml).toContain("<hostdev mode='subsystem' type='pci'");
+  if (singleGpu) {
+    expect(xml).toMatch(/<vendor id='0x046a'\/>\s*<product id='0x0011'\/>/);
+    expect(xml).toMatch(/<vendor id='0x046d'\/>\s*<product id='0xc077'\/>/);
+    expect(xml).not.toContain('<graphics');
+  } else {
+    expect(xml).toContain("<graphics type='spice'");
+    expect(xml).toContain("<model type='qxl'");
+    expect(xml).toContain("<input type='keyboard' bus='virtio'/>");
+    expect(xml).toContain("name='com.redhat.spice.0'");
+  }
   await screen(page, `${prefix}-06b-vm-created`);
-  // The handoff config for the new VM: the wizard's options pass the goal's schema and give a real plan.
-  await step.getByRole('button', { name: /^Review plan: Write the per-VM handoff config/ }).click();
-  const plan = page.locator('section.plan').last();
-  await plan.locator('li.step').first().waitFor();
-  expect(await plan.textContent()).toContain('/etc/gpu-ferry/vms/');
-  expect(await page.getByRole('alert').count()).toBe(0);
-  await screen(page, `${prefix}-06c-handoff-plan`);
+  // The handoff config for the new VM and the hook: reviewed and applied to the simulated root.
+  await applyGoal(page, /^Review plan: Write the per-VM handoff config/, '/etc/gpu-ferry/vms/');
+  await screen(page, `${prefix}-06c-handoff-applied`);
+  await applyGoal(page, /^Review plan: Install the libvirt hook/, '/etc/libvirt/hooks/qemu.d/gpu-ferry');
+  expect(await page.locator('.notice-error').count()).toBe(0);
+};
+
+/** Dashboard Launch: the checks run and are shown; a single-GPU VM asks first; the VM runs; shut down. */
+const launchFromDashboard = async (page: Page, uri: string, prefix: string, singleGpu: boolean) => {
+  const card = page.locator('article.vm-card', { has: page.getByRole('heading', { name: 'Gaming PC', exact: true }) });
+  await card.waitFor({ timeout: 30000 });
+  await card.getByRole('button', { name: 'Launch Gaming PC' }).click();
+  const checks = card.getByRole('list', { name: 'Checks for Gaming PC' });
+  await checks.waitFor({ timeout: 60000 });
+  expect(await checks.locator('li').count()).toBeGreaterThan(3);
+  const failing = await checks.locator('li.check-fail').allTextContents();
+  expect(failing, 'Launch blocked').toEqual([]);
+  if (singleGpu || (await page.getByRole('dialog').count()) > 0) {
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    await screen(page, `${prefix}-09b-launch-confirm`);
+    await dialog.getByRole('button', { name: /launch Gaming PC/i }).click();
+  }
+  await card.getByRole('button', { name: 'Shut down Gaming PC' }).waitFor({ timeout: 60000 });
+  await expect.poll(() => domstate(uri, 'Gaming PC')).toBe('running');
+  await screen(page, `${prefix}-09c-running`);
+  await card.getByRole('button', { name: 'Force off' }).click();
+  await card.getByRole('button', { name: 'Launch Gaming PC' }).waitFor({ timeout: 60000 });
 };
 
 /** The VM step on an existing VM: GPU and tuning attached, then undone through the same review. */
@@ -161,9 +225,17 @@ const walk = async (kind: FixtureKind, opts: { colorScheme: 'dark' | 'light'; ap
     // The badge names the simulated machine, not the computer running the test.
     await expect.poll(() => page.locator('.badge-demo').textContent()).toContain(path.basename(fixtures[kind]).replace(/\.host\.json$/, ''));
     await page.getByRole('button', { name: 'Setup', exact: true }).click();
-    await page.getByRole('navigation', { name: 'Setup steps' }).getByRole('button', { name: 'Check this machine' }).click();
-    await expect.poll(() => heading(page).textContent()).toBe('Check this machine');
+    // A first run opens on the welcome: the two modes in words, this machine's marked.
+    await expect.poll(() => heading(page).textContent()).toBe('Welcome');
+    if (kind === 'broken-iommu') expect(await page.getByText(/cannot tell yet which way suits this machine/).count()).toBe(1);
+    else expect(await page.locator('.mode.this h3').textContent()).toBe(kind === 'igpu-dgpu' ? 'Two GPUs — this machine' : 'One GPU — this machine');
+    await screen(page, `${prefix}-00-welcome`);
+    await continueTo(page, 'Check this machine');
     await page.locator('.checklist').waitFor();
+    if (kind === 'broken-iommu') {
+      // Only the firmware setting can fix this: the step explains where it is, and boot setup is not offered as the fix.
+      expect(await page.getByRole('heading', { name: 'Turn the IOMMU on in the firmware' }).count()).toBe(1);
+    }
     await screen(page, `${prefix}-01-check`);
 
     await continueTo(page, 'Choose the GPU');
@@ -179,20 +251,22 @@ const walk = async (kind: FixtureKind, opts: { colorScheme: 'dark' | 'light'; ap
 
     await continueTo(page, 'The VM');
     await screen(page, `${prefix}-06-vm`);
-    if (opts.vm === 'create') await createVm(page, demoUri(served.output()), prefix);
+    const singleGpu = kind === 'single-nvidia';
     if (opts.vm === 'attach') await attachAndUndo(page, demoUri(served.output()), prefix);
+    if (opts.vm !== 'look') await createVm(page, demoUri(served.output()), prefix, singleGpu);
     const steps = await page.locator('.stepper li').allTextContents();
     if (steps.some((s) => s.includes('Looking Glass'))) {
       await continueTo(page, 'Looking Glass');
       await screen(page, `${prefix}-07-looking-glass`);
-      if (opts.vm === 'create') await addLookingGlass(page, demoUri(served.output()), prefix);
+      if (opts.vm !== 'look') await addLookingGlass(page, demoUri(served.output()), prefix);
     }
     await continueTo(page, 'Done');
     await screen(page, `${prefix}-08-done`);
     await page.getByRole('button', { name: 'Open the dashboard' }).click();
     await page.getByRole('heading', { name: 'Your VMs' }).waitFor();
-    if (opts.vm === 'create') await page.getByRole('heading', { name: 'Gaming PC', exact: true }).waitFor();
+    if (opts.vm !== 'look') await page.getByRole('heading', { name: 'Gaming PC', exact: true }).waitFor();
     await screen(page, `${prefix}-09-dashboard`);
+    if (opts.vm !== 'look') await launchFromDashboard(page, demoUri(served.output()), prefix, singleGpu);
     await page.getByRole('button', { name: 'Journal', exact: true }).click();
     await page.getByRole('heading', { name: 'Journal' }).waitFor();
     await screen(page, `${prefix}-10-journal`);
@@ -210,11 +284,11 @@ describe('wizard in Chromium', () => {
     expect(axeViolations).toEqual([]);
   });
 
-  it('single NVIDIA GPU, IOMMU already on: walks every step; the IOMMU plan is empty; gives the GPU to the existing VM and undoes it', async () => {
+  it('single NVIDIA GPU, IOMMU already on: walks every step; the IOMMU plan is empty; gives the GPU to the existing VM and undoes it; creates a VM with USB keyboard and mouse and launches it through the checks', async () => {
     await walk('single-nvidia', { colorScheme: 'dark', applyPlan: false, vm: 'attach' });
   });
 
-  it('iGPU + dGPU: walks every step including Looking Glass (light theme), applies and undoes, creates a VM', async () => {
+  it('iGPU + dGPU: walks every step including Looking Glass (light theme), applies and undoes, creates a VM with a SPICE screen and launches it through the checks', async () => {
     await walk('igpu-dgpu', { colorScheme: 'light', applyPlan: true, vm: 'create' });
   });
 

@@ -2,18 +2,19 @@ import { act, cleanup, fireEvent, render, screen, within } from '@testing-librar
 import { afterEach, describe, expect, it } from 'vitest';
 import { App } from '../../renderer/src/App';
 import { VmCard } from '../../renderer/src/dashboard/VmCard';
+import { JournalList } from '../../renderer/src/plans/JournalList';
 import { PlanReview } from '../../renderer/src/plans/PlanReview';
 import { StoreProvider } from '../../renderer/src/store/context';
 import { createAppStore, type AppStore } from '../../renderer/src/store/store';
 import { DoneStep } from '../../renderer/src/wizard/DoneStep';
 import { GpuStep } from '../../renderer/src/wizard/GpuStep';
 import type { Plan } from '../../shared/plan/model';
-import { createFakeApi, singleGpuReport, type FakeApi } from './fake-api';
+import { createFakeApi, readyReport, singleGpuReport, type FakeApi } from './fake-api';
 
 afterEach(cleanup);
 
 const settings = { autostart: false, launchLookingGlassAutomatically: false, theme: 'system' as const };
-const info = { version: '0.1.0', shell: 'browser' as const, simulated: true, hostName: 'demo' };
+const info = { version: '0.1.0', shell: 'browser' as const, simulated: true, hostName: 'demo', readOnly: false };
 
 const mount = (ui: React.ReactNode, store: AppStore) => render(<StoreProvider store={store}>{ui}</StoreProvider>);
 const flush = () => act(async () => new Promise((r) => setTimeout(r, 0)));
@@ -31,6 +32,15 @@ describe('App', () => {
     const store = createAppStore(api);
     mount(<App store={store} />, store);
     await flush();
+    // A first run starts with the welcome: the two modes in words, this machine's marked, what is needed.
+    expect(screen.getByRole('heading', { level: 2 }).textContent).toBe('Welcome');
+    expect(screen.getByRole('heading', { name: 'One GPU — this machine' })).toBeTruthy();
+    expect(screen.getByRole('heading', { name: 'Two GPUs' })).toBeTruthy();
+    expect(screen.getByText(/Windows 11 installer ISO/)).toBeTruthy();
+    // No step is drawn as done that is not: the checks fail and the IOMMU is off.
+    expect(screen.getByRole('button', { name: /^Check this machine \(to do\)$/ })).toBeTruthy();
+    expect(screen.getByRole('button', { name: /^Boot setup \(to do\)$/ })).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Continue to Check this machine' }));
     expect(screen.getByRole('heading', { level: 2 }).textContent).toBe('Check this machine');
     expect(screen.getByText('The IOMMU is off in the kernel.')).toBeTruthy();
     expect(screen.getByText('Apply the boot setup plan.')).toBeTruthy();
@@ -42,7 +52,7 @@ describe('App', () => {
     const api = createFakeApi({
       'app.info': info,
       'settings.get': settings,
-      'host.rescan': singleGpuReport({ iommu: { state: 'on', groups: 30 } }),
+      'host.rescan': readyReport(),
       'plan.goals': [],
       'journal.list': [],
       'vm.list': [{ name: 'win11', state: 'shut off', mode: 'single-gpu', gpu: '0000:0a:00.0' }],
@@ -53,6 +63,25 @@ describe('App', () => {
     await flush();
     expect(screen.getByRole('heading', { name: 'Your VMs' })).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Launch win11' })).toBeTruthy();
+  });
+});
+
+describe('Read-only session', () => {
+  it('says so on every screen when browser mode serves this machine without permission to change it', async () => {
+    const api = createFakeApi({
+      'app.info': { ...info, simulated: false, hostName: 'gamebox', readOnly: true },
+      'settings.get': settings,
+      'host.rescan': singleGpuReport(),
+      'plan.goals': [],
+      'journal.list': [],
+      'vm.list': [],
+    });
+    const store = createAppStore(api);
+    mount(<App store={store} />, store);
+    await flush();
+    expect(screen.getByText(/this browser session shows gamebox but cannot change it/)).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Journal' }));
+    expect(screen.getByText(/cannot change it/)).toBeTruthy();
   });
 });
 
@@ -257,5 +286,34 @@ describe('Done step', () => {
     mount(<DoneStep onOpenDashboard={() => {}} />, store);
     await flush();
     expect(screen.getByText('You are set up.')).toBeTruthy();
+  });
+});
+
+describe('Journal undo', () => {
+  const hook = { id: '20261203-093000-1', goal: 'hook-install', title: 'Install the libvirt hook', createdAt: '2026-12-03T09:30:00Z', state: 'applied' as const, files: ['/etc/libvirt/hooks/qemu.d/gpu-ferry', '/usr/local/libexec/gpu-ferry-handoff'] };
+
+  it('reviews first (files back, the VMs that depend on the hook), undoes only on confirmation, shows the result', async () => {
+    const api = createFakeApi({
+      'journal.undo': { journalId: hook.id, steps: [{ index: 0, status: 'done', message: 'restored' }] },
+      'journal.list': [{ ...hook, state: 'undone' }],
+      'host.rescan': singleGpuReport(),
+    });
+    const store = createAppStore(api);
+    store.setState({ journal: [hook], vms: [{ name: 'win11', state: 'shut off', mode: 'single-gpu', gpu: '0000:0a:00.0' }, { name: 'plain', state: 'shut off', mode: null, gpu: null }] });
+    mount(<JournalList />, store);
+    fireEvent.click(screen.getByRole('button', { name: 'Undo Install the libvirt hook' }));
+    expect(api.calls).toHaveLength(0); // one click reviews, never acts
+    const review = screen.getByRole('group', { name: 'Review undo of Install the libvirt hook' });
+    expect(within(review).getByText('/etc/libvirt/hooks/qemu.d/gpu-ferry')).toBeTruthy();
+    expect(within(review).getByRole('alert').textContent).toMatch(/^win11 uses this hook: .*no longer hands the GPU over/);
+    expect(within(review).getByRole('alert').textContent).not.toContain('plain');
+    fireEvent.click(within(review).getByRole('button', { name: 'Keep it' }));
+    expect(screen.queryByRole('group')).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Undo Install the libvirt hook' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Undo this change' }));
+    await flush();
+    expect(api.calls.filter((c) => c.channel === 'journal.undo').map((c) => c.args)).toEqual([[hook.id]]);
+    expect(screen.getByText('Undone: Install the libvirt hook')).toBeTruthy();
+    expect(screen.getByText('2 files are back as they were.')).toBeTruthy();
   });
 });

@@ -68,3 +68,9 @@ export const singleGpuReport = (over: Partial<DoctorReport> = {}): DoctorReport 
   ],
   ...over,
 });
+
+/** A machine that is set up: IOMMU on, the GPU alone in its group, no failing check. */
+export const readyReport = (): DoctorReport => {
+  const report = singleGpuReport({ iommu: { state: 'on', groups: 30 }, checks: [{ id: 'iommu-enabled', status: 'pass', message: 'The IOMMU is on.', fix: null }] });
+  return { ...report, gpus: report.gpus.map((g) => ({ ...g, isolation: 'isolated', groupPeers: [] })) };
+};

@@ -2,28 +2,48 @@ import { describe, expect, it } from 'vitest';
 import { parseSse } from '../../renderer/src/api/fetch-client';
 import { formatMs, lastHandoff } from '../../renderer/src/dashboard/last-handoff';
 import { diffLines, highlight } from '../../renderer/src/plans/diff-lines';
-import { goalsForStep, resumeStep, wizardSteps } from '../../renderer/src/wizard/steps';
+import { goalsForStep, resumeStep, stepState, wizardSteps } from '../../renderer/src/wizard/steps';
 import { singleGpuReport } from './fake-api';
 
 const vm = { name: 'win11', state: 'shut off', mode: 'single-gpu' as const, gpu: null };
 const applied = { id: 'j', goal: 'iommu', title: 't', createdAt: '', state: 'applied' as const, files: [] };
 
 describe('wizard resume', () => {
-  it('resumes where the machine is, not where the wizard was', () => {
+  it('resumes where the machine is, not where the wizard was; a first run starts with the welcome', () => {
     const off = singleGpuReport();
-    expect(resumeStep(off, [], [])).toBe('check');
+    expect(resumeStep(off, [], [])).toBe('welcome'); // nothing done through GPU Ferry yet
     expect(resumeStep(off, [], [applied])).toBe('boot'); // applied, waiting for the reboot
-    const on = singleGpuReport({ iommu: { state: 'on', groups: 30 } });
-    expect(resumeStep(on, [], [applied])).toBe('vm');
-    expect(resumeStep(on, [vm], [])).toBe('vm'); // a VM without the GPU is not set up yet
-    expect(resumeStep(on, [{ ...vm, gpu: '0000:0a:00.0' }], [])).toBe('done');
-    expect(resumeStep(singleGpuReport({ gpus: [] }), [vm], [])).toBe('check');
+    const on = singleGpuReport({ iommu: { state: 'on', groups: 30 }, checks: [] });
+    const isolated = { ...on, gpus: on.gpus.map((g) => ({ ...g, isolation: 'isolated' as const, groupPeers: [] })) };
+    expect(resumeStep(isolated, [], [applied])).toBe('vm');
+    expect(resumeStep(isolated, [vm], [applied])).toBe('vm'); // a VM without the GPU is not set up yet
+    expect(resumeStep(isolated, [{ ...vm, gpu: '0000:0a:00.0' }], [])).toBe('done');
+    expect(resumeStep(singleGpuReport({ gpus: [] }), [vm], [applied])).toBe('check');
+    // The IOMMU on is not enough: a GPU sharing its group is the GPU step; libvirt missing is the check step.
+    expect(resumeStep(on, [], [applied])).toBe('gpu');
+    const noLibvirt = { ...isolated, checks: [{ id: 'libvirt', status: 'fail' as const, message: 'libvirt (virsh) is not installed', fix: 'Install it.' }] };
+    expect(resumeStep(noLibvirt, [], [applied])).toBe('check');
+    // Off in the firmware: only the firmware setting can fix it, so the check step explains it (not boot setup).
+    expect(resumeStep({ ...isolated, iommu: { state: 'off-in-firmware', groups: 0 } }, [], [applied])).toBe('check');
+  });
+
+  it('draws each step from the machine, never as done because it was visited', () => {
+    const on = singleGpuReport({ iommu: { state: 'on', groups: 30 }, checks: [] });
+    expect(stepState('check', on, [], null)).toBe('done');
+    expect(stepState('gpu', on, [], null)).toBe('todo'); // its group is shared
+    expect(stepState('boot', on, [], null)).toBe('done');
+    expect(stepState('vm', on, [vm], null)).toBe('todo');
+    expect(stepState('vm', on, [{ ...vm, gpu: '0000:0a:00.0' }], null)).toBe('done');
+    const off = singleGpuReport();
+    expect(stepState('check', off, [], null)).toBe('todo');
+    expect(stepState('boot', off, [], null)).toBe('todo');
+    expect(stepState('welcome', off, [], null)).toBe('none');
   });
 
   it('shows Looking Glass only for two GPUs', () => {
     expect(wizardSteps(singleGpuReport())).not.toContain('looking-glass');
     const dual = singleGpuReport({ recommendation: { mode: 'dual-gpu', gpu: '0000:0a:00.0', reasons: [] } });
-    expect(wizardSteps(dual)).toEqual(['check', 'gpu', 'boot', 'vm', 'looking-glass', 'done']);
+    expect(wizardSteps(dual)).toEqual(['welcome', 'check', 'gpu', 'boot', 'vm', 'looking-glass', 'done']);
   });
 
   it('sorts goals into steps by name', () => {

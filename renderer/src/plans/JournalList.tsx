@@ -1,5 +1,9 @@
-// The journal: every applied plan with its files, and Undo for the ones still in effect.
+// The journal: every applied plan with its files, and Undo for the ones still in effect, reviewed first
+// (UndoReview) with the result shown after.
+import { useState } from 'react';
 import { useAppStore } from '../store/context';
+import { Notice } from '../ui/Notice';
+import { UndoReview } from './UndoReview';
 import type { JournalEntry } from '../../../shared/ipc/contract';
 import { EmptyState } from '../ui/Notice';
 
@@ -11,10 +15,26 @@ const stateText: Record<JournalEntry['state'], string> = {
   'undo-incomplete': 'undo incomplete',
   'rollback-incomplete': 'rollback incomplete',
 };
-const incomplete = (state: JournalEntry['state']) => state === 'undo-incomplete' || state === 'rollback-incomplete';
+const incomplete = (state: JournalEntry['state']) =>
+  state === 'undo-incomplete' || state === 'rollback-incomplete';
 
 export const JournalList = () => {
-  const { journal, undoing, undo } = useAppStore((s) => ({ journal: s.journal, undoing: s.undoing, undo: s.undo }));
+  const { journal, undoing, undo, lastUndo, vms } = useAppStore((s) => ({
+    journal: s.journal,
+    undoing: s.undoing,
+    undo: s.undo,
+    lastUndo: s.lastUndo,
+    vms: s.vms,
+  }));
+  const [reviewing, setReviewing] = useState<string | null>(null);
+  const result = lastUndo && (
+    <Notice
+      kind={lastUndo.ok ? 'ok' : 'warn'}
+      title={lastUndo.ok ? `Undone: ${lastUndo.title}` : `Undo of ${lastUndo.title} did not finish`}
+    >
+      <p>{lastUndo.message}</p>
+    </Notice>
+  );
   if (journal.length === 0)
     return (
       <EmptyState title="No changes yet">
@@ -22,35 +42,53 @@ export const JournalList = () => {
       </EmptyState>
     );
   return (
-    <ul className="journal" aria-label="Journal of applied changes">
-      {[...journal].reverse().map((j) => (
-        <li key={j.id} className="journal-entry">
-          <div>
-            <strong>{j.title}</strong>
-            <span className={`badge badge-${j.state === 'applied' ? 'pass' : incomplete(j.state) ? 'warn' : 'muted'}`}>{stateText[j.state]}</span>
-            <div className="muted small">
-              {new Date(j.createdAt).toLocaleString()} · {j.files.length} {j.files.length === 1 ? 'file' : 'files'}
+    <>
+      {result}
+      <ul className="journal" aria-label="Journal of applied changes">
+        {[...journal].reverse().map((j) => (
+          <li key={j.id} className="journal-entry">
+            <div>
+              <strong>{j.title}</strong>
+              <span
+                className={`badge badge-${j.state === 'applied' ? 'pass' : incomplete(j.state) ? 'warn' : 'muted'}`}
+              >
+                {stateText[j.state]}
+              </span>
+              <div className="muted small">
+                {new Date(j.createdAt).toLocaleString()} · {j.files.length}{' '}
+                {j.files.length === 1 ? 'file' : 'files'}
+              </div>
+              {incomplete(j.state) && (
+                <p className="warn-line">
+                  Every file is back as it was, but a command that undoes what this plan ran failed. The
+                  message shown at the time names it; run it as root to finish (see{' '}
+                  <code>/var/lib/gpu-ferry/journal/{j.id}</code>).
+                </p>
+              )}
             </div>
-            {incomplete(j.state) && (
-              <p className="warn-line">
-                Every file is back as it was, but a command that undoes what this plan ran failed. The message shown at
-                the time names it; run it as root to finish (see <code>/var/lib/gpu-ferry/journal/{j.id}</code>).
-              </p>
+            {j.state === 'applied' && reviewing !== j.id && (
+              <button
+                type="button"
+                className="btn"
+                disabled={undoing !== null}
+                onClick={() => setReviewing(j.id)}
+                aria-label={`Undo ${j.title}`}
+              >
+                Undo…
+              </button>
             )}
-          </div>
-          {j.state === 'applied' && (
-            <button
-              type="button"
-              className="btn"
-              disabled={undoing !== null}
-              onClick={() => void undo(j.id)}
-              aria-label={`Undo ${j.title}`}
-            >
-              {undoing === j.id ? 'Undoing…' : 'Undo'}
-            </button>
-          )}
-        </li>
-      ))}
-    </ul>
+            {j.state === 'applied' && reviewing === j.id && (
+              <UndoReview
+                entry={j}
+                vms={vms}
+                busy={undoing === j.id}
+                onCancel={() => setReviewing(null)}
+                onConfirm={() => void undo(j.id).then(() => setReviewing(null))}
+              />
+            )}
+          </li>
+        ))}
+      </ul>
+    </>
   );
 };

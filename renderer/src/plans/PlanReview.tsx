@@ -1,5 +1,7 @@
 // Plan review: every change before it happens, one Apply, live progress, the result per step.
 import { useAppStore } from '../store/context';
+import { FailedBootAdvice } from '../ui/RecoveryAdvice';
+import { RestartNow } from './RestartNow';
 import { ErrorNotice, Notice } from '../ui/Notice';
 import { StepView } from './StepView';
 
@@ -66,10 +68,14 @@ export const PlanReview = () => {
             ))}
           </ul>
           {!failed && plan.reboot && (
-            <p>
-              <strong>Reboot needed:</strong> {plan.reboot} After the reboot, open GPU Ferry again and it will continue
-              from here.
-            </p>
+            <>
+              <p>
+                <strong>Reboot needed:</strong> {plan.reboot} After the reboot, open GPU Ferry again and it will continue
+                from here.
+              </p>
+              <RestartNow />
+              <FailedBootAdvice />
+            </>
           )}
         </Notice>
       )}

@@ -11,6 +11,7 @@ export const createPlansSlice: Slice<PlansSlice> = (api) => (set, get) => ({
   lastApply: null,
   journal: [],
   undoing: null,
+  lastUndo: null,
   loadGoals: async () => {
     const result = await api.invoke('plan.goals');
     if (result.ok) set({ goals: result.value });
@@ -40,11 +41,28 @@ export const createPlansSlice: Slice<PlansSlice> = (api) => (set, get) => ({
     else set({ planError: result.error });
   },
   undo: async (journalId) => {
-    set({ undoing: journalId, planError: null });
+    const entry = get().journal.find((j) => j.id === journalId);
+    set({ undoing: journalId, planError: null, lastUndo: null });
     const result = await api.invoke('journal.undo', journalId);
     set({ undoing: null });
-    if (!result.ok) set({ planError: result.error });
+    const title = entry?.title ?? journalId;
+    if (!result.ok) set({ planError: result.error, lastUndo: { title, ok: false, message: result.error.message } });
+    else {
+      const failed = result.value.steps.filter((s) => s.status === 'failed');
+      const files = entry?.files.length ?? 0;
+      set({
+        lastUndo: failed.length
+          ? { title, ok: false, message: failed.map((s) => s.message).join(' ') }
+          : { title, ok: true, message: `${files} ${files === 1 ? 'file is' : 'files are'} back as they were.` },
+      });
+    }
     await Promise.all([get().loadJournal(), get().rescan()]);
+  },
+  restartState: null,
+  restartComputer: async () => {
+    set({ restartState: { busy: true, error: null } });
+    const result = await api.invoke('app.restart');
+    set({ restartState: { busy: false, error: result.ok ? null : result.error } });
   },
   appendProgress: (line) => set((s) => ({ progress: [...s.progress, line].slice(-500) })),
 });

@@ -19,7 +19,7 @@ import type { IpcError } from '../../../shared/ipc/result';
 import type { Plan } from '../../../shared/plan/model';
 import type { InputDevices } from '../../../shared/vm/vm-input';
 
-export type WizardStepId = 'check' | 'gpu' | 'boot' | 'vm' | 'looking-glass' | 'done';
+export type WizardStepId = 'welcome' | 'check' | 'gpu' | 'boot' | 'vm' | 'looking-glass' | 'done';
 
 export interface HostSlice {
   report: DoctorReport | null;
@@ -50,6 +50,8 @@ export interface PlansSlice {
   lastApply: ApplyResult | null;
   journal: JournalEntry[];
   undoing: string | null;
+  /** The result of the last undo, for the Journal to show. */
+  lastUndo: { title: string; ok: boolean; message: string } | null;
   loadGoals: () => Promise<void>;
   makePlan: (goal: string, options: Record<string, string | boolean | number>) => Promise<void>;
   applyPlan: () => Promise<void>;
@@ -57,6 +59,9 @@ export interface PlansSlice {
   loadJournal: () => Promise<void>;
   undo: (journalId: string) => Promise<void>;
   appendProgress: (line: { index: number; line: string }) => void;
+  /** "Restart now" after a plan that needs a reboot: null until asked. */
+  restartState: { busy: boolean; error: IpcError | null } | null;
+  restartComputer: () => Promise<void>;
 }
 
 export interface VmsSlice {

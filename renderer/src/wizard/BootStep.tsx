@@ -24,6 +24,13 @@ export const BootStep = () => {
         <Notice kind="ok" title="The IOMMU is on">
           <p>The kernel already runs with the IOMMU enabled.</p>
         </Notice>
+      ) : report?.iommu.state === 'off-in-firmware' ? (
+        <Notice kind="warn" title="First: the firmware setting">
+          <p>
+            The IOMMU is off in the firmware, and only the firmware setup can turn it on (“Check this machine” says where).
+            The kernel parameters below are needed as well; they take effect once the firmware setting is on.
+          </p>
+        </Notice>
       ) : waitingForReboot ? (
         <Notice kind="info" title="Reboot needed">
           <p>

@@ -1,6 +1,7 @@
 // Step 1: the doctor checklist, each problem with its fix.
 import { useAppStore } from '../store/context';
 import { ErrorNotice, StatusBadge } from '../ui/Notice';
+import { FirmwareAdvice } from './FirmwareAdvice';
 
 const iommuText: Record<string, string> = {
   on: 'IOMMU is on',
@@ -25,6 +26,7 @@ export const CheckStep = () => {
           ? 'Everything GPU Ferry checks looks good.'
           : `${problems} ${problems === 1 ? 'thing needs' : 'things need'} attention. Each one says how to fix it.`}
       </p>
+      {report.iommu.state === 'off-in-firmware' && <FirmwareAdvice vendor={report.cpu.vendor} />}
       <dl className="facts">
         <div>
           <dt>CPU</dt>

@@ -2,6 +2,7 @@
 import { useAppStore } from '../store/context';
 import { PlanReview } from '../plans/PlanReview';
 import { EmptyState, ErrorNotice } from '../ui/Notice';
+import { goalWhen, goalWords } from './goal-words';
 
 export const GoalPicker = ({
   goals,
@@ -28,10 +29,8 @@ export const GoalPicker = ({
         {goals.map((g) => (
           <li key={g.name} className={plan?.goal === g.name ? 'goal active' : 'goal'}>
             <div>
-              <strong>{g.summary}</strong>
-              <div className="muted small">
-                <code>{g.name}</code>
-              </div>
+              <strong>{goalWords(g.name, g.summary)}</strong>
+              <div className="muted small">{goalWhen(g.name) ?? g.summary}</div>
             </div>
             <button
               type="button"

@@ -7,13 +7,16 @@ import { CheckStep } from './CheckStep';
 import { DoneStep } from './DoneStep';
 import { GpuStep } from './GpuStep';
 import { LookingGlassStep } from './LookingGlassStep';
-import { stepTitles, wizardSteps } from './steps';
+import { stepState, stepTitles, wizardSteps } from './steps';
 import { VmStep } from './VmStep';
+import { WelcomeStep } from './WelcomeStep';
 
 export const Wizard = ({ onOpenDashboard }: { onOpenDashboard: () => void }) => {
-  const { report, step, goToStep, discardPlan, discardVmChange } = useAppStore((s) => ({
+  const { report, vms, selectedGpu, step, goToStep, discardPlan, discardVmChange } = useAppStore((s) => ({
     report: s.report,
-    step: s.wizardStep ?? 'check',
+    vms: s.vms,
+    selectedGpu: s.selectedGpu,
+    step: s.wizardStep ?? 'welcome',
     goToStep: s.goToStep,
     discardPlan: s.discardPlan,
     discardVmChange: s.discardVmChange,
@@ -28,6 +31,7 @@ export const Wizard = ({ onOpenDashboard }: { onOpenDashboard: () => void }) => 
     goToStep(s);
   };
   const body: Record<WizardStepId, React.ReactNode> = {
+    welcome: <WelcomeStep />,
     check: <CheckStep />,
     gpu: <GpuStep />,
     boot: <BootStep />,
@@ -41,23 +45,28 @@ export const Wizard = ({ onOpenDashboard }: { onOpenDashboard: () => void }) => 
     <div className="wizard">
       <nav aria-label="Setup steps">
         <ol className="stepper">
-          {steps.map((s, i) => (
-            <li key={s} className={i < index ? 'past' : i === index ? 'current' : 'future'}>
-              <button type="button" onClick={() => go(s)} aria-current={i === index ? 'step' : undefined}>
-                <span className="dot" aria-hidden="true">
-                  {i + 1}
-                </span>
-                {stepTitles[s]}
-              </button>
-            </li>
-          ))}
+          {steps.map((s, i) => {
+            // Drawn from the machine as scanned now, never from having been visited.
+            const state = stepState(s, report, vms, selectedGpu);
+            return (
+              <li key={s} className={`${i === index ? 'current' : ''} state-${state}`.trim()}>
+                <button type="button" onClick={() => go(s)} aria-current={i === index ? 'step' : undefined}>
+                  <span className="dot" aria-hidden="true">
+                    {state === 'done' ? '✓' : i + 1}
+                  </span>
+                  {stepTitles[s]}
+                  {state !== 'none' && <span className="sr-only">{state === 'done' ? ' (done)' : ' (to do)'}</span>}
+                </button>
+              </li>
+            );
+          })}
         </ol>
       </nav>
       <section className="panel" aria-labelledby="step-title">
         <h2 id="step-title" tabIndex={-1} ref={heading}>
-          {stepTitles[steps[index] ?? 'check']}
+          {stepTitles[steps[index] ?? 'welcome']}
         </h2>
-        {body[steps[index] ?? 'check']}
+        {body[steps[index] ?? 'welcome']}
         <div className="wizard-nav">
           {prev && (
             <button type="button" className="btn" onClick={() => go(prev)}>

@@ -4,6 +4,7 @@ import type { JournalEntry, VmSummary } from '../../../shared/ipc/contract';
 import type { WizardStepId } from '../store/types';
 
 export const stepTitles: Record<WizardStepId, string> = {
+  welcome: 'Welcome',
   check: 'Check this machine',
   gpu: 'Choose the GPU',
   boot: 'Boot setup',
@@ -14,8 +15,8 @@ export const stepTitles: Record<WizardStepId, string> = {
 
 export const wizardSteps = (report: DoctorReport | null): WizardStepId[] =>
   report?.recommendation.mode === 'dual-gpu'
-    ? ['check', 'gpu', 'boot', 'vm', 'looking-glass', 'done']
-    : ['check', 'gpu', 'boot', 'vm', 'done'];
+    ? ['welcome', 'check', 'gpu', 'boot', 'vm', 'looking-glass', 'done']
+    : ['welcome', 'check', 'gpu', 'boot', 'vm', 'done'];
 
 /** The GPU the wizard works with: the person's pick, else the doctor's recommendation. */
 export const effectiveGpu = (report: DoctorReport | null, selected: string | null): GpuReport | null => {
@@ -24,16 +25,44 @@ export const effectiveGpu = (report: DoctorReport | null, selected: string | nul
   return report.gpus.find((g) => g.address === address) ?? null;
 };
 
+/** Checks only the person (or their firmware) can fix, before any later step can help. */
+const blockingCheck = (report: DoctorReport) => report.checks.some((c) => c.status === 'fail' && !c.id.startsWith('iommu'));
+
 /**
- * Where the machine really is: IOMMU off means boot setup is not done (or waits for a reboot, when the
- * journal holds an applied entry); IOMMU on with no VM that has a GPU means the VM step (a VM made in
- * virt-manager without the GPU is not set up yet); otherwise setup is done.
+ * Where the machine really is: a failing check (no GPU, no virtualization, no libvirt, the IOMMU off in
+ * the firmware) is the check step; the IOMMU off in the kernel is boot setup (or waits for a reboot); a
+ * GPU whose IOMMU group is shared is the GPU step; no VM with a GPU is the VM step; otherwise done. On a
+ * first run (nothing done through GPU Ferry yet) the welcome comes first.
  */
-export const resumeStep = (report: DoctorReport, vms: VmSummary[], journal: JournalEntry[]): WizardStepId => {
-  if (report.gpus.length === 0 || !report.cpu.virtualization) return 'check';
-  if (report.iommu.state !== 'on') return journal.some((j) => j.state === 'applied') ? 'boot' : 'check';
+export const resumeStep = (report: DoctorReport, vms: VmSummary[], journal: JournalEntry[], selected: string | null = null): WizardStepId => {
+  const where = machineStep(report, vms, selected);
+  const firstRun = journal.length === 0 && !vms.some((v) => v.gpu !== null);
+  return firstRun && where !== 'done' ? 'welcome' : where;
+};
+
+const machineStep = (report: DoctorReport, vms: VmSummary[], selected: string | null): WizardStepId => {
+  if (report.gpus.length === 0 || !report.cpu.virtualization || blockingCheck(report)) return 'check';
+  if (report.iommu.state === 'off-in-firmware' || report.iommu.state === 'unknown') return 'check';
+  if (report.iommu.state !== 'on') return 'boot'; // the kernel half (or the reboot it waits for); groups come after
+  if (effectiveGpu(report, selected)?.isolation === 'shared') return 'gpu';
   if (!vms.some((v) => v.gpu !== null)) return 'vm';
   return 'done';
+};
+
+export type StepState = 'done' | 'todo' | 'none';
+
+/** Each step's state from the machine as scanned now; a step is never drawn as done because it was visited. */
+export const stepState = (step: WizardStepId, report: DoctorReport | null, vms: VmSummary[], selected: string | null): StepState => {
+  if (!report || step === 'welcome' || step === 'done') return 'none';
+  const gpu = effectiveGpu(report, selected);
+  const done: Record<Exclude<WizardStepId, 'welcome' | 'done'>, boolean> = {
+    check: !report.checks.some((c) => c.status === 'fail'),
+    gpu: gpu !== null && gpu.isolation !== 'shared',
+    boot: report.iommu.state === 'on',
+    vm: vms.some((v) => v.gpu !== null && (gpu === null || v.gpu === gpu.address || gpu.functions.includes(v.gpu))),
+    'looking-glass': report.checks.some((c) => c.id === 'looking-glass' && c.status === 'pass'),
+  };
+  return done[step] ? 'done' : 'todo';
 };
 
 /** Which registered goals belong to which wizard step, by the goal's name. */

@@ -100,7 +100,11 @@ describe('dispatch', () => {
       expect(r.error.code).toBe('failed');
       expect(r.error.message).toContain('boom');
       expect(r.error.message).not.toContain('secret');
+      expect(r.error.message).toContain('Details are in the application log.');
     }
+    // Browser mode has no application log: its message points to the terminal running the server.
+    const browser = await dispatch(handlers, 'plan.goals', [], quiet, 'the terminal where gpu-ferry serve runs');
+    expect(browser.ok ? '' : browser.error.message).toMatch(/Details are in the terminal where gpu-ferry serve runs\.$/);
   });
 });
 

@@ -36,6 +36,7 @@ vi.mock('node:child_process', async (importOriginal) => {
 /** One valid argument list per channel (the type makes a new channel a compile error until added). */
 const VALID: Record<InvokeChannel, unknown[]> = {
   'app.info': [],
+  'app.restart': [],
   'host.doctor': [],
   'host.scan': [],
   'host.rescan': [],
