@@ -71,7 +71,7 @@ export function scanWith(r: HostReader): HostModel {
     libvirt: scanLibvirt(r, commands, files['/etc/libvirt/qemu.conf'] ?? null),
     lookingGlass: scanLookingGlass(commands, kernel),
     security: scanSecurity(r),
-    users: r.root === '/' ? markCurrentUser(scanUsers(r)) : scanUsers(r),
+    users: markCurrentUser(scanUsers(r), r.text('/proc/self/loginuid')),
     commands: [...commands.keys()].sort(),
     files,
     memory: scanMemory(r),
@@ -79,19 +79,15 @@ export function scanWith(r: HostReader): HostModel {
   };
 }
 
-/** The uid of the person behind this process: under sudo or pkexec the caller's, as root alone none. */
-function invokingUid(): number | null {
-  const own = process.getuid?.() ?? null;
-  if (own !== 0) return own;
-  for (const name of ['SUDO_UID', 'PKEXEC_UID']) {
-    const value = process.env[name];
-    if (value && /^\d+$/.test(value)) return Number(value);
-  }
-  return null;
-}
-
-const markCurrentUser = (users: UserInfo[]): UserInfo[] => {
-  const uid = invokingUid();
+/**
+ * Marks the person running GPU Ferry among the users: the login uid of this process (/proc/self/loginuid,
+ * kept across sudo and pkexec, and captured by snapshots so a replay marks the same). Unset (4294967295)
+ * or root's own login: nobody is marked, so doctor names no unrelated account. No such file (a host
+ * spec): no marks at all.
+ */
+const markCurrentUser = (users: UserInfo[], loginuid: string | null): UserInfo[] => {
+  if (loginuid === null) return users;
+  const uid = /^\d+$/.test(loginuid.trim()) ? Number(loginuid.trim()) : null;
   return users.map((u) => ({ ...u, current: u.uid === uid }));
 };
 

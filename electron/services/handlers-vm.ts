@@ -84,6 +84,8 @@ export const createVmHandlers = (ctx: ServiceContext): VmHandlers => {
     },
     'lg.launch': async (name) =>
       withVirshErrors(async () => {
+        // lg.status does not look for the client on a simulated machine; launching it would not match.
+        if (ctx.simulatedRoot !== null) throw new ServiceError('simulated', 'This is a simulated machine: Looking Glass opens on your own computer.');
         try {
           return await launchForVm(name, virsh);
         } catch (error) {

@@ -159,8 +159,8 @@ export interface UserInfo {
   uid: number;
   groups: string[];
   /**
-   * Scans of this machine only: true for the person running GPU Ferry (their own uid, or SUDO_UID /
-   * PKEXEC_UID under root), false for everyone else. Absent for a replayed host (spec, snapshot, --root).
+   * True for the person running GPU Ferry (the login uid of the scanning process, kept across sudo and
+   * pkexec), false for everyone else; absent when the login uid is unknown (a host spec).
    */
   current?: boolean;
 }

@@ -41,7 +41,23 @@ function hostAppItem(client: LgVersion | null, clientInstalled: boolean): Checkl
   };
 }
 
-export function windowsChecklist(client: LgVersion | null, mode: 'kvmfr' | 'shm', clientInstalled = client !== null): ChecklistItem[] {
+/** Windows draws only to a GPU with a display attached: a monitor or dummy plug, or for a GPU without outputs a virtual one. */
+const displayItem = (gpuHasOutputs: boolean): ChecklistItem =>
+  gpuHasOutputs
+    ? {
+        id: 'display',
+        title: 'Connect a monitor or a dummy plug to the passed-through GPU',
+        detail: 'Windows renders to the GPU only while a display is attached to it: plug in a monitor, or an HDMI/DisplayPort dummy plug, and set its resolution to the one the shared memory was sized for.',
+        link: null,
+      }
+    : {
+        id: 'display',
+        title: 'Add a virtual display in Windows',
+        detail: 'This GPU has no display outputs (a laptop\'s discrete GPU), so nothing can be plugged into it: install a virtual display driver (an indirect display driver) in Windows and set its resolution to the one the shared memory was sized for.',
+        link: null,
+      };
+
+export function windowsChecklist(client: LgVersion | null, mode: 'kvmfr' | 'shm', clientInstalled = client !== null, gpuHasOutputs = true): ChecklistItem[] {
   return [
     hostAppItem(client, clientInstalled),
     {
@@ -50,12 +66,7 @@ export function windowsChecklist(client: LgVersion | null, mode: 'kvmfr' | 'shm'
       detail: `Device Manager → System devices → "PCI standard RAM Controller" → Update driver, with the Red Hat IVSHMEM driver from the virtio-win upstream downloads. It then shows as "IVSHMEM Device" (the ${mode === 'kvmfr' ? '/dev/kvmfr0' : '/dev/shm/looking-glass'} memory seen from Windows).`,
       link: IVSHMEM_DRIVER_PAGE,
     },
-    {
-      id: 'display',
-      title: 'Connect a monitor or a dummy plug to the passed-through GPU',
-      detail: 'Windows renders to the GPU only while a display is attached to it: plug in a monitor, or an HDMI/DisplayPort dummy plug, and set its resolution to the one the shared memory was sized for.',
-      link: null,
-    },
+    displayItem(gpuHasOutputs),
     {
       id: 'gpu-driver',
       title: 'Install the GPU vendor driver in Windows',
@@ -65,7 +76,7 @@ export function windowsChecklist(client: LgVersion | null, mode: 'kvmfr' | 'shm'
     {
       id: 'spice-input',
       title: 'Keep a SPICE channel for keyboard, mouse and clipboard',
-      detail: 'The client sends input and clipboard through SPICE: keep <graphics type="spice"/> with <video><model type="none"/></video> in the VM, and the SPICE guest tools (spice-vdagent) in Windows for the clipboard.',
+      detail: 'The client sends input and clipboard through SPICE: keep the VM\'s SPICE screen (a VM GPU Ferry creates has it), and install the SPICE guest tools (spice-vdagent) in Windows for the clipboard.',
       link: 'https://www.spice-space.org/download.html',
     },
   ];

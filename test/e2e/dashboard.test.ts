@@ -74,8 +74,18 @@ it('lists VMs, runs the preflight checks, launches a VM with one click and power
     await card.locator('.checklist').waitFor({ timeout: 30000 });
     await screen(page, 'dashboard-02-preflight');
 
+    // Launch runs the same checks again; a warning is listed in a dialog that asks first.
     await card.getByRole('button', { name: `Launch ${vm}` }).click();
-    await card.getByRole('button', { name: `Shut down ${vm}` }).waitFor({ timeout: 240000 });
+    const ask = page.getByRole('dialog', { name: `Launch ${vm} with warnings?` });
+    const shutDown = card.getByRole('button', { name: `Shut down ${vm}` });
+    await shutDown.or(ask).first().waitFor({ timeout: 240000 });
+    if (await ask.isVisible()) {
+      expect(await ask.locator('li.check-warn').count()).toBeGreaterThan(0);
+      expect(await card.locator('li.check-warn').count()).toBe(await ask.locator('li.check-warn').count());
+      await screen(page, 'dashboard-02b-launch-warnings');
+      await ask.getByRole('button', { name: `Launch ${vm} anyway` }).click();
+    }
+    await shutDown.waitFor({ timeout: 240000 });
     expect(virsh('domstate', vm).trim()).toBe('running');
     expect(await card.getByRole('status').textContent()).toBe('running');
     expect(await page.locator('.notice-error').count()).toBe(0);

@@ -8,6 +8,8 @@ import { StoreProvider } from '../../renderer/src/store/context';
 import { createAppStore, type AppStore } from '../../renderer/src/store/store';
 import { DoneStep } from '../../renderer/src/wizard/DoneStep';
 import { GpuStep } from '../../renderer/src/wizard/GpuStep';
+import { LookingGlassStep } from '../../renderer/src/wizard/LookingGlassStep';
+import { ErrorNotice } from '../../renderer/src/ui/Notice';
 import type { Plan } from '../../shared/plan/model';
 import { createFakeApi, readyReport, singleGpuReport, type FakeApi } from './fake-api';
 
@@ -315,5 +317,56 @@ describe('Journal undo', () => {
     expect(api.calls.filter((c) => c.channel === 'journal.undo').map((c) => c.args)).toEqual([[hook.id]]);
     expect(screen.getByText('Undone: Install the libvirt hook')).toBeTruthy();
     expect(screen.getByText('2 files are back as they were.')).toBeTruthy();
+  });
+});
+
+describe('Looking Glass', () => {
+  const dual = () => {
+    const report = singleGpuReport({ recommendation: { mode: 'dual-gpu', gpu: '0000:0a:00.0', reasons: [] } });
+    return report;
+  };
+
+  it('the step lists what Windows needs, with links; a GPU without outputs is not told to use a dummy plug', async () => {
+    const api = createFakeApi({ 'lg.status': { client: true, version: 'B7', running: false } });
+    const store = createAppStore(api);
+    store.setState({ report: dual(), vms: [{ name: 'win11', state: 'shut off', mode: 'dual-gpu', gpu: '0000:0a:00.0' }] });
+    mount(<LookingGlassStep />, store);
+    await flush();
+    const list = screen.getByRole('list', { name: 'Inside Windows' });
+    expect(within(list).getByText('Install Looking Glass host B7 in Windows')).toBeTruthy();
+    expect(within(list).getByText('Install the IVSHMEM driver')).toBeTruthy();
+    expect(within(list).getAllByText(/dummy plug/).length).toBeGreaterThan(0);
+    expect(within(list).getAllByRole('link').map((a) => a.getAttribute('href'))).toContain('https://looking-glass.io/downloads');
+    cleanup();
+    const laptop = dual();
+    store.setState({ report: { ...laptop, gpus: laptop.gpus.map((g) => ({ ...g, displayOutputs: false })) } });
+    mount(<LookingGlassStep />, store);
+    await flush();
+    const noOutputs = screen.getByRole('list', { name: 'Inside Windows' });
+    expect(within(noOutputs).queryByText(/dummy plug/)).toBeNull();
+    expect(within(noOutputs).getByText('Add a virtual display in Windows')).toBeTruthy();
+  });
+
+  it('Open Looking Glass shows only when the same detection that launches it finds the client; the address is a link', async () => {
+    const running = { name: 'w', state: 'running', mode: 'dual-gpu' as const, gpu: '0000:0a:00.0' };
+    const api = createFakeApi({ 'lg.status': { client: false, version: null, running: false }, 'handoff.log': [] });
+    const store = createAppStore(api);
+    mount(<VmCard vm={running} />, store);
+    await flush();
+    expect(screen.queryByRole('button', { name: 'Open Looking Glass' })).toBeNull();
+    expect(screen.getByRole('link', { name: 'https://looking-glass.io/downloads' })).toBeTruthy();
+    cleanup();
+    api.answers['lg.status'] = { client: true, version: 'B7', running: false };
+    await store.getState().loadLgStatus('w');
+    mount(<VmCard vm={running} />, store);
+    await flush();
+    expect(screen.getByRole('button', { name: 'Open Looking Glass' })).toBeTruthy();
+  });
+
+  it('web addresses in an error are links', () => {
+    const store = createAppStore(createFakeApi({}));
+    mount(<ErrorNotice error={{ code: 'lg-missing', message: 'Install it from https://looking-glass.io/downloads (the same version).' }} />, store);
+    expect(screen.getByRole('link', { name: 'https://looking-glass.io/downloads' }).getAttribute('href')).toBe('https://looking-glass.io/downloads');
+    expect(screen.getByRole('alert').textContent).toContain('(the same version).');
   });
 });

@@ -1,9 +1,10 @@
 // One VM: mode, state, the big Launch / Shut down, preflight checks, Looking Glass and the last handoff.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { HandoffEvent, VmSummary } from '../../../shared/ipc/contract';
 import { useAppStore } from '../store/context';
 import { StatusBadge } from '../ui/Notice';
 import { DarkScreenAdvice } from '../ui/RecoveryAdvice';
+import { LinkedText } from '../ui/LinkedText';
 import { ConfirmDialog } from './ConfirmDialog';
 import { HandoffTimeline } from './HandoffTimeline';
 
@@ -12,7 +13,7 @@ const noEvents: HandoffEvent[] = [];
 const modeLabel = { 'single-gpu': 'Single GPU', 'dual-gpu': 'Two GPUs' } as const;
 
 export const VmCard = ({ vm, onOpenSetup }: { vm: VmSummary; onOpenSetup?: () => void }) => {
-  const { gpuName, busy, preflight, events, startVm, stopVm, checkVm, launchVm, launchLookingGlass } = useAppStore((s) => ({
+  const { gpuName, busy, preflight, events, startVm, stopVm, checkVm, launchVm, lg, loadLgStatus, launchLookingGlass } = useAppStore((s) => ({
     gpuName: s.report?.gpus.find((g) => g.address === vm.gpu)?.name ?? null,
     busy: s.vmBusy[vm.name],
     preflight: s.preflight[vm.name],
@@ -21,6 +22,8 @@ export const VmCard = ({ vm, onOpenSetup }: { vm: VmSummary; onOpenSetup?: () =>
     stopVm: s.stopVm,
     checkVm: s.checkVm,
     launchVm: s.launchVm,
+    lg: s.lgStatus[vm.name],
+    loadLgStatus: s.loadLgStatus,
     launchLookingGlass: s.launchLookingGlass,
   }));
   const [confirming, setConfirming] = useState(false);
@@ -35,6 +38,10 @@ export const VmCard = ({ vm, onOpenSetup }: { vm: VmSummary; onOpenSetup?: () =>
     void startVm(vm.name);
   };
   const single = vm.mode === 'single-gpu';
+  const lookingGlass = running && vm.mode === 'dual-gpu';
+  useEffect(() => {
+    if (lookingGlass) void loadLgStatus(vm.name);
+  }, [lookingGlass, vm.name, loadLgStatus]);
   return (
     <article className={`vm-card state-${running ? 'running' : 'off'}`} aria-labelledby={`vm-${vm.name}`}>
       <header>
@@ -83,7 +90,7 @@ export const VmCard = ({ vm, onOpenSetup }: { vm: VmSummary; onOpenSetup?: () =>
         <button type="button" className="btn" onClick={() => void checkVm(vm.name)} disabled={busy !== undefined}>
           {busy === 'checking' ? 'Checking…' : 'Run checks'}
         </button>
-        {running && vm.mode === 'dual-gpu' && (
+        {lookingGlass && lg?.client && (
           <button type="button" className="btn" onClick={() => void launchLookingGlass(vm.name)}>
             Open Looking Glass
           </button>
@@ -94,6 +101,11 @@ export const VmCard = ({ vm, onOpenSetup }: { vm: VmSummary; onOpenSetup?: () =>
           </button>
         )}
       </div>
+      {lookingGlass && lg && !lg.client && (
+        <p className="muted small">
+          <LinkedText text="The Looking Glass client is not installed on this computer, so it cannot open here: get it from https://looking-glass.io/downloads (the same release as the host program in Windows)." />
+        </p>
+      )}
       {blocked && !running && (
         <p className="warn-line" role="alert">
           Not launched: a check below failed. Do what it says, then press Launch again (it checks again).
@@ -105,8 +117,14 @@ export const VmCard = ({ vm, onOpenSetup }: { vm: VmSummary; onOpenSetup?: () =>
             <li key={p.id} className={`check check-${p.status}`}>
               <StatusBadge status={p.status} />
               <div>
-                <p>{p.message}</p>
-                {p.fix && <p className="fix">{p.fix}</p>}
+                <p>
+                  <LinkedText text={p.message} />
+                </p>
+                {p.fix && (
+                  <p className="fix">
+                    <LinkedText text={p.fix} />
+                  </p>
+                )}
               </div>
             </li>
           ))}

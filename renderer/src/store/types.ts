@@ -79,6 +79,9 @@ export interface VmsSlice {
   stopVm: (name: string, force: boolean) => Promise<void>;
   upsertVm: (vm: VmSummary) => void;
   launchLookingGlass: (name: string) => Promise<void>;
+  /** Looking Glass client on this computer (the same detection Open Looking Glass uses), per VM. */
+  lgStatus: Record<string, { client: boolean; version: string | null; running: boolean }>;
+  loadLgStatus: (name: string) => Promise<void>;
 }
 
 export interface VmChangeSlice {

@@ -59,6 +59,11 @@ export const createVmsSlice: Slice<VmsSlice> = (api) => (set, get) => {
       set((s) => ({
         vms: s.vms.some((v) => v.name === vm.name) ? s.vms.map((v) => (v.name === vm.name ? vm : v)) : [...s.vms, vm],
       })),
+    lgStatus: {},
+    loadLgStatus: async (name) => {
+      const result = await api.invoke('lg.status', name);
+      if (result.ok) set((s) => ({ lgStatus: { ...s.lgStatus, [name]: result.value } }));
+    },
     launchLookingGlass: async (name) => {
       const result = await api.invoke('lg.launch', name);
       if (!result.ok) set({ vmError: result.error });

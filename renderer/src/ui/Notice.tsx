@@ -1,12 +1,15 @@
 // Small shared pieces: an error that says what to do, an empty state, a status badge.
 import type { ReactNode } from 'react';
 import type { IpcError } from '../../../shared/ipc/result';
+import { LinkedText } from './LinkedText';
 
 export const ErrorNotice = ({ error, onRetry }: { error: IpcError | null; onRetry?: () => void }) =>
   error ? (
     <div className="notice notice-error" role="alert">
       <strong>Something went wrong</strong>
-      <p>{error.message}</p>
+      <p>
+        <LinkedText text={error.message} />
+      </p>
       {onRetry && (
         <button type="button" className="btn" onClick={onRetry}>
           Try again

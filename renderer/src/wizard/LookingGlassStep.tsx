@@ -1,6 +1,9 @@
 // Step 5 (two GPUs only): Looking Glass shows the VM's screen in a window on the host. Two halves: the
 // host's shared memory (a helper plan) and the device in the VM's definition (a reviewed VM change).
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { parseLgVersion } from '../../../shared/lg/client-version';
+import { windowsChecklist } from '../../../shared/lg/windows-checklist';
+import { LinkedText } from '../ui/LinkedText';
 import { VmChangeReview } from '../plans/VmChangeReview';
 import { useAppStore } from '../store/context';
 import { goalOptions } from './goal-options';
@@ -10,9 +13,12 @@ import { effectiveGpu, goalsForStep } from './steps';
 const RESOLUTIONS = ['1920x1080', '2560x1440', '3440x1440', '3840x2160'];
 
 export const LookingGlassStep = () => {
-  const { goals, gpu, vms, busy, reviewVmChange, discardVmChange } = useAppStore((s) => ({
+  const { goals, gpu, hasOutputs, lgStatus, loadLgStatus, vms, busy, reviewVmChange, discardVmChange } = useAppStore((s) => ({
     goals: s.goals,
     gpu: effectiveGpu(s.report, s.selectedGpu)?.address ?? null,
+    hasOutputs: effectiveGpu(s.report, s.selectedGpu)?.displayOutputs !== false,
+    lgStatus: s.lgStatus,
+    loadLgStatus: s.loadLgStatus,
     vms: s.vms,
     busy: s.vmChangeBusy,
     reviewVmChange: s.reviewVmChange,
@@ -21,6 +27,11 @@ export const LookingGlassStep = () => {
   const [resolution, setResolution] = useState('2560x1440');
   const [hdr, setHdr] = useState(false);
   const [vmName, setVmName] = useState(vms[0]?.name ?? '');
+  useEffect(() => {
+    if (vmName) void loadLgStatus(vmName);
+  }, [vmName, loadLgStatus]);
+  const client = vmName ? lgStatus[vmName] : undefined;
+  const checklist = windowsChecklist(client?.version ? parseLgVersion(client.version) : null, 'kvmfr', client?.client ?? false, hasOutputs);
   const changed = <T,>(set: (v: T) => void) => (v: T) => {
     discardVmChange();
     set(v);
@@ -79,6 +90,22 @@ export const LookingGlassStep = () => {
           <VmChangeReview />
         </>
       )}
+      <h3>3. Inside Windows</h3>
+      <ol className="windows-checklist" aria-label="Inside Windows">
+        {checklist.map((item) => (
+          <li key={item.id}>
+            <strong>{item.title}</strong>
+            <p className="muted small">
+              <LinkedText text={item.detail} />
+            </p>
+            {item.link && (
+              <a href={item.link} target="_blank" rel="noreferrer noopener">
+                {item.link}
+              </a>
+            )}
+          </li>
+        ))}
+      </ol>
     </div>
   );
 };

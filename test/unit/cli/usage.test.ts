@@ -1,7 +1,7 @@
 // The CLI as a person meets it: command groups list their commands, typos get our own short message,
 // doctor says nothing false about this machine, and `vm inputs` / `vm create` give a new VM a keyboard,
 // a mouse and (with a spare screen) SPICE. Runs the real built CLI.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DoctorReport } from '../../../shared/analyze/report';
@@ -55,17 +55,19 @@ describe('doctor', () => {
     expect(scan.notes.join(' ')).not.toMatch(/EISDIR/);
   });
 
-  it('on this machine names only the person running it in the group check (as root alone: nobody)', () => {
-    const report = JSON.parse(runCli(['doctor', '--json']).stdout) as DoctorReport;
-    const accounts = readFileSync('/etc/passwd', 'utf8')
-      .split('\n')
-      .map((l) => l.split(':'))
-      .filter((f) => Number(f[2]) >= 1000 && Number(f[2]) < 60000)
-      .map((f) => ({ name: f[0] ?? '', uid: Number(f[2]) }));
-    const me = process.getuid?.() === 0 ? Number(process.env.SUDO_UID ?? process.env.PKEXEC_UID ?? NaN) : process.getuid?.();
-    const check = report.checks.find((c) => c.id === 'user-groups');
-    for (const account of accounts.filter((a) => a.uid !== me)) expect(check?.message ?? '').not.toContain(account.name);
-    if (process.getuid?.() === 0 && !process.env.SUDO_UID && !process.env.PKEXEC_UID) expect(check).toBeUndefined();
+  it('names only the person running it in the group check (their login uid); as root alone nobody', () => {
+    const root = tempDir('gf-users-');
+    mkdirSync(path.join(root, 'etc'), { recursive: true });
+    mkdirSync(path.join(root, 'proc/self'), { recursive: true });
+    writeFileSync(path.join(root, 'etc/passwd'), 'root:x:0:0::/root:/bin/bash\ncloudsdk:x:1000:1000::/home/cloudsdk:/bin/bash\nalex:x:1001:1001::/home/alex:/bin/bash\n');
+    writeFileSync(path.join(root, 'etc/group'), 'kvm:x:36:alex\n');
+    const groupsCheck = () => (JSON.parse(runCli(['doctor', '--root', root, '--json']).stdout) as DoctorReport).checks.find((c) => c.id === 'user-groups');
+    writeFileSync(path.join(root, 'proc/self/loginuid'), '1001');
+    expect(groupsCheck()?.message).toBe('alex is not in the libvirt group.'); // sudo keeps the login uid: alex, not cloudsdk
+    writeFileSync(path.join(root, 'proc/self/loginuid'), '4294967295');
+    expect(groupsCheck()).toBeUndefined(); // root with no login behind it: nobody is named
+    writeFileSync(path.join(root, 'proc/self/loginuid'), '0');
+    expect(groupsCheck()).toBeUndefined();
   });
 });
 

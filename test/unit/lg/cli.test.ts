@@ -50,7 +50,7 @@ describe('gpu-ferry looking-glass plan', () => {
     [['--resolution', '2560by1440'], /--resolution: must be WIDTHxHEIGHT/],
     [['--user', 'nobody2'], /No user "nobody2"/],
     [['--group', 'Bad Group'], /--group: must be a user or group name/],
-    [['--bogus'], /Unknown option '--bogus'/],
+    [['--bogus'], /: unknown option --bogus$/m],
   ])('rejects %j with exit 2 and a specific message', (extra, message) => {
     const r = runCli(['looking-glass', 'plan', '--host', fixture('lg-arch'), ...extra]);
     expect(r.status).toBe(2);
