@@ -1,6 +1,7 @@
 // `npm start`: runs the desktop app with Electron where a binary exists. Where none could be obtained
 // (no network at install time), it says so and offers browser mode: the same app served on a loopback
-// address (`gpu-ferry serve`). Extra arguments go to the app (e.g. -- --host=spec.json).
+// address (`gpu-ferry serve`); without a terminal to ask in, it starts browser mode at once. Extra
+// arguments go to the app (e.g. -- --host=spec.json).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -40,11 +41,13 @@ console.error(
     'To use Electron, install it where downloads work (npm ci), or point GPU_FERRY_ELECTRON at an Electron binary.',
   ].join('\n'),
 );
-if (process.stdin.isTTY && process.stdout.isTTY) {
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
-  const answer = (await rl.question('Start browser mode now? [Y/n] ')).trim().toLowerCase();
-  rl.close();
-  if (answer === '' || answer === 'y' || answer === 'yes')
-    process.exit(await run(process.execPath, [cli, 'serve', ...args]));
+if (!(process.stdin.isTTY && process.stdout.isTTY)) {
+  // Nobody to ask (started from a desktop launcher, a script, an IDE): browser mode is the answer.
+  console.error('No terminal to ask in: starting browser mode.');
+  process.exit(await run(process.execPath, [cli, 'serve', ...args]));
 }
+const rl = createInterface({ input: process.stdin, output: process.stdout });
+const answer = (await rl.question('Start browser mode now? [Y/n] ')).trim().toLowerCase();
+rl.close();
+if (answer === '' || answer === 'y' || answer === 'yes') process.exit(await run(process.execPath, [cli, 'serve', ...args]));
 process.exit(2);
