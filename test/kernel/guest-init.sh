@@ -113,6 +113,17 @@ if [[ $scenario == full ]]; then
   sed -i 's/^HOLDERS=terminate$/HOLDERS=refuse/' "$CONF"
   kill $hostile $victim; wait $hostile $victim 2>/dev/null
 
+  # A config root does not own alone (group-writable, or another owner) is refused before anything is done.
+  cfg_refused=''
+  for bad in 'chmod 0664' 'chown 65534'; do
+    $bad "$CONF"
+    if "$RUNTIME" prepare "$VM" </dev/null; then cfg_refused+=" $bad:prepared"; else cfg_refused+=" $bad:rc=$?"; fi
+    chmod 0644 "$CONF"; chown 0 "$CONF"
+  done
+  msgs=$(grep -c -e 'is writable by group or others' -e 'is not owned by root' "$LOG")
+  if [[ $cfg_refused == ' chmod 0664:rc=2 chown 65534:rc=2' && $msgs == 2 && -z $(ls /run/gpu-ferry/*.state 2>/dev/null) ]] && state_restored; then result config-owner pass "$cfg_refused"
+  else result config-owner fail "$cfg_refused msgs=$msgs $REPLY"; fi
+
   # Fault: a module refuses to unload (a modprobe.d remove command that fails).
   echo 'remove bochs /bin/false' >/etc/modprobe.d/gft-refuse.conf
   if "$HOOK" "$VM" prepare begin - </dev/null; then result fault-module fail 'prepare succeeded'

@@ -112,6 +112,9 @@ describe('handoff on a real kernel (UEFI boot, fbcon on bochs DRM)', () => {
     expect(result(uefi, 'fault-hostile-name')?.pass).toBe(true);
     expect(result(uefi, 'fault-hostile-name')?.detail).toMatch(/in use by: (\d+):x \d+:\(\/dev\/dri\/card0\); nothing signalled: not part of the graphical session being ended: \1:x \d+:$/);
   });
+  it('a config that is group-writable or not root\'s is refused (exit 2) before anything is done', () => {
+    expect(result(uefi, 'config-owner')?.pass).toBe(true);
+  });
   it('fault: a module that refuses to unload → rolled back, display restored', () => {
     expect(result(uefi, 'fault-module')?.pass).toBe(true);
     expect(result(uefi, 'fault-module')?.detail).toMatch(/bochs refuses to unload/);
