@@ -46,6 +46,8 @@ module.exports = {
       from: 'build/linux/io.github.gpuferry.GpuFerry.metainfo.xml',
       to: 'linux/io.github.gpuferry.GpuFerry.metainfo.xml',
     },
+    // The list of system files (after-install, install-integration and stage-install read it).
+    { from: 'build/linux/system-files.txt', to: 'linux/system-files.txt' },
   ],
   electronFuses: {
     runAsNode: false,

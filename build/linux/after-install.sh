@@ -19,16 +19,18 @@ APP_DIR='/opt/GPU Ferry'
 EXECUTABLE=gpu-ferry
 RES="$DEST$APP_DIR/resources"
 
-# What goes where: packaged source (under resources/), mode, system path.
-FILES=(
-  "helper/gpu-ferry-helper 0755 /usr/libexec/gpu-ferry/gpu-ferry-helper"
-  "helper/gpu-ferry-privileged.cjs 0644 /usr/libexec/gpu-ferry/gpu-ferry-privileged.cjs"
-  "handoff/gpu-ferry-handoff 0755 /usr/libexec/gpu-ferry/gpu-ferry-handoff"
-  "hooks/gpu-ferry 0755 /usr/share/gpu-ferry/hooks/gpu-ferry"
-  "handoff/gpu-ferry-handoff 0644 /usr/share/gpu-ferry/handoff/gpu-ferry-handoff"
-  "polkit/io.github.gpuferry.policy 0644 /usr/share/polkit-1/actions/io.github.gpuferry.policy"
-  "linux/io.github.gpuferry.GpuFerry.metainfo.xml 0644 /usr/share/metainfo/io.github.gpuferry.GpuFerry.metainfo.xml"
-)
+# What goes where: the one list (build/linux/system-files.txt, packaged as resources/linux/), one
+# "SOURCE MODE TARGET" line per file, SOURCE under resources/.
+MANIFEST="$RES/linux/system-files.txt"
+if [[ ! -f $MANIFEST || -L $MANIFEST ]]; then
+  echo "gpu-ferry: the package is incomplete: $MANIFEST is missing" >&2
+  exit 1
+fi
+FILES=()
+while read -r src mode target; do
+  [[ -z $src || $src == '#'* ]] && continue
+  FILES+=("$src $mode $target")
+done <"$MANIFEST"
 
 # Check every source first, so a broken package installs nothing rather than half.
 for spec in "${FILES[@]}"; do

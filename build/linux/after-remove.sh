@@ -14,14 +14,16 @@ DEST=${GPU_FERRY_DESTDIR:-}
 APP_DIR='/opt/GPU Ferry'
 EXECUTABLE=gpu-ferry
 
-rm -f -- \
-  "$DEST/usr/libexec/gpu-ferry/gpu-ferry-helper" \
-  "$DEST/usr/libexec/gpu-ferry/gpu-ferry-privileged.cjs" \
-  "$DEST/usr/libexec/gpu-ferry/gpu-ferry-handoff" \
-  "$DEST/usr/share/gpu-ferry/hooks/gpu-ferry" \
-  "$DEST/usr/share/gpu-ferry/handoff/gpu-ferry-handoff" \
-  "$DEST/usr/share/polkit-1/actions/io.github.gpuferry.policy" \
-  "$DEST/usr/share/metainfo/io.github.gpuferry.GpuFerry.metainfo.xml"
+# Exactly the files after-install put in place: the list it installed beside them.
+MANIFEST="$DEST/usr/share/gpu-ferry/system-files.txt"
+if [[ -f $MANIFEST && ! -L $MANIFEST ]]; then
+  targets=()
+  while read -r src _ target; do
+    [[ -z $src || $src == '#'* || $target != /* || $target == *..* ]] && continue
+    targets+=("$DEST$target")
+  done <"$MANIFEST"
+  rm -f -- "${targets[@]}"
+fi
 rmdir --ignore-fail-on-non-empty -- "$DEST/usr/libexec/gpu-ferry" "$DEST/usr/share/gpu-ferry/hooks" "$DEST/usr/share/gpu-ferry/handoff" 2>/dev/null || true
 rmdir --ignore-fail-on-non-empty -- "$DEST/usr/share/gpu-ferry" 2>/dev/null || true
 

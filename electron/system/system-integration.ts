@@ -1,7 +1,8 @@
 // The one-time "install system integration" for copies of GPU Ferry that do not come from a deb/rpm
-// (AppImage): copies exactly the helper, its allowlist, the polkit policy, the handoff runtime and the
-// helper's reference copies (hook and runtime, for its `same` content rules) to their system paths,
-// through @vscode/sudo-prompt.
+// (AppImage): copies exactly the files of the system-files list (system-files.ts, the list the deb/rpm
+// after-install installs) to their system paths, through @vscode/sudo-prompt. Root cannot read an
+// AppImage mount, so the files are staged first; the privileged program then runs from
+// /usr/libexec/gpu-ferry with the system's Node.js (checked first: nodejs >= 18 must be installed).
 //
 // sudo-prompt runs `/bin/bash -c "<command>"`, escaping only `"`: `$`, backticks and backslashes would be
 // expanded by the user's outer shell before root sees the command. So the command holds no `$`, no
@@ -13,28 +14,16 @@ import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { INSTALLED_HELPER, INSTALLED_HELPER_DIR, INSTALLED_POLICY, INSTALLED_PRIVILEGED, findBundledHelper, findBundledPrivileged } from './helper-paths';
+import { INSTALLED_HELPER_DIR } from './helper-paths';
+import { readSystemFiles, sourcePath, type SystemFile } from './system-files';
 
-/** Where the helper (as root) finds the reference copies its allowlist's `same` rules name; deb/rpm use the same. */
-export const INSTALLED_REFERENCE_DIR = '/usr/share/gpu-ferry';
-
-export interface IntegrationFile {
-  source: readonly string[];
+export interface IntegrationFile extends SystemFile {
+  /** Name in the staging directory (unique: one source may go to two places). */
   staged: string;
-  target: string;
-  mode: number;
-  optional: boolean;
 }
 
-/** Source (under resources/) → staged name → installed path. */
-export const INTEGRATION_FILES: readonly IntegrationFile[] = [
-  { source: ['helper', 'gpu-ferry-helper'], staged: 'gpu-ferry-helper', target: INSTALLED_HELPER, mode: 0o755, optional: false },
-  { source: ['helper', 'gpu-ferry-privileged.cjs'], staged: 'gpu-ferry-privileged.cjs', target: INSTALLED_PRIVILEGED, mode: 0o644, optional: false },
-  { source: ['polkit', 'io.github.gpuferry.policy'], staged: 'io.github.gpuferry.policy', target: INSTALLED_POLICY, mode: 0o644, optional: false },
-  { source: ['handoff', 'gpu-ferry-handoff'], staged: 'gpu-ferry-handoff', target: `${INSTALLED_HELPER_DIR}/gpu-ferry-handoff`, mode: 0o755, optional: true },
-  { source: ['handoff', 'gpu-ferry-handoff'], staged: 'reference-handoff', target: `${INSTALLED_REFERENCE_DIR}/handoff/gpu-ferry-handoff`, mode: 0o644, optional: true },
-  { source: ['hooks', 'gpu-ferry'], staged: 'reference-hook', target: `${INSTALLED_REFERENCE_DIR}/hooks/gpu-ferry`, mode: 0o755, optional: true },
-];
+/** The files install-integration installs: every line of the system-files list. */
+export const integrationFiles = (): IntegrationFile[] => readSystemFiles().map((f, i) => ({ ...f, staged: `f${i}-${path.posix.basename(f.target)}` }));
 
 const SAFE_DIR = /^\/[A-Za-z0-9/._-]+$/;
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -50,17 +39,16 @@ export interface Stage {
 }
 
 /** Copies this copy's files into a fresh private directory and records the SHA-256 of each staged copy. */
-export async function stageIntegration(resourcesDir = path.join(path.dirname(findBundledHelper()), '..')): Promise<Stage> {
+export async function stageIntegration(): Promise<Stage> {
   const dir = await mkdtemp(path.join(tmpdir(), 'gpu-ferry-integration-'));
   if (!SAFE_DIR.test(dir)) {
     await rm(dir, { recursive: true, force: true });
     throw new Error(`temporary directory ${dir} has characters a shell would interpret; set TMPDIR to a plain path`);
   }
   const files: StagedFile[] = [];
-  for (const file of INTEGRATION_FILES) {
-    const source = file.staged === 'gpu-ferry-privileged.cjs' ? findBundledPrivileged() : path.join(resourcesDir, ...file.source);
+  for (const file of integrationFiles()) {
+    const source = sourcePath(file.source);
     if (!existsSync(source)) {
-      if (file.optional) continue;
       await rm(dir, { recursive: true, force: true });
       throw new Error(`missing ${source}: this copy of GPU Ferry is incomplete`);
     }

@@ -1,5 +1,6 @@
-// The one-time install copies exactly the launcher, the privileged program, the polkit policy, the handoff
-// runtime and the hook's reference copy to their system paths, root-owned with the right modes. The command runs through the
+// The one-time install copies exactly the files of the system-files list (the deb/rpm after-install's
+// list: launcher, privileged program, polkit policy, handoff runtime, ...) to their system paths,
+// root-owned with the right modes. The command runs through the
 // same string @vscode/sudo-prompt builds (`/bin/sh -c` of `cd "..."; /bin/bash -c "echo SUDOPROMPT; ..."`,
 // only `"` escaped), so an expansion in the user's outer shell would show here. A private mount
 // namespace binds temporary directories over /usr/libexec and /usr/share.
@@ -8,11 +9,10 @@ import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, sy
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { INTEGRATION_FILES, installCommand, stageIntegration } from '../../electron/system/system-integration';
-import { findBundledPrivileged } from '../../electron/system/helper-paths';
+import { integrationFiles, installCommand, stageIntegration } from '../../electron/system/system-integration';
+import { sourcePath } from '../../electron/system/system-files';
 import { removeTree } from './lib';
 
-const resources = path.resolve(__dirname, '../../resources');
 const sudoPromptSource = readFileSync(path.resolve(__dirname, '../../node_modules/@vscode/sudo-prompt/index.js'), 'utf8');
 
 // What sudo-prompt's Linux() does with our command (minus the pkexec binary in front of /bin/bash).
@@ -48,7 +48,7 @@ describe('install system integration', () => {
   });
 
   it('installs exactly the integration files, root-owned, with their modes, through the sudo-prompt string', async () => {
-    const stage = await stageIntegration(resources);
+    const stage = await stageIntegration();
     try {
       const command = installCommand(stage);
       expect(command).not.toMatch(/[$`\\"]/);
@@ -57,12 +57,12 @@ describe('install system integration', () => {
         expect(r.status, r.stderr).toBe(0);
         expect(r.stdout).toBe('SUDOPROMPT\n');
         const installed = [...listFiles(r.libexec).map((f) => `/usr/libexec${f}`), ...listFiles(r.share).map((f) => `/usr/share${f}`)];
-        const sourceOf = (f: (typeof INTEGRATION_FILES)[number]): string => (f.staged === 'gpu-ferry-privileged.cjs' ? findBundledPrivileged() : path.join(resources, ...f.source));
-        const expected = INTEGRATION_FILES.filter((f) => !f.optional || statSync(sourceOf(f), { throwIfNoEntry: false }));
+        const expected = integrationFiles();
+        expect(expected.map((f) => f.target)).toContain('/usr/libexec/gpu-ferry/gpu-ferry-privileged.cjs');
         expect(installed.sort()).toEqual(expected.map((f) => f.target).sort());
         for (const f of expected) {
           const file = f.target.startsWith('/usr/libexec/') ? path.join(r.libexec, f.target.slice('/usr/libexec/'.length)) : path.join(r.share, f.target.slice('/usr/share/'.length));
-          expect(readFileSync(file)).toEqual(readFileSync(sourceOf(f)));
+          expect(readFileSync(file)).toEqual(readFileSync(sourcePath(f.source)));
           expect(statSync(file).mode & 0o7777, f.target).toBe(f.mode);
           if (process.getuid?.() === 0) expect(statSync(file).uid).toBe(0);
         }
@@ -76,12 +76,13 @@ describe('install system integration', () => {
   });
 
   it('a staged file swapped for a symlink (or other bytes) is never installed', async () => {
-    const stage = await stageIntegration(resources);
+    const stage = await stageIntegration();
     try {
       const command = installCommand(stage);
       // The stage is the user's: swap the helper for a link to a root-only file after hashing.
-      rmSync(path.join(stage.dir, 'gpu-ferry-helper'));
-      symlinkSync('/etc/shadow', path.join(stage.dir, 'gpu-ferry-helper'));
+      const launcher = stage.files.find((f) => f.file.target.endsWith('/gpu-ferry-helper'))!.file.staged;
+      rmSync(path.join(stage.dir, launcher));
+      symlinkSync('/etc/shadow', path.join(stage.dir, launcher));
       const r = runInstall(command);
       try {
         expect(r.status).not.toBe(0);
@@ -98,7 +99,7 @@ describe('install system integration', () => {
   });
 
   it('refuses a stage path a shell would interpret', async () => {
-    const stage = await stageIntegration(resources);
+    const stage = await stageIntegration();
     try {
       expect(() => installCommand({ ...stage, dir: '/tmp/x$(id)' })).toThrow(/shell would interpret/);
       expect(() => installCommand({ ...stage, dir: "/tmp/x'y" })).toThrow(/shell would interpret/);

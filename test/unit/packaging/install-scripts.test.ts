@@ -41,6 +41,7 @@ const INSTALLED: Record<string, { mode: number; source: string }> = {
     mode: 0o644,
     source: 'resources/polkit/io.github.gpuferry.policy',
   },
+  'usr/share/gpu-ferry/system-files.txt': { mode: 0o644, source: 'build/linux/system-files.txt' },
   'usr/share/metainfo/io.github.gpuferry.GpuFerry.metainfo.xml': {
     mode: 0o644,
     source: 'build/linux/io.github.gpuferry.GpuFerry.metainfo.xml',
@@ -54,6 +55,7 @@ async function makeRoot(): Promise<void> {
     await cp(path.join(repo, 'resources', dir), path.join(res, dir), { recursive: true });
   await cp(path.join(repo, 'dist/privileged/gpu-ferry-privileged.cjs'), path.join(res, 'helper/gpu-ferry-privileged.cjs'));
   await mkdir(path.join(res, 'linux'), { recursive: true });
+  await cp(path.join(repo, 'build/linux/system-files.txt'), path.join(res, 'linux/system-files.txt'));
   await cp(
     path.join(repo, 'build/linux/io.github.gpuferry.GpuFerry.metainfo.xml'),
     path.join(res, 'linux/io.github.gpuferry.GpuFerry.metainfo.xml'),
