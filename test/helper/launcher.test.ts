@@ -42,7 +42,7 @@ describe('the staged launcher', () => {
       const r = spawnSync(argv[0]!, [...argv.slice(1), '--root', root, 'apply'], {
         input,
         encoding: 'utf8',
-        env: { PATH: '/nonexistent', NODE_OPTIONS: '--require /nonexistent/evil.js', GPU_FERRY_TEST_CRASH_AFTER: '0' },
+        env: { PATH: `/nonexistent:${process.env.PATH ?? ''}`, NODE_OPTIONS: '--require /nonexistent/evil.js', GPU_FERRY_TEST_CRASH_AFTER: '0' },
       });
       expect(r.signal).toBeNull();
       expect(r.status, r.stdout + r.stderr).toBe(0);
