@@ -14,5 +14,6 @@ import { planCommand } from './cmd-plan';
 import { applyCommand } from './cmd-apply';
 import { journalCommand } from './cmd-journal';
 import { undoCommand } from './cmd-undo';
+import { installIntegrationCommand } from './cmd-install-integration';
 
-export const commands: CliCommand[] = [doctorCommand, scanCommand, snapshotCommand, serveCommand, rescueCommand, lookingGlassPlanCommand, lookingGlassApplyCommand, lookingGlassStatusCommand, lookingGlassLaunchCommand, ...vmCommands, planCommand, applyCommand, journalCommand, undoCommand];
+export const commands: CliCommand[] = [doctorCommand, scanCommand, snapshotCommand, serveCommand, rescueCommand, lookingGlassPlanCommand, lookingGlassApplyCommand, lookingGlassStatusCommand, lookingGlassLaunchCommand, ...vmCommands, planCommand, applyCommand, journalCommand, undoCommand, installIntegrationCommand];

@@ -5,6 +5,7 @@ import type { ServiceContext } from './context';
 import type { Handlers } from './dispatch';
 import { createAppHandlers } from './handlers-app';
 import { createHostHandlers } from './handlers-host';
+import { createIntegrationHandlers } from './handlers-integration';
 import { createPlanHandlers } from './handlers-plan';
 import { createVmHandlers } from './handlers-vm';
 import { createVmChangeHandlers } from './handlers-vm-change';
@@ -15,6 +16,7 @@ export type { Handlers } from './dispatch';
 export const createHandlers = (ctx: ServiceContext): Handlers => ({
   ...createAppHandlers(ctx),
   ...createHostHandlers(ctx),
+  ...createIntegrationHandlers(ctx),
   ...createPlanHandlers(ctx),
   ...createVmHandlers(ctx),
   ...createVmChangeHandlers(ctx),

@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { INSTALLED_HELPER_DIR } from './helper-paths';
 import { readSystemFiles, sourcePath, type SystemFile } from './system-files';
+import { systemNode } from './integration-status';
 
 export interface IntegrationFile extends SystemFile {
   /** Name in the staging directory (unique: one source may go to two places). */
@@ -94,26 +95,60 @@ export function installCommand(stage: Stage): string {
   return command;
 }
 
+/** The root command removing every installed file of the list (and our directories when empty). */
+export function removeCommand(files: readonly SystemFile[] = readSystemFiles()): string {
+  for (const f of files) if (!SAFE_DIR.test(f.target)) throw new Error(`refusing a path a shell would interpret: ${f.target}`);
+  const q = (s: string): string => `'${s}'`;
+  const command = [
+    'cd /',
+    `rm -f -- ${files.map((f) => q(f.target)).join(' ')}`,
+    `rmdir --ignore-fail-on-non-empty -- ${q(INSTALLED_HELPER_DIR)} '/usr/share/gpu-ferry/hooks' '/usr/share/gpu-ferry/handoff' 2>/dev/null || true`,
+    `rmdir --ignore-fail-on-non-empty -- '/usr/share/gpu-ferry' 2>/dev/null || true`,
+  ].join('; ');
+  if (/[$`\\"]/.test(command)) throw new Error('remove command would be expanded by the outer shell');
+  return command;
+}
+
 type SudoExec = (command: string, options: { name: string }, callback: (error?: Error, stdout?: string | Buffer, stderr?: string | Buffer) => void) => void;
 
-/** Asks for the administrator password once and installs the system integration. */
-export async function installSystemIntegration(): Promise<void> {
-  const stage = await stageIntegration();
+/** Runs COMMAND as root: directly when we are root (a terminal as root, system tests), else one password prompt. */
+async function runAsRoot(command: string, what: string): Promise<void> {
   const cwd = process.cwd();
   try {
+    // sudo-prompt prefixes `cd "<cwd>"`: from "/" that runs nothing a user-chosen directory name could carry.
+    process.chdir('/');
+    if (process.getuid?.() === 0) {
+      const { spawnSync } = await import('node:child_process');
+      const r = spawnSync('/bin/bash', ['-c', command], { encoding: 'utf8', env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' } });
+      if (r.status !== 0) throw new Error(`${what} failed: ${r.stderr.trim() || `exit ${String(r.status)}`}`);
+      return;
+    }
     const sudo = (await import('@vscode/sudo-prompt')) as unknown as { exec: SudoExec; default?: { exec: SudoExec } };
     const exec = sudo.exec ?? sudo.default?.exec;
     if (!exec) throw new Error('@vscode/sudo-prompt is not usable here');
-    const command = installCommand(stage);
-    // sudo-prompt prefixes `cd "<cwd>"`: from "/" that runs nothing a user-chosen directory name could carry.
-    process.chdir('/');
     await new Promise<void>((resolve, reject) =>
       exec(command, { name: 'GPU Ferry' }, (error, _stdout, stderr) =>
-        error ? reject(new Error(`installing the system integration failed: ${error.message}${stderr ? ` (${String(stderr).trim()})` : ''}`)) : resolve(),
+        error ? reject(new Error(`${what} failed: ${error.message}${stderr ? ` (${String(stderr).trim()})` : ''}`)) : resolve(),
       ),
     );
   } finally {
     process.chdir(cwd);
+  }
+}
+
+/** Asks for the administrator password once and installs the system integration (Node.js checked first). */
+export async function installSystemIntegration(): Promise<void> {
+  const node = systemNode();
+  if (!node.ok) throw new Error(node.message);
+  const stage = await stageIntegration();
+  try {
+    await runAsRoot(installCommand(stage), 'installing the system integration');
+  } finally {
     await rm(stage.dir, { recursive: true, force: true });
   }
+}
+
+/** Removes every file the system integration installed (never /etc/gpu-ferry, VMs or the journal). */
+export async function removeSystemIntegration(): Promise<void> {
+  await runAsRoot(removeCommand(), 'removing the system integration');
 }

@@ -36,6 +36,24 @@ export interface ApplyResult {
   steps: { index: number; status: 'done' | 'skipped' | 'not-executed' | 'failed'; message: string }[];
 }
 
+/** The system integration (electron/system/integration-status.ts): the files of the system-files list and the Node.js that runs the privileged program. */
+export interface IntegrationStatus {
+  /** Every file installed as this copy has it, and Node.js usable. */
+  installed: boolean;
+  files: { target: string; mode: string; source: string; state: 'installed' | 'missing' | 'different' }[];
+  node: { path: string; version: string | null; ok: boolean; message: string };
+}
+
+/** What integration.apply would do, shown before it asks for the password. */
+export interface IntegrationReview {
+  action: 'install' | 'remove';
+  /** Exactly the files installed or removed, with their modes (the deb/rpm after-install's list). */
+  files: IntegrationStatus['files'];
+  node: IntegrationStatus['node'];
+  /** Null when it can be done; otherwise why not (e.g. Node.js missing). */
+  blocked: string | null;
+}
+
 export interface VmSummary {
   name: string;
   state: string;
@@ -128,6 +146,16 @@ export const invokeChannels = {
   'handoff.log': { args: z.tuple([vmName]), result: returns<HandoffEvent[]>() },
   'lg.status': { args: z.tuple([vmName]), result: returns<{ client: boolean; version: string | null; running: boolean }>() },
   'lg.launch': { args: z.tuple([vmName]), result: returns<{ pid: number }>(), changesSystem: true },
+  /** The system integration as installed now (files, modes, Node.js); read only. */
+  'integration.status': { args: none, result: returns<IntegrationStatus>() },
+  /** The exact files (targets, modes) integration.apply would install or remove; nothing changes. */
+  'integration.review': { args: z.tuple([z.object({ action: z.enum(['install', 'remove']) }).strict()]), result: returns<IntegrationReview>() },
+  /** Installs or removes the system integration (one password prompt); returns the status after. */
+  'integration.apply': {
+    args: z.tuple([z.object({ action: z.enum(['install', 'remove']) }).strict()]),
+    result: returns<IntegrationStatus>(),
+    changesSystem: true,
+  },
   'settings.get': { args: none, result: returns<Settings>() },
   'settings.set': { args: z.tuple([settingsSchema]), result: returns<Settings>() },
 } as const;

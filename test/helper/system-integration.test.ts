@@ -108,3 +108,39 @@ describe('install system integration', () => {
     }
   });
 });
+
+describe.runIf(process.getuid?.() === 0)('gpu-ferry install-integration', () => {
+  it('reviews the list, installs it, --check reports it installed, --remove takes exactly it away', () => {
+    const libexec = mkdtempSync(path.join(tmpdir(), 'gpu-ferry-libexec-'));
+    const share = mkdtempSync(path.join(tmpdir(), 'gpu-ferry-share-'));
+    chmodSync(libexec, 0o755);
+    chmodSync(share, 0o755);
+    const cli = path.resolve(__dirname, '../../dist/cli/gpu-ferry.cjs');
+    // One namespace for the whole sequence: /usr/libexec and /usr/share are empty temporary directories.
+    const script = [
+      'mount --bind "$1" /usr/libexec && mount --bind "$2" /usr/share || exit 90',
+      'node "$3" install-integration --check; echo "check-before=$?"',
+      'node "$3" install-integration </dev/null; echo "no-terminal=$?"',
+      'node "$3" install-integration --yes; echo "install=$?"',
+      'node "$3" install-integration --check --json >"$2/status.json"; echo "check-after=$?"',
+      'node "$3" install-integration --remove --yes; echo "remove=$?"',
+    ].join('\n');
+    try {
+      const r = spawnSync('unshare', ['-m', '--propagation', 'private', 'bash', '-c', script, 'ns', libexec, share, cli], { encoding: 'utf8' });
+      expect(r.stdout).toMatch(/check-before=1/);
+      expect(r.stdout).toMatch(/no-terminal=8/);
+      expect(r.stdout).toMatch(/Installs these files \(root-owned, with these modes\):\n {2}0755 {2}\/usr\/libexec\/gpu-ferry\/gpu-ferry-helper/);
+      expect(r.stdout, r.stderr).toMatch(/install=0/);
+      expect(r.stdout).toMatch(/check-after=0/);
+      expect(r.stdout).toMatch(/remove=0/);
+      const status = JSON.parse(readFileSync(path.join(share, 'status.json'), 'utf8')) as { installed: boolean; files: { target: string; state: string }[] };
+      expect(status.installed).toBe(true);
+      expect(status.files.map((f) => f.target).sort()).toEqual(integrationFiles().map((f) => f.target).sort());
+      expect(listFiles(libexec)).toEqual([]);
+      expect(listFiles(share)).toEqual(['/status.json']);
+    } finally {
+      removeTree(libexec);
+      removeTree(share);
+    }
+  });
+});
