@@ -1,6 +1,6 @@
 // The built CLI end to end on a simulated tree: plan, apply --root --yes, journal, undo last.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -93,5 +93,18 @@ describe('gpu-ferry plan / apply / journal / undo', () => {
     const r = gf('undo', '20990101T000000Z-1', '--root', root, '--yes');
     expect(r.status).toBe(6);
     expect(r.stderr).toContain('no journal entry');
+  });
+
+  it('run through a symbolic link elsewhere (npx, /usr/bin), it finds its privileged program from its real path', () => {
+    const links = mkdtempSync(path.join(tmpdir(), 'gpu-ferry-bin-'));
+    try {
+      symlinkSync(cli, path.join(links, 'gpu-ferry'));
+      const r = spawnSync(process.execPath, [path.join(links, 'gpu-ferry'), 'apply', 'iommu', '--root', root, '--yes', '--json'], { encoding: 'utf8', input: '' });
+      expect(r.status, r.stderr).toBe(0);
+      expect(gf('undo', 'last', '--root', root, '--yes').status).toBe(0);
+      expect(withoutJournalDirs(snapshot(root), before)).toEqual(before);
+    } finally {
+      removeTree(links);
+    }
   });
 });
