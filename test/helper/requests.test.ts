@@ -132,3 +132,15 @@ describe('requests root refuses', () => {
     expect(helper(['--root', path.join(root, 'nope'), 'journal']).status).toBe(64);
   });
 });
+
+describe('the polkit policy', () => {
+  it('has one action per privileged verb, each for the installed launcher, password every time', () => {
+    const policy = readFileSync(path.resolve(__dirname, '../../resources/polkit/io.github.gpuferry.policy'), 'utf8');
+    const verbs = [...policy.matchAll(/<annotate key="org\.freedesktop\.policykit\.exec\.argv1">([a-z]+)<\/annotate>/g)].map((m) => m[1]);
+    expect(verbs.sort()).toEqual(['apply', 'recover', 'undo']);
+    expect([...policy.matchAll(/exec\.path">([^<]+)</g)].map((m) => m[1])).toEqual(['/usr/libexec/gpu-ferry/gpu-ferry-helper', '/usr/libexec/gpu-ferry/gpu-ferry-helper', '/usr/libexec/gpu-ferry/gpu-ferry-helper']);
+    expect(policy).not.toMatch(/auth_admin_keep|<allow_[a-z]+>yes</);
+    // Every verb with an action is one the program has; anything else is a usage error.
+    for (const verb of verbs) expect(helper([verb!]).stdout).not.toMatch(/unknown verb/);
+  });
+});
