@@ -11,6 +11,7 @@ PKGS=(
   desktop-file-utils appstream  # packaging checks
   polkitd libpolkit-gobject-1-dev  # polkit policy DTD
   util-linux procps psmisc
+  mmdebstrap dosfstools e2fsprogs fdisk time   # system tier: builds a Debian 12 image (with ovmf, qemu-system-x86, qemu-utils above)
 )
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${PKGS[@]}" >/dev/null

@@ -4,7 +4,7 @@
 # Electron binary exists (it says so itself).
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
-tiers=(static unit helper libvirt kernel e2e electron node22)
+tiers=(static unit helper libvirt kernel e2e electron node22 system)
 passed=0 failed=0 failures=()
 for tier in "${tiers[@]}"; do
   printf '\n=== tier: %s ===\n' "$tier"

@@ -1,12 +1,12 @@
 // Applies a reviewed domain change as the user, through virsh: the domain must still be exactly as it
 // was when the change was planned, the new XML must pass virt-xml-validate, the previous XML is backed
-// up (undo = define it again), a new disk is created with qemu-img only when none exists. A new VM gets
+// up (undo = define it again), a new disk is created (libvirt-disk.ts) only when none exists. A new VM gets
 // an empty backup (NO_DOMAIN), so its undo is a change whose `after` is NO_DOMAIN: the definition is
 // removed (undefine, UEFI vars and disk image kept) after its current XML is backed up in turn.
-import { spawn } from 'node:child_process';
-import { access, rm } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { NO_DOMAIN } from '../../shared/vm/no-domain';
 import { backupDomainXml } from './libvirt-backup';
+import { createDisk, removeCreatedDisk } from './libvirt-disk';
 import { validateDomainXml } from './libvirt-validate';
 import { defineXml, dumpXml, listDomains, undefineDomain, type VirshOptions } from './virsh';
 
@@ -28,18 +28,6 @@ export interface ApplyOptions extends VirshOptions {
 export interface ApplyOutcome {
   backup: string | null;
   diskCreated: string | null;
-}
-
-function run(argv: string[]): Promise<void> {
-  const [program, ...args] = argv;
-  if (!program) return Promise.reject(new Error('empty command'));
-  return new Promise((resolve, reject) => {
-    const child = spawn(program, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', (e: NodeJS.ErrnoException) => reject(e.code === 'ENOENT' ? new Error(`${program} is not installed (qemu-utils / qemu-img).`) : e));
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${argv.join(' ')} failed: ${stderr.trim()}`))));
-  });
 }
 
 export async function applyDomainChange(change: DomainChange, options: ApplyOptions): Promise<ApplyOutcome> {
@@ -68,13 +56,12 @@ export async function applyDomainChange(change: DomainChange, options: ApplyOpti
       () => false,
     );
     if (diskExists) throw new ApplyRefusedError(`The disk ${disk} already exists; choose another path or use it as an existing image. Nothing was changed.`);
-    await run(change.createDisk);
-    diskCreated = disk;
+    diskCreated = await createDisk(change.createDisk, options);
   }
   try {
     await defineXml(change.after, options);
   } catch (error) {
-    if (diskCreated) await rm(diskCreated, { force: true }); // leave nothing behind from a failed create
+    if (diskCreated) await removeCreatedDisk(diskCreated, options); // leave nothing behind from a failed create
     throw error;
   }
   // A new VM: remember that it did not exist, so undo can remove it again.
