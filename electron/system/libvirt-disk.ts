@@ -44,7 +44,7 @@ async function createThroughLibvirt(disk: string, size: string, options: VirshOp
   let transient = false;
   if (pool === null) {
     pool = `gpu-ferry-disk-${process.pid}`;
-    await virsh(['pool-create-as', '--', pool, 'dir', '--target', dir], options);
+    await virsh(['pool-create-as', '--name', pool, '--type', 'dir', '--target', dir], options);
     transient = true;
   } else if (!/State:\s+running/.test(await virsh(['pool-info', '--', pool], options))) {
     await virsh(['pool-start', '--', pool], options);
