@@ -65,7 +65,7 @@ qemu+=(
 [[ -z $SHARE ]] || qemu+=(-virtfs "local,path=$SHARE,mount_tag=systest,security_model=none,readonly=on")
 if [[ $BOOT == kernel ]]; then
   qemu+=(-kernel "$IMAGE/vmlinuz" -initrd "$IMAGE/initrd.img"
-    -append "root=UUID=$ROOT_UUID ro console=ttyS0,115200 quiet $APPEND")
+    -append "root=UUID=$ROOT_UUID ro console=ttyS0,115200 no_timer_check quiet $APPEND")
 fi
 printf '%q ' "${qemu[@]}" >"$LOG.cmdline"
 echo >>"$LOG.cmdline"
@@ -77,8 +77,10 @@ while kill -0 "$pid" 2>/dev/null; do
   sleep 2
   size=$(stat -c %s "$LOG.serial" 2>/dev/null || echo 0)
   ((size == last_size)) || { last_size=$size; last_change=$SECONDS; }
-  if ((SECONDS - start > TIMEOUT)) || ((IDLE > 0 && SECONDS - last_change > IDLE)); then
-    echo "qemu.sh: stopping QEMU: $((SECONDS - start)) s in, serial silent for $((SECONDS - last_change)) s" | tee -a "$LOG.qemu" >&2
+  panic=""
+  grep -a -q 'Kernel panic' "$LOG.console" 2>/dev/null && panic="the guest kernel panicked (see $LOG.console); "
+  if [[ -n $panic ]] || ((SECONDS - start > TIMEOUT)) || ((IDLE > 0 && SECONDS - last_change > IDLE)); then
+    echo "qemu.sh: stopping QEMU: ${panic}$((SECONDS - start)) s in, serial silent for $((SECONDS - last_change)) s" | tee -a "$LOG.qemu" >&2
     pkill -TERM -P "$pid" 2>/dev/null || true
     sleep 5
     pkill -KILL -P "$pid" 2>/dev/null || true

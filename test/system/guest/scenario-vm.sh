@@ -12,11 +12,12 @@ scenario_vm_create() {
     --windows-iso "$iso/Win11_English_x64.iso" --virtio-iso "$iso/virtio-win.iso" --yes
   check vm-create-succeeds [ $? = 0 ]
   check vm-defined virsh -c qemu:///system dominfo "$VM"
-  local xml
-  xml=$(virsh -c qemu:///system dumpxml "$VM" 2>/dev/null)
-  check gpu-and-audio-hostdevs [ "$(grep -c "<hostdev " <<<"$xml")" = 2 ]
-  check installer-and-drivers-attached sh -c "grep -q Win11_English_x64.iso <<<'$xml' && grep -q virtio-win.iso <<<'$xml'"
-  check software-emulation grep -q "<domain type='qemu'" <<<"$xml"
+  local xml=$STATE/vm.xml
+  virsh -c qemu:///system dumpxml "$VM" >"$xml" 2>&1
+  check gpu-and-audio-hostdevs [ "$(grep -c "<hostdev " "$xml")" = 2 ]
+  check installer-attached grep -q Win11_English_x64.iso "$xml"
+  check drivers-attached grep -q virtio-win.iso "$xml"
+  check software-emulation grep -q "<domain type='qemu'" "$xml"
   cli apply handoff-config --vm "$VM" --gpu "$GPU" --yes
   check handoff-config-applied [ $? = 0 ]
   check handoff-config-written test -s "/etc/gpu-ferry/vms/$VM.conf"

@@ -16,14 +16,16 @@ echo LANG=C.UTF-8 >"$R/etc/default/locale"
 
 # The IOMMU starts off in the kernel: Debian 12's kernel turns Intel's on by default, so the machine
 # starts as one whose kernel defaults it off (or where it was switched off while troubleshooting).
-# Turning it on is the journey's first step (gpu-ferry apply iommu).
+# Turning it on is the journey's first step (gpu-ferry apply iommu). no_timer_check: on a loaded host
+# the emulated timer can miss the kernel's boot-time check through the interrupt-remapped IO-APIC, which
+# panics ("timer doesn't work through Interrupt-remapped IO-APIC").
 cat >"$R/etc/default/grub" <<'GRUB'
 GRUB_DEFAULT=0
 GRUB_TIMEOUT=0
 GRUB_TIMEOUT_STYLE=hidden
 GRUB_DISTRIBUTOR=Debian
 GRUB_CMDLINE_LINUX_DEFAULT="quiet intel_iommu=off"
-GRUB_CMDLINE_LINUX="console=ttyS0,115200"
+GRUB_CMDLINE_LINUX="console=ttyS0,115200 no_timer_check"
 GRUB_DISABLE_OS_PROBER=true
 GRUB_TERMINAL=console
 GRUB
