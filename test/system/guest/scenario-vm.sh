@@ -8,7 +8,8 @@ scenario_vm_create() {
   local iso=/var/lib/libvirt/images
   truncate -s 1M "$iso/Win11_English_x64.iso" "$iso/virtio-win.iso"
   chmod 644 "$iso/Win11_English_x64.iso" "$iso/virtio-win.iso"
-  cli vm create "$VM" --gpu "$GPU" --software --memory 1024 --disk-size 1 --network user --no-tpm \
+  # --audio none: no sound server runs in this headless guest (PulseAudio output would need qemu-system-gui).
+  cli vm create "$VM" --gpu "$GPU" --software --memory 1024 --disk-size 1 --network user --audio none --no-tpm \
     --windows-iso "$iso/Win11_English_x64.iso" --virtio-iso "$iso/virtio-win.iso" --yes
   check vm-create-succeeds [ $? = 0 ]
   check vm-defined virsh -c qemu:///system dominfo "$VM"
