@@ -117,11 +117,36 @@ describe('GPU step', () => {
     mount(<GpuStep />, store);
     const group = screen.getByRole('figure', { name: 'IOMMU group 27' });
     expect(within(group).getAllByRole('listitem').map((li) => li.className)).toEqual(['member own', 'member own', 'member peer']);
-    expect(screen.getByText(/Shares its IOMMU group with 1 other device/)).toBeTruthy();
+    expect(screen.getByText(/^Shares its IOMMU group with other device \(0000:09:00.0\)/)).toBeTruthy(); // class not scanned in this test
     expect(screen.getByText(/Identical vendor and device id as 0000:0b:00.0/)).toBeTruthy();
     expect((screen.getByRole('radio') as HTMLInputElement).checked).toBe(true);
     // With one GPU there is no other for the host to keep: no "your desktop runs on this GPU" warning.
     expect(screen.queryByText(/Your desktop runs on this GPU/)).toBeNull();
+  });
+
+  it('names each group member once, by what it is; a laptop GPU without outputs is not told to use a dummy plug', async () => {
+    const report = singleGpuReport();
+    const gpu = report.gpus[0];
+    if (!gpu) throw new Error('fixture has a GPU');
+    // The peer is listed twice by the report (as the issue saw it); it is drawn once.
+    const doubled = { ...gpu, groupPeers: ['0000:09:00.0', '0000:09:00.0', '0000:08:00.0'], displayOutputs: false };
+    const api = createFakeApi({
+      'host.scan': { pci: [{ address: '0000:09:00.0', classCode: '0c0330' }, { address: '0000:08:00.0', classCode: '010802' }, { address: '0000:0a:00.1', classCode: '040300' }] } as never,
+    });
+    const store = createAppStore(api);
+    store.setState({ report: { ...report, gpus: [doubled] } });
+    mount(<GpuStep />, store);
+    await flush();
+    const group = screen.getByRole('figure', { name: 'IOMMU group 27' });
+    expect(within(group).getAllByRole('listitem').map((li) => li.textContent)).toEqual([
+      '0000:0a:00.0this GPU',
+      "0000:0a:00.1this GPU's audio device",
+      '0000:09:00.0USB controller',
+      '0000:08:00.0NVMe SSD',
+    ]);
+    expect(screen.getByText('Shares its IOMMU group with USB controller (0000:09:00.0) and NVMe SSD (0000:08:00.0); they would all have to go to the VM.')).toBeTruthy();
+    expect(screen.queryByText(/other device/)).toBeNull();
+    expect(screen.queryByText(/dummy plug/)).toBeNull();
   });
 
   it('warns before giving away the GPU the desktop runs on when another GPU exists', async () => {

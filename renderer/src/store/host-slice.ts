@@ -3,6 +3,11 @@
 import type { HostSlice, Slice } from './types';
 
 export const createHostSlice: Slice<HostSlice> = (api) => (set) => ({
+  pciClasses: null,
+  loadPciClasses: async () => {
+    const result = await api.invoke('host.scan');
+    if (result.ok) set({ pciClasses: Object.fromEntries(result.value.pci.map((d) => [d.address, d.classCode])) });
+  },
   inputDevices: null,
   loadInputDevices: async () => {
     const result = await api.invoke('host.input');

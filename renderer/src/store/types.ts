@@ -26,6 +26,9 @@ export interface HostSlice {
   scanning: boolean;
   hostError: IpcError | null;
   rescan: () => Promise<void>;
+  /** PCI address → class code, from a scan: names the other devices of a GPU's IOMMU group. */
+  pciClasses: Record<string, string> | null;
+  loadPciClasses: () => Promise<void>;
   /** Keyboards, mice and USB devices plugged in now (for a new VM); null until read. */
   inputDevices: InputDevices | null;
   loadInputDevices: () => Promise<void>;

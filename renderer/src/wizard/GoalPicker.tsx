@@ -11,7 +11,8 @@ export const GoalPicker = ({
   goals: { name: string; summary: string }[];
   options: (goal: string) => Record<string, string | boolean | number>;
 }) => {
-  const { plan, planBusy, planError, makePlan } = useAppStore((s) => ({
+  const { plan, planBusy, planError, makePlan, journal } = useAppStore((s) => ({
+    journal: s.journal,
     plan: s.plan,
     planBusy: s.planBusy,
     planError: s.planError,
@@ -25,11 +26,15 @@ export const GoalPicker = ({
     );
   return (
     <div>
-      <ul className="goals">
-        {goals.map((g) => (
+      <ol className="goals">
+        {goals.map((g, i) => (
           <li key={g.name} className={plan?.goal === g.name ? 'goal active' : 'goal'}>
             <div>
-              <strong>{goalWords(g.name, g.summary)}</strong>
+              <strong>
+                {goals.length > 1 ? `${i + 1}. ` : ''}
+                {goalWords(g.name, g.summary)}
+              </strong>
+              {journal.some((j) => j.goal === g.name && j.state === 'applied') && <span className="badge badge-pass">applied</span>}
               <div className="muted small">{goalWhen(g.name) ?? g.summary}</div>
             </div>
             <button
@@ -43,7 +48,7 @@ export const GoalPicker = ({
             </button>
           </li>
         ))}
-      </ul>
+      </ol>
       {plan || planBusy ? <PlanReview /> : <ErrorNotice error={planError} />}
     </div>
   );

@@ -1,13 +1,18 @@
 // A GPU as a card: name, role, verdict, its IOMMU group drawn with every member, and warnings.
 import type { GpuReport } from '../../../shared/analyze/report';
 
-const verdict = (gpu: GpuReport): { cls: 'pass' | 'warn' | 'fail'; text: string } => {
+/** The other devices of the GPU's group, each once (the GPU's own functions are not "other"). */
+const peersOf = (gpu: GpuReport): string[] => [...new Set(gpu.groupPeers)].filter((p) => !gpu.functions.includes(p));
+
+const verdict = (gpu: GpuReport, describe: (address: string) => string): { cls: 'pass' | 'warn' | 'fail'; text: string } => {
   if (gpu.isolation === 'isolated') return { cls: 'pass', text: 'Can be passed through: its IOMMU group holds only this GPU.' };
-  if (gpu.isolation === 'shared')
+  if (gpu.isolation === 'shared') {
+    const peers = peersOf(gpu).map((p) => `${describe(p)} (${p})`);
     return {
       cls: 'fail',
-      text: `Shares its IOMMU group with ${gpu.groupPeers.length} other ${gpu.groupPeers.length === 1 ? 'device' : 'devices'}; they would all have to go to the VM.`,
+      text: `Shares its IOMMU group with ${peers.length > 1 ? `${peers.slice(0, -1).join(', ')} and ${peers[peers.length - 1]}` : (peers[0] ?? 'another device')}; they would all have to go to the VM.`,
     };
+  }
   return { cls: 'warn', text: 'Unknown until the IOMMU is on (boot setup turns it on).' };
 };
 
@@ -27,6 +32,7 @@ export const GpuCard = ({
   recommended,
   othersPresent,
   onSelect,
+  describe,
 }: {
   gpu: GpuReport;
   selected: boolean;
@@ -34,9 +40,14 @@ export const GpuCard = ({
   /** Another GPU exists, so the host could keep that one. */
   othersPresent: boolean;
   onSelect: () => void;
+  /** What a PCI device is ("USB controller"), from the scan; "device" when unknown. */
+  describe: (address: string) => string;
 }) => {
-  const v = verdict(gpu);
-  const members = [...gpu.functions, ...gpu.groupPeers];
+  const v = verdict(gpu, describe);
+  // Each member once: the GPU's own functions, then the other devices of its group by what they are.
+  const peers = peersOf(gpu);
+  const members = [...gpu.functions, ...peers];
+  const peer = (m: string) => peers.includes(m);
   return (
     <li className={`gpu-card${selected ? ' selected' : ''}`}>
       <label className="gpu-pick">
@@ -52,9 +63,9 @@ export const GpuCard = ({
         <figcaption>IOMMU group {gpu.iommuGroup ?? '—'}</figcaption>
         <ul>
           {members.map((m) => (
-            <li key={m} className={gpu.groupPeers.includes(m) ? 'member peer' : 'member own'}>
+            <li key={m} className={peer(m) ? 'member peer' : 'member own'}>
               <code>{m}</code>
-              <span className="small">{gpu.groupPeers.includes(m) ? 'other device' : 'this GPU'}</span>
+              <span className="small">{peer(m) ? describe(m) : m === gpu.address ? 'this GPU' : "this GPU's " + describe(m)}</span>
             </li>
           ))}
           {members.length === 0 && <li className="member">No group: IOMMU is off</li>}
@@ -74,8 +85,8 @@ export const GpuCard = ({
       )}
       {gpu.displayOutputs === false && (
         <p className="warn-line" role="note">
-          This looks like a laptop GPU without its own display outputs: the VM can use it for rendering, but you will need
-          Looking Glass or a dummy plug to see the picture.
+          This looks like a laptop GPU without its own display outputs: the VM can use it for rendering, and you see the
+          picture through Looking Glass (with a virtual display in Windows) or a remote desktop; nothing can be plugged in.
         </p>
       )}
     </li>

@@ -33,6 +33,8 @@ export const VmStep = () => {
   const handoffGoals = goalsForStep('vm', goals).filter((g) => g.name !== 'hugepages');
   const hugepagesGoal = goals.filter((g) => g.name === 'hugepages');
   const chosen = vms.find((v) => v.name === form.name);
+  // Done from the machine: a VM that has this GPU (libvirt's list), not from a click.
+  const done = gpu !== null && vms.some((v) => v.gpu === gpu);
   const choices = { gpu, vmName: form.name, mode, memoryMiB: Math.round(form.memoryGiB * 1024) };
   return (
     <div>
@@ -51,6 +53,7 @@ export const VmStep = () => {
           Use an existing VM{vms.length === 0 ? ' (none found)' : ''}
         </label>
       </div>
+      <h3>1. The VM{done ? ' ✓' : ''}</h3>
       <VmFields form={form} vms={vms} onChange={update} singleGpu={singleGpu} />
       {gpu ? (
         <p className="muted small">
@@ -66,7 +69,7 @@ export const VmStep = () => {
         </button>
       </div>
       <VmChangeReview />
-      <h3>Hand the GPU over</h3>
+      <h3>2. Hand the GPU over, in this order</h3>
       <p className="muted">
         {mode === 'single-gpu'
           ? 'With one GPU, your desktop closes while the VM runs and comes back when it shuts down. These set that up for this VM.'
