@@ -1,6 +1,6 @@
 // The Electron main process: one hardened window, the IPC router over the shared services, the tray,
 // the autostart entry and handoff notifications. Single instance: a second launch focuses the window.
-import { app, BrowserWindow, ipcMain, Notification, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Notification, session } from 'electron';
 import { pathToFileURL } from 'node:url';
 import type { HandoffEvent, Settings, VmSummary } from '../../shared/ipc/contract';
 import type { Handlers } from '../services/dispatch';
@@ -83,6 +83,13 @@ async function start(): Promise<void> {
     version: app.getVersion(),
     onSettingsChanged: async (settings: Settings) => {
       await applyAutostart(settings.autostart, launchArgv());
+    },
+    // The system's file chooser, for the installer ISOs (the renderer gets only the chosen path).
+    pickIsoFile: async () => {
+      const window = mainWindow ?? undefined;
+      const options = { properties: ['openFile' as const], filters: [{ name: 'Disk images (ISO)', extensions: ['iso', 'ISO'] }] };
+      const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
+      return result.canceled ? null : (result.filePaths[0] ?? null);
     },
   };
   const handlers = createHandlers(ctx);

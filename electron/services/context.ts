@@ -22,6 +22,8 @@ export interface ServiceContext {
   version: string;
   /** Browser mode on a real machine without --allow-system-changes: anything that changes it is refused. */
   readOnly?: boolean;
+  /** The desktop shell's file chooser for an ISO (null: cancelled); absent in browser mode. */
+  pickIsoFile?: () => Promise<string | null>;
   /** Called after settings change, e.g. so the Electron shell can (un)install its autostart entry. */
   onSettingsChanged?: (settings: import('../../shared/ipc/contract').Settings) => Promise<void>;
 }

@@ -26,7 +26,7 @@ const hostNameOf = async (ctx: ServiceContext): Promise<string> => {
   return withHost(ctx, (model) => model.os.name ?? 'simulated machine').catch(() => 'simulated machine');
 };
 
-type AppHandlers = Pick<Handlers, 'app.info' | 'app.restart' | 'settings.get' | 'settings.set'>;
+type AppHandlers = Pick<Handlers, 'app.info' | 'app.pickIso' | 'app.restart' | 'settings.get' | 'settings.set'>;
 
 export const createAppHandlers = (ctx: ServiceContext): AppHandlers => {
   const effective = async () => ({
@@ -41,6 +41,10 @@ export const createAppHandlers = (ctx: ServiceContext): AppHandlers => {
       hostName: await hostNameOf(ctx),
       readOnly: ctx.readOnly === true,
     }),
+    'app.pickIso': async () => {
+      if (!ctx.pickIsoFile) throw new ServiceError('unavailable-in-browser', 'A browser cannot hand GPU Ferry the path of a file it picks: type the path of the ISO instead.');
+      return ctx.pickIsoFile();
+    },
     'app.restart': async () => {
       // A simulated machine is never this computer: nothing restarts.
       if (ctx.simulatedRoot !== null || ctx.hostSource.host !== undefined || (ctx.hostSource.root ?? '/') !== '/')

@@ -113,6 +113,8 @@ const none = z.tuple([]);
  */
 export const invokeChannels = {
   'app.info': { args: none, result: returns<AppInfo>() },
+  /** The system's file chooser for an installer ISO (desktop app only); null when cancelled. */
+  'app.pickIso': { args: none, result: returns<string | null>() },
   /** Restarts the computer (`systemctl reboot`), after a plan that needs it; refused on a simulated machine. */
   'app.restart': { args: none, result: returns<{ restarting: boolean }>(), changesSystem: true },
   'host.doctor': { args: none, result: returns<DoctorReport>() },

@@ -155,6 +155,38 @@ describe('a new VM gets a keyboard, a mouse and a screen', () => {
   });
 });
 
+describe('installer ISOs', () => {
+  const renderStep = (shell: 'electron' | 'browser') => {
+    const api = createFakeApi({ 'host.input': inputDevices, 'vm.review': created, 'app.pickIso': '/home/alex/Downloads/Win11_24H2.iso' });
+    const store = createAppStore(api);
+    store.setState({ report: singleGpuReport(), info: { version: '0', shell, simulated: false, hostName: 'pc', readOnly: false } });
+    render(
+      <StoreProvider store={store}>
+        <VmStep />
+      </StoreProvider>,
+    );
+    return api;
+  };
+
+  it('the desktop app browses with the system file chooser and sends the path chosen', async () => {
+    const api = renderStep('electron');
+    await flush();
+    fireEvent.click(screen.getByRole('button', { name: 'Browse for the Windows installer ISO' }));
+    await flush();
+    expect((screen.getByLabelText(/^Windows installer ISO/) as HTMLInputElement).value).toBe('/home/alex/Downloads/Win11_24H2.iso');
+    fireEvent.click(screen.getByRole('button', { name: 'Review the change' }));
+    await flush();
+    expect(api.calls.find((c) => c.channel === 'vm.review')?.args[0]).toMatchObject({ windowsIso: '/home/alex/Downloads/Win11_24H2.iso' });
+  });
+
+  it('a browser has no Browse: the field says to type the path', async () => {
+    renderStep('browser');
+    await flush();
+    expect(screen.queryByRole('button', { name: /^Browse/ })).toBeNull();
+    expect(screen.getAllByText(/In a browser, type the full path/)).toHaveLength(2);
+  });
+});
+
 describe('what the wizard sends passes the real schemas', () => {
   it('every VM form the step can build is a valid vm.review request', () => {
     const create = defaultVmForm(null);

@@ -14,6 +14,10 @@ export const createSettingsSlice: Slice<SettingsSlice> = (api) => (set) => ({
       settingsError: !info.ok ? info.error : !settings.ok ? settings.error : null,
     });
   },
+  pickIso: async () => {
+    const result = await api.invoke('app.pickIso');
+    return result.ok ? result.value : null;
+  },
   updateSettings: async (patch: Partial<Settings>) => {
     const result = await api.invoke('settings.set', patch);
     if (result.ok) set({ settings: result.value, settingsError: null });

@@ -114,6 +114,8 @@ export interface SettingsSlice {
   settingsError: IpcError | null;
   loadSettings: () => Promise<void>;
   updateSettings: (patch: Partial<Settings>) => Promise<void>;
+  /** The desktop app's file chooser for an ISO; null when cancelled or unavailable. */
+  pickIso: () => Promise<string | null>;
 }
 
 export type AppState = HostSlice & WizardSlice & PlansSlice & VmsSlice & VmChangeSlice & HandoffSlice & SettingsSlice;

@@ -2,6 +2,7 @@
 // tuning to add to it, each choice explained. Controlled: the state lives in VmStep.
 import type { VmSummary } from '../../../shared/ipc/contract';
 import { TUNING_OPTIONS } from '../../../shared/vm/tuning-options';
+import { useAppStore } from '../store/context';
 import { InputFields } from './InputFields';
 import { tuningText, type VmForm } from './vm-request';
 
@@ -15,6 +16,31 @@ const Text = ({ label, value, onChange, hint, placeholder }: { label: string; va
     {hint && <span className="muted small">{hint}</span>}
   </label>
 );
+
+/** An ISO path: typed, or (desktop app) chosen with the system's file chooser. */
+const IsoField = ({ label, value, onChange, hint, placeholder }: { label: string; value: string; onChange: (v: string) => void; hint?: string; placeholder: string }) => {
+  const { shell, pickIso } = useAppStore((s) => ({ shell: s.info?.shell ?? 'browser', pickIso: s.pickIso }));
+  const browse = async () => {
+    const path = await pickIso();
+    if (path) onChange(path);
+  };
+  return (
+    <div className="iso-field">
+      <label>
+        {label}
+        <input value={value} placeholder={placeholder} onChange={(e) => onChange(e.target.value)} />
+      </label>
+      {shell === 'electron' ? (
+        <button type="button" className="btn" onClick={() => void browse()} aria-label={`Browse for the ${label.replace(/ \(optional\)$/, '')}`}>
+          Browse…
+        </button>
+      ) : (
+        <span className="muted small">In a browser, type the full path: a web page cannot see where a file is.</span>
+      )}
+      {hint && <span className="muted small">{hint}</span>}
+    </div>
+  );
+};
 
 const CreateFields = ({ form, onChange, singleGpu }: Props) => (
   <>
@@ -41,8 +67,8 @@ const CreateFields = ({ form, onChange, singleGpu }: Props) => (
       ) : (
         <Text label="Disk image path" value={form.diskPath} onChange={(diskPath) => onChange({ diskPath })} placeholder="/var/lib/libvirt/images/windows.qcow2" />
       )}
-      <Text label="Windows installer ISO (optional)" value={form.windowsIso} onChange={(windowsIso) => onChange({ windowsIso })} placeholder="/home/you/Downloads/Win11.iso" />
-      <Text label="virtio drivers ISO (optional)" value={form.virtioIso} onChange={(virtioIso) => onChange({ virtioIso })} placeholder="/home/you/Downloads/virtio-win.iso" hint="Windows needs it to see the virtio disk during setup." />
+      <IsoField label="Windows installer ISO (optional)" value={form.windowsIso} onChange={(windowsIso) => onChange({ windowsIso })} placeholder="/home/you/Downloads/Win11.iso" />
+      <IsoField label="virtio drivers ISO (optional)" value={form.virtioIso} onChange={(virtioIso) => onChange({ virtioIso })} placeholder="/home/you/Downloads/virtio-win.iso" hint="Windows needs it to see the virtio disk during setup." />
     </div>
     <p className="muted small">
       A new VM gets everything below already: pinned cores, Hyper-V enlightenments, your CPU model, no memory balloon,

@@ -50,3 +50,23 @@ describe('app.info hostName', () => {
     }
   });
 });
+
+describe('app.restart, app.pickIso and readOnly', () => {
+  const handlersFor = (extra: Record<string, unknown>, hostSource: { root?: string; host?: string } = { host: spec }) =>
+    createHandlers({ hostSource, simulatedRoot: null, libvirtUri: 'test:///default', dataDir, events: createEventHub(), shell: 'browser', version: '0', ...extra });
+
+  it('restart is refused on a simulated machine, with words, and nothing runs', async () => {
+    const r = await dispatch(handlersFor({}), 'app.restart', []);
+    expect(r).toMatchObject({ ok: false, error: { code: 'simulated', message: expect.stringMatching(/nothing restarts/) } });
+  });
+
+  it('pickIso: the shell chooser when there is one; in a browser a clear refusal', async () => {
+    expect(await dispatch(handlersFor({ pickIsoFile: async () => '/isos/Win11.iso' }), 'app.pickIso', [])).toEqual({ ok: true, value: '/isos/Win11.iso' });
+    expect(await dispatch(handlersFor({}), 'app.pickIso', [])).toMatchObject({ ok: false, error: { code: 'unavailable-in-browser', message: expect.stringMatching(/type the path/) } });
+  });
+
+  it('app.info says when the session is read-only', async () => {
+    const r = await dispatch(handlersFor({ readOnly: true }), 'app.info', []);
+    expect(r).toMatchObject({ ok: true, value: { readOnly: true } });
+  });
+});

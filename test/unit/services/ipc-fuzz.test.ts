@@ -37,6 +37,7 @@ vi.mock('node:child_process', async (importOriginal) => {
 const VALID: Record<InvokeChannel, unknown[]> = {
   'app.info': [],
   'app.restart': [],
+  'app.pickIso': [],
   'host.doctor': [],
   'host.scan': [],
   'host.rescan': [],
