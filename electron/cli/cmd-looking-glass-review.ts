@@ -6,6 +6,7 @@ import { planLookingGlass } from '../../shared/lg/host-plan';
 import type { LookingGlassOptions } from '../../shared/lg/options';
 import { lgSizeMiB, parseResolution } from '../../shared/lg/size';
 import { windowsChecklist, type ChecklistItem } from '../../shared/lg/windows-checklist';
+import { buildDoctorReport } from '../../shared/analyze/doctor';
 import type { HostModel } from '../../shared/host/model';
 import type { Plan } from '../../shared/plan/model';
 import { detectClient } from '../system/looking-glass-client';
@@ -23,6 +24,12 @@ export interface LgReview {
   clientConfig: ClientConfigChange | null;
   checklist: ChecklistItem[];
 }
+
+/** The GPU the VM gets (the doctor's pick) has display outputs: else no monitor or dummy plug can be attached. */
+export const vmGpuHasOutputs = (host: HostModel): boolean => {
+  const report = buildDoctorReport(host);
+  return report.gpus.find((g) => g.address === report.recommendation.gpu)?.displayOutputs !== false;
+};
 
 /** `live` is true for the real machine (no --root/--host): only then are libvirt and ~/.config consulted. */
 export async function buildReview(host: HostModel, options: LookingGlassOptions, live: boolean, uri: string | undefined): Promise<LgReview> {
@@ -45,5 +52,5 @@ export async function buildReview(host: HostModel, options: LookingGlassOptions,
   const detected = live ? await detectClient() : null;
   const client = detected ? detected.version : host.lookingGlass.clientVersion ? parseLgVersion(host.lookingGlass.clientVersion) : null;
   const installed = detected ? detected.path !== null : host.lookingGlass.client;
-  return { plan, sizeMiB, shmPath, domain, domainNote, clientConfig, checklist: windowsChecklist(client, mode, installed) };
+  return { plan, sizeMiB, shmPath, domain, domainNote, clientConfig, checklist: windowsChecklist(client, mode, installed, vmGpuHasOutputs(host)) };
 }

@@ -3,6 +3,7 @@
 import { parseLgVersion } from '../../shared/lg/client-version';
 import { KVMFR_DEVICE, SHM_NAME } from '../../shared/lg/paths';
 import { windowsChecklist } from '../../shared/lg/windows-checklist';
+import { vmGpuHasOutputs } from './cmd-looking-glass-review';
 import { findAll, findFirst, parseXml } from '../../shared/vm/domain-xml';
 import { liveState } from '../system/looking-glass-status';
 import { domainState, dumpXml } from '../system/virsh';
@@ -46,7 +47,7 @@ ${HOST_OPTIONS_HELP}
           shm: state.shm,
           clientConfig: state.clientConfig,
           vm,
-          checklist: windowsChecklist(version ? parseLgVersion(version) : null, mode, model.lookingGlass.client || state.client.path !== null),
+          checklist: windowsChecklist(version ? parseLgVersion(version) : null, mode, model.lookingGlass.client || state.client.path !== null, vmGpuHasOutputs(model)),
         };
         if (opts.json) {
           io.out(JSON.stringify(status, null, 2) + '\n');

@@ -109,3 +109,13 @@ describe('a new VM usable from the first boot', () => {
     expect([toggle.status, toggle.stderr.split('\n')[0]]).toContain(2);
   });
 });
+
+describe('looking-glass: the Windows checklist fits the GPU', () => {
+  it('a laptop GPU without outputs gets a virtual display, not a dummy plug; a desktop card gets the plug', () => {
+    const laptop = runCli(['looking-glass', 'status', '--host', fixture('optimus-laptop')]);
+    expect(laptop.stdout).toContain('Add a virtual display in Windows');
+    expect(laptop.stdout).not.toMatch(/dummy plug/);
+    const desktop = runCli(['looking-glass', 'status', '--host', fixture('intel-igpu-nvidia')]);
+    expect(desktop.stdout).toMatch(/dummy plug/);
+  });
+});
