@@ -8,6 +8,7 @@ PKGS=(
   libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients libxml2-utils  # libvirt tier
   shellcheck bats               # helper / hook tier
   hwdata pciutils               # pci.ids for names
+  nix-bin                       # unit tier: nix-instantiate --parse checks the NixOS configuration snippets
   desktop-file-utils appstream  # packaging checks
   polkitd libpolkit-gobject-1-dev  # polkit policy DTD
   util-linux procps psmisc

@@ -3,6 +3,7 @@
 import { defaultClientChoices } from '../../shared/lg/client-config';
 import { parseLgVersion } from '../../shared/lg/client-version';
 import { planLookingGlass } from '../../shared/lg/host-plan';
+import { forDeclarativeSystem } from '../../shared/setup/declarative';
 import type { LookingGlassOptions } from '../../shared/lg/options';
 import { lgSizeMiB, parseResolution } from '../../shared/lg/size';
 import { windowsChecklist, type ChecklistItem } from '../../shared/lg/windows-checklist';
@@ -33,7 +34,7 @@ export const vmGpuHasOutputs = (host: HostModel): boolean => {
 
 /** `live` is true for the real machine (no --root/--host): only then are libvirt and ~/.config consulted. */
 export async function buildReview(host: HostModel, options: LookingGlassOptions, live: boolean, uri: string | undefined): Promise<LgReview> {
-  const plan = planLookingGlass(host, options);
+  const plan = forDeclarativeSystem(host, planLookingGlass(host, options), options);
   const sizeMiB = lgSizeMiB(parseResolution(options.resolution), options.hdr);
   const shmPath = shmPathFor(options);
   const mode = options.shm ? 'shm' : 'kvmfr';

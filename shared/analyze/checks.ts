@@ -1,7 +1,9 @@
 // The readiness checklist: every warn/fail carries a fix a person can follow.
 import type { HostModel } from '../host/model';
 import type { Check, DoctorReport, GpuReport } from './report';
-import { installLibvirtHint } from './distro-hints';
+import { installLibvirtHint, libvirtGroup } from './distro-hints';
+import { declarativeSystem } from '../setup/declarative';
+import { nixosSnippet } from '../setup/nixos-snippet';
 import { cmdlineMistakes } from './cmdline-mistakes';
 
 const pass = (id: string, message: string): Check => ({ id, status: 'pass', message, fix: null });
@@ -200,6 +202,35 @@ function vfioCheck(model: HostModel): Check {
   );
 }
 
+function initramfsCheck(model: HostModel): Check {
+  const declarative = declarativeSystem(model);
+  if (declarative)
+    return pass(
+      'initramfs',
+      `${declarative === 'nixos' ? 'NixOS' : 'Guix System'} builds the initrd from its configuration (boot.initrd.kernelModules on NixOS).`,
+    );
+  return model.initramfs !== 'none' && model.initramfs !== 'unknown'
+    ? pass('initramfs', `Initramfs generator: ${model.initramfs}.`)
+    : warn(
+        'initramfs',
+        'No initramfs generator was found.',
+        'Early vfio-pci binding needs mkinitcpio, dracut, initramfs-tools or booster; without one, GPU Ferry binds the GPU after boot instead.',
+      );
+}
+
+/** On NixOS / Guix System: what to declare, since GPU Ferry edits no generated file there. */
+function declarativeCheck(model: HostModel, rec: DoctorReport['recommendation']): Check[] {
+  const system = declarativeSystem(model);
+  if (!system) return [];
+  return [
+    warn(
+      'declarative-system',
+      `${system === 'nixos' ? 'NixOS' : 'Guix System'} generates its boot entries, initrd and most of /etc from its configuration: GPU Ferry's setup plans change none of those files and show what to declare instead.`,
+      `Add to /etc/nixos/configuration.nix${system === 'guix' ? ' (on Guix, the same in config.scm)' : ''}, then \`sudo nixos-rebuild boot\` and restart:\n\n${nixosSnippet(model, null, rec.mode === 'dual-gpu' ? { gpu: rec.gpu } : null, null)}`,
+    ),
+  ];
+}
+
 function systemChecks(model: HostModel, rec: DoctorReport['recommendation']): Check[] {
   const checks: Check[] = [];
   checks.push(
@@ -220,15 +251,7 @@ function systemChecks(model: HostModel, rec: DoctorReport['recommendation']): Ch
           "Add kernel parameters by hand in your bootloader's configuration; GPU Ferry shows which ones.",
         ),
   );
-  checks.push(
-    model.initramfs !== 'none' && model.initramfs !== 'unknown'
-      ? pass('initramfs', `Initramfs generator: ${model.initramfs}.`)
-      : warn(
-          'initramfs',
-          'No initramfs generator was found.',
-          'Early vfio-pci binding needs mkinitcpio, dracut, initramfs-tools or booster; without one, GPU Ferry binds the GPU after boot instead.',
-        ),
-  );
+  checks.push(initramfsCheck(model));
   if (rec.mode === 'single-gpu') {
     const dm = model.displayManager;
     checks.push(
@@ -261,14 +284,18 @@ function systemChecks(model: HostModel, rec: DoctorReport['recommendation']): Ch
   const live = model.users.some((u) => u.current !== undefined);
   const user = live ? model.users.find((u) => u.current) : model.users[0];
   if (user) {
-    const missing = ['kvm', 'libvirt'].filter((g) => !user.groups.includes(g));
+    const wanted = ['kvm', libvirtGroup(model.os)];
+    const missing = wanted.filter((g) => !user.groups.includes(g));
+    const nixos = declarativeSystem(model) === 'nixos';
     checks.push(
       missing.length === 0
-        ? pass('user-groups', `${user.name} is in the kvm and libvirt groups.`)
+        ? pass('user-groups', `${user.name} is in the ${wanted.join(' and ')} groups.`)
         : warn(
             'user-groups',
             `${user.name} is not in the ${missing.join(' and ')} group${missing.length > 1 ? 's' : ''}.`,
-            `sudo usermod -aG ${missing.join(',')} ${user.name}, then log out and in again.`,
+            nixos
+              ? `Declare \`users.users.${user.name}.extraGroups = [ ${wanted.map((g) => `"${g}"`).join(' ')} ];\` in /etc/nixos/configuration.nix, run \`sudo nixos-rebuild switch\`, then log out and in again.`
+              : `sudo usermod -aG ${missing.join(',')} ${user.name}, then log out and in again.`,
           ),
     );
   }
@@ -283,5 +310,6 @@ export function buildChecks(model: HostModel, report: Omit<DoctorReport, 'checks
     kernelParamsCheck(model),
     vfioCheck(model),
     ...systemChecks(model, report.recommendation),
+    ...declarativeCheck(model, report.recommendation),
   ];
 }

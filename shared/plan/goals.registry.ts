@@ -5,7 +5,9 @@ import { iommuGoal, vfioEarlyGoal } from '../setup/goals';
 import { handoffConfigGoal } from '../handoff/plan-handoff-config';
 import { hookInstallGoal } from '../handoff/plan-hook-install';
 import { hugepagesGoal } from '../vm/hugepages-goal';
+import { declarativeAware } from '../setup/declarative';
 
-export const goalList: GoalDefinition[] = [lookingGlassGoal, iommuGoal, vfioEarlyGoal, handoffConfigGoal, hookInstallGoal, hugepagesGoal];
+// On NixOS and Guix System no goal edits generated files (shared/setup/declarative.ts).
+export const goalList: GoalDefinition[] = [lookingGlassGoal, iommuGoal, vfioEarlyGoal, handoffConfigGoal, hookInstallGoal, hugepagesGoal].map(declarativeAware);
 
 export const goalsByName = (): Map<string, GoalDefinition> => new Map(goalList.map((g) => [g.name, g]));

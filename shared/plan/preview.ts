@@ -45,7 +45,10 @@ export function previewStep(step: Step, current?: (path: string) => string | nul
 /** The whole plan as text. `current` supplies today's content for write-file steps without `before`. */
 export function renderPlan(plan: Plan, current?: (path: string) => string | null): string {
   const out = [`${plan.title} (${plan.goal})`];
-  if (plan.steps.length === 0) return `${out[0]}\nNothing to do: this machine is already set up.\n`;
+  // No steps but warnings: nothing GPU Ferry may change here, and the warnings say what to do by hand.
+  if (plan.steps.length === 0 && plan.warnings.length === 0)
+    return `${out[0]}\nNothing to do: this machine is already set up.\n`;
+  if (plan.steps.length === 0) out.push('', 'No changes GPU Ferry can make here.');
   plan.steps.forEach((step, i) => {
     const p = previewStep(step, current);
     out.push('', `${i + 1}. ${p.summary}`, `   why: ${p.reason}`);

@@ -381,6 +381,31 @@ const EXPECT: Record<string, FixtureExpect> = {
       },
     ],
   },
+  'nixos-skylake-gtx1660': {
+    iommu: 'on',
+    mode: 'dual-gpu',
+    gpu: '0000:01:00.0',
+    cpu: 'intel',
+    // No "no initramfs generator" warning: NixOS builds its initrd; the group is libvirtd there.
+    problems: ['looking-glass', 'user-groups', 'declarative-system'],
+    gpus: [
+      {
+        address: '0000:00:02.0',
+        integrated: true,
+        drivesHostDisplay: true,
+        functions: ['0000:00:02.0'],
+        isolation: 'isolated',
+      },
+      {
+        address: '0000:01:00.0',
+        integrated: false,
+        drivesHostDisplay: false,
+        functions: turing('01'),
+        isolation: 'isolated',
+        groupPeers: [],
+      },
+    ],
+  },
 };
 
 beforeAll(() => buildCli(), 60_000);
