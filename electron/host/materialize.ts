@@ -283,6 +283,9 @@ function writeDevice(
   if (dev.sriovTotalVfs !== undefined) w.file(`${d}/sriov_totalvfs`, `${dev.sriovTotalVfs}\n`);
   if (dev.sriovNumVfs !== undefined || vfs.length > 0)
     w.file(`${d}/sriov_numvfs`, `${dev.sriovNumVfs ?? vfs.length}\n`);
+  if (dev.sriovOffset !== undefined) w.file(`${d}/sriov_offset`, `${dev.sriovOffset}\n`);
+  if (dev.sriovStride !== undefined) w.file(`${d}/sriov_stride`, `${dev.sriovStride}\n`);
+  if (dev.sriovTotalVfs !== undefined) w.file(`${d}/sriov_drivers_autoprobe`, '1\n');
   if (dev.physfn) w.linkInside(`${d}/physfn`, where(dev.physfn));
   vfs.forEach((vf, n) => w.linkInside(`${d}/virtfn${n}`, where(vf)));
 }

@@ -99,6 +99,8 @@ function scanDevice(r: HostReader, address: string, drm: Map<string, DrmInfo>): 
     drm: drm.get(address) ?? null,
     sriovTotalVfs: int(attr('sriov_totalvfs')),
     sriovNumVfs: int(attr('sriov_numvfs')),
+    sriovOffset: int(attr('sriov_offset')),
+    sriovStride: int(attr('sriov_stride')),
     physfn: link('physfn'),
     virtfns: [],
     bridges,

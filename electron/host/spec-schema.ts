@@ -44,6 +44,8 @@ const pciEntry = z.strictObject({
     .optional(),
   sriovTotalVfs: z.number().int().nonnegative().optional(),
   sriovNumVfs: z.number().int().nonnegative().optional(),
+  sriovOffset: z.number().int().positive().optional(),
+  sriovStride: z.number().int().nonnegative().optional(),
   physfn: pciAddress.optional(),
   /** The bridge or switch port the device sits behind (../shared/host-spec.md §1, topology). */
   parent: pciAddress.optional(),

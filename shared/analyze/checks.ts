@@ -5,6 +5,7 @@ import { installLibvirtHint, libvirtGroup } from './distro-hints';
 import { declarativeSystem } from '../setup/declarative';
 import { nixosSnippet } from '../setup/nixos-snippet';
 import { cmdlineMistakes } from './cmdline-mistakes';
+import { tokenize } from '../setup/kernel-cmdline';
 
 const pass = (id: string, message: string): Check => ({ id, status: 'pass', message, fix: null });
 const warn = (id: string, message: string, fix: string): Check => ({ id, status: 'warn', message, fix });
@@ -74,17 +75,15 @@ function iommuChecks(model: HostModel, state: DoctorReport['iommu']['state'], gr
 }
 
 /**
- * A shared group matters only for a GPU that would go to a VM: the GPU that keeps the host display in
- * dual-GPU mode, and an integrated GPU (it cannot move slots), stay with the host, group and all.
+ * A shared group matters only for a GPU that would go to a VM: in dual-GPU mode the GPUs that are not
+ * passed through, and an integrated GPU (it cannot move slots), stay with the host, group and all.
  */
 function isolationCheck(g: GpuReport, rec: DoctorReport['recommendation']): Check {
   const id = `isolation:${g.address}`;
   const shares = `${g.name} (${g.address}) shares IOMMU group ${g.iommuGroup} with ${g.groupPeers.join(', ')}`;
-  if (g.drivesHostDisplay && rec.mode === 'dual-gpu' && rec.gpu !== g.address)
-    return pass(
-      id,
-      `${shares}; it keeps the host display, so its group stays with the host and that is fine.`,
-    );
+  // In dual-GPU mode every GPU but the one passed through stays with the host, group and all.
+  if (rec.mode === 'dual-gpu' && rec.gpu !== g.address)
+    return pass(id, `${shares}; it stays with the host (another GPU goes to the VM), so that is fine.`);
   if (g.integrated)
     return warn(
       id,
@@ -96,6 +95,22 @@ function isolationCheck(g: GpuReport, rec: DoctorReport['recommendation']): Chec
     `${shares}.`,
     'Move the card to another slot (usually the first, CPU-connected x16 slot), or update the firmware; the ACS override patch can split groups but weakens isolation between devices.',
   );
+}
+
+/** i915.max_vfs on the command line but no SR-IOV on the iGPU: the in-kernel i915 ignores it. */
+function igpuSriovChecks(model: HostModel): Check[] {
+  const asked = tokenize(model.kernel.cmdline ?? '').some((t) => /^(i915|xe)\.max_vfs$/.test(t.key));
+  const igpu = model.pci.find((d) => d.vendorId === '8086' && d.address === '0000:00:02.0');
+  if (!asked || !igpu || (igpu.sriovTotalVfs ?? 0) > 0) return [];
+  return [
+    warn(
+      'igpu-sriov',
+      `The kernel command line asks for SR-IOV virtual functions, but the iGPU (${igpu.driver ?? 'no driver'}) offers none.`,
+      igpu.driver === 'xe'
+        ? 'The xe driver has SR-IOV only on GPUs where Intel enabled it; on this iGPU no VF can be created.'
+        : "The i915 driver in the kernel has no SR-IOV for 12th-14th gen iGPUs: install the out-of-tree i915 SR-IOV module (i915-sriov-dkms) with your distribution's DKMS, reboot, and run the doctor again.",
+    ),
+  ];
 }
 
 function gpuChecks(model: HostModel, gpus: GpuReport[], rec: DoctorReport['recommendation']): Check[] {
@@ -136,7 +151,7 @@ function gpuChecks(model: HostModel, gpus: GpuReport[], rec: DoctorReport['recom
         warn(
           `sriov:${g.address}`,
           `${g.name} (${g.address}) can create up to ${g.sriov.totalVfs} SR-IOV virtual functions, but none exist: a VM could get a slice of this GPU while the host keeps it.`,
-          `Create one with \`echo 1 | sudo tee /sys/bus/pci/devices/${g.address}/sriov_numvfs\` (Intel iGPUs need the i915 SR-IOV driver); it then appears as its own GPU here.`,
+          `Review and apply \`gpu-ferry plan sriov-vfs --device ${g.address} --count 1\` (now and at every boot); each VF then appears as its own GPU here.`,
         ),
       );
     }
@@ -149,6 +164,7 @@ function gpuChecks(model: HostModel, gpus: GpuReport[], rec: DoctorReport['recom
         'Add a discrete GPU (a desktop slot, or an external one over Thunderbolt/USB4 or OCuLink); until then a VM can use virtual graphics, and an Intel iGPU with SR-IOV can give a VM a virtual function.',
       ),
     );
+  checks.push(...igpuSriovChecks(model));
   const chosen = gpus.find((g) => g.address === rec.gpu);
   if (chosen) {
     checks.push(

@@ -7,6 +7,7 @@ import { identicalIds } from './identical-ids';
 import { iommuGroupCount, iommuState } from './iommu-state';
 import { recommendMode } from './mode';
 import { buildChecks } from './checks';
+import { sriovDevices } from './sriov';
 
 export function buildDoctorReport(model: HostModel): DoctorReport {
   const state = iommuState(model);
@@ -54,5 +55,5 @@ export function buildDoctorReport(model: HostModel): DoctorReport {
     gpus,
     recommendation,
   };
-  return { ...partial, checks: buildChecks(model, partial) };
+  return { ...partial, checks: buildChecks(model, partial), sriov: sriovDevices(model, state === 'on') };
 }

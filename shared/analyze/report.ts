@@ -36,6 +36,23 @@ export interface GpuReport {
   sriov?: { totalVfs: number; numVfs: number; virtualFunctions: string[] } | null;
 }
 
+export interface SriovDeviceReport {
+  /** The physical function. */
+  address: string;
+  name: string;
+  classCode: string;
+  driver: string | null;
+  totalVfs: number;
+  numVfs: number;
+  virtualFunctions: {
+    address: string;
+    driver: string | null;
+    iommuGroup: number | null;
+    /** The VF is alone in its IOMMU group (null when the IOMMU is off). */
+    ownGroup: boolean | null;
+  }[];
+}
+
 export type Mode = 'single-gpu' | 'dual-gpu' | 'none';
 
 export interface DoctorReport {
@@ -44,4 +61,6 @@ export interface DoctorReport {
   gpus: GpuReport[];
   recommendation: { mode: Mode; gpu: string | null; reasons: string[] };
   checks: Check[];
+  /** Extension: every SR-IOV capable device (any class) with its virtual functions. */
+  sriov?: SriovDeviceReport[];
 }

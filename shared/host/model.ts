@@ -57,6 +57,9 @@ export interface PciDevice {
   drm: DrmInfo | null;
   sriovTotalVfs: number | null;
   sriovNumVfs: number | null;
+  /** Routing-id offset of the first VF and the stride between VFs (sriov_offset, sriov_stride); null when absent. */
+  sriovOffset: number | null;
+  sriovStride: number | null;
   /** Address of the physical function when this device is an SR-IOV virtual function. */
   physfn: string | null;
   /** Addresses of this device's virtual functions. */

@@ -5,6 +5,7 @@ import { defineGoal } from '../plan/goals';
 import { bootDisplayGpu, isDisplayClass } from './host-facts';
 import { planIommu } from './plan-iommu';
 import { planVfioEarly } from './plan-vfio-early';
+import { planSriovVfs } from './plan-sriov';
 
 export const iommuGoal = defineGoal({
   name: 'iommu',
@@ -57,4 +58,33 @@ export const vfioEarlyGoal = defineGoal({
   flags: { '--gpu': { key: 'gpu' }, '--remove': { key: 'remove', boolean: true } },
   plan: (host, options) => planVfioEarly(host, options),
   examples: (host) => [...bindableGpus(host).map((gpu) => ({ gpu })), { remove: true }],
+});
+
+const pciAddress = z
+  .string()
+  .regex(/^[0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7]$/, 'must be a PCI address like 0000:03:00.0')
+  .transform((s) => s.toLowerCase());
+
+export const sriovOptions = z.strictObject({
+  device: pciAddress,
+  count: z.coerce.number().int('--count must be a whole number').min(0, '--count must be 0 or more').max(256),
+  vfio: pciAddress.optional(),
+});
+
+/**
+ * Not in goals.registry.ts yet: root applies no sysfs writes, and this goal's plan would carry only the
+ * boot rule while the live half (sriov_numvfs, binding a VF) stays undone. Its planner is proven on a real
+ * kernel (test/kernel/sriov.test.ts); register it once root applies SR-IOV writes with the planner's guards.
+ */
+export const sriovGoal = defineGoal({
+  name: 'sriov-vfs',
+  summary:
+    'Create N SR-IOV virtual functions on a device now and at every boot (udev rule), optionally bind one to vfio-pci now; --count 0 removes them',
+  options: sriovOptions,
+  flags: { '--device': { key: 'device' }, '--count': { key: 'count' }, '--vfio': { key: 'vfio' } },
+  plan: (host, options) => planSriovVfs(host, options).plan,
+  examples: (host) =>
+    host.pci
+      .filter((d) => (d.sriovTotalVfs ?? 0) > 0 && d.physfn === null)
+      .map((d) => ({ device: d.address, count: 1 })),
 });

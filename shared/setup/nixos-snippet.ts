@@ -62,6 +62,25 @@ const HOOK_LINES = [
   '  ];',
 ];
 
+/** A udev rule the plan would have written, declared instead (the SR-IOV boot rule). */
+function udevLines(plan: Plan | null): string[] {
+  const rules = (plan?.steps ?? []).flatMap((s) =>
+    s.kind === 'write-file' && s.path.startsWith('/etc/udev/rules.d/') ? [s.content] : [],
+  );
+  if (rules.length === 0)
+    return ['  # Remove the SR-IOV udev rule (services.udev.extraRules) you added before.'];
+  const body = rules
+    .join('')
+    .split('\n')
+    .filter((l) => l !== '' && !l.startsWith('#'));
+  return [
+    '  # SR-IOV virtual functions at every boot.',
+    "  services.udev.extraRules = ''",
+    ...body.map((l) => `    ${l}`),
+    "  '';",
+  ];
+}
+
 const groupLines = (host: HostModel): string[] =>
   host.users
     .filter((u) => u.uid >= 1000 && u.uid < 60000)
@@ -98,6 +117,7 @@ export function nixosSnippet(
   if (all || goal === 'hook-install') lines.push(...LIBVIRT_LINES, ...HOOK_LINES);
   if (all || goal === 'looking-glass')
     lines.push(...kvmfrLines(host, fromPlan(plan, /static_size_mb=(\d+)/) ?? '64', user));
+  if (goal === 'sriov-vfs') lines.push(...udevLines(plan));
   if (all) lines.push(...groupLines(host));
   if (lines.length === 0) lines.push(`  # Nothing to declare for ${goal}.`);
   return ['{ config, pkgs, ... }:', '{', ...lines, '}'].join('\n');

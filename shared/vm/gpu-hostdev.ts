@@ -1,6 +1,16 @@
 // The GPU's PCI functions as libvirt <hostdev> elements, and adding/removing them in an existing domain
 // XML (through domain-xml.ts, so everything else in the document stays as it was, byte for byte).
+import type { DoctorReport } from '../analyze/report';
 import { escapeAttribute, findAll, findFirst, insertChild, parseXml, removeElement, XmlEditError, type XmlElement } from './domain-xml';
+
+/**
+ * An SR-IOV virtual function the doctor lists alone in its IOMMU group (a GPU slice, a NIC or NVMe VF):
+ * it is attached on its own, like a GPU's functions. Null when `address` is no such VF.
+ */
+export function virtualFunctionToAttach(report: DoctorReport, address: string): string[] | null {
+  const vf = (report.sriov ?? []).flatMap((pf) => pf.virtualFunctions).find((v) => v.address === address);
+  return vf?.ownGroup ? [vf.address] : null;
+}
 
 const PCI = /^([0-9a-f]{4}):([0-9a-f]{2}):([0-9a-f]{2})\.([0-7])$/;
 

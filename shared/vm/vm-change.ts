@@ -3,7 +3,7 @@
 // `vm.review` both use it; applying (virsh, backups, qemu-img) lives in electron/system/libvirt-apply.ts.
 import type { DoctorReport } from '../analyze/report';
 import type { HostModel } from '../host/model';
-import { attachGpu, detachGpu } from './gpu-hostdev';
+import { attachGpu, detachGpu, virtualFunctionToAttach } from './gpu-hostdev';
 import { defaultNewVmOptions, hugepagesFor, newVmXml, type NewVmOptions } from './new-vm-xml';
 import { appliedTuning, applyTuning, hugepagesShortfall, removeTuning } from './tuning';
 import { lookingGlassDomainXml, type LgDeviceChange } from '../lg/domain';
@@ -21,8 +21,12 @@ export interface PlannedVmChange {
 export function gpuFunctions(report: DoctorReport, address: string): string[] {
   const gpu = report.gpus.find((g) => g.address === address || g.functions.includes(address));
   if (!gpu) {
+    const vf = virtualFunctionToAttach(report, address);
+    if (vf) return vf;
     const known = report.gpus.map((g) => g.address).join(', ') || 'none';
-    throw new Error(`${address} is not a GPU on this machine (GPUs: ${known}).`);
+    throw new Error(
+      `${address} is not a GPU on this machine (GPUs: ${known}), nor an SR-IOV virtual function in an IOMMU group of its own.`,
+    );
   }
   return gpu.functions.length > 0 ? gpu.functions : [gpu.address];
 }

@@ -19,14 +19,14 @@ if [[ -z $deb ]]; then
 fi
 kver=$(basename "$deb" | sed -E 's/^linux-image-([^_]+)_.*/\1/')
 kt=$cache/tree-$kver
-if [[ ! -f $kt/.done ]]; then
+if [[ ! -f $kt/.done-nvme2 ]]; then
   rm -rf "$kt"; mkdir -p "$kt"
   m=./lib/modules/$kver
   dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$kt" ./boot "$m/kernel/drivers/gpu" "$m/kernel/drivers/vfio" \
-    "$m/kernel/sound" "$m/kernel/virt" "$m/kernel/drivers/video" "$m/kernel/drivers/i2c" "$m/kernel/drivers/leds" "$m/kernel/lib" \
+    "$m/kernel/sound" "$m/kernel/virt" "$m/kernel/drivers/nvme" "$m/kernel/block" "$m/kernel/crypto" "$m/kernel/arch" "$m/kernel/drivers/video" "$m/kernel/drivers/i2c" "$m/kernel/drivers/leds" "$m/kernel/lib" \
     "$m/modules.builtin" "$m/modules.order" "$m/modules.builtin.modinfo"
   depmod -b "$kt" -F "$kt/boot/System.map-$kver" "$kver"
-  touch "$kt/.done"
+  touch "$kt/.done-nvme2"
 fi
 
 for tool in gcc cpio gzip busybox kmod bash ldd; do
@@ -53,8 +53,8 @@ copy_with_libs "$(command -v flock)" # util-linux flock, as on every host (busyb
 for a in modprobe insmod rmmod lsmod depmod modinfo; do ln -sf kmod "$root/bin/$a"; done
 ln -sf ../bin/modprobe "$root/sbin/modprobe"
 
-# Modules (with their dependencies) for bochs DRM, HDA audio and VFIO.
-mods=(bochs vfio-pci vfio_iommu_type1 snd-hda-intel snd-hda-codec-generic)
+# Modules (with their dependencies) for bochs DRM, HDA audio, VFIO and NVMe (the SR-IOV test's device).
+mods=(bochs vfio-pci vfio_iommu_type1 snd-hda-intel snd-hda-codec-generic nvme)
 for m in "${mods[@]}"; do modprobe -d "$kt" -S "$kver" --show-depends "$m"; done | awk '$1=="insmod"{print $2}' | sort -u | while read -r ko; do
   rel=${ko#"$kt"}; mkdir -p "$root$(dirname "$rel")"; cp "$ko" "$root$rel"
 done

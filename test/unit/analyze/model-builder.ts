@@ -24,7 +24,7 @@ export function pci(
     resetMethods: ['flr'],
     drm: null,
     sriovTotalVfs: null,
-    sriovNumVfs: null,
+    sriovNumVfs: null, sriovOffset: null, sriovStride: null,
     physfn: null,
     virtfns: [],
     bridges: [],

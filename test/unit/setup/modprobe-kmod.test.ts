@@ -31,7 +31,7 @@ const dev = (
   resetMethods: [],
   drm: null,
   sriovTotalVfs: null,
-  sriovNumVfs: null,
+  sriovNumVfs: null, sriovOffset: null, sriovStride: null,
   physfn: null,
   virtfns: [],
     bridges: [],

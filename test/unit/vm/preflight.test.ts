@@ -8,7 +8,7 @@ import { testHost } from './host-model';
 const dev = (address: string, classCode: string, driver: string | null, group: number, extra: Partial<PciDevice> = {}): PciDevice => ({
   address, classCode, vendorId: '10de', deviceId: '2206', subsystemVendorId: null, subsystemDeviceId: null, vendorName: null,
   deviceName: null, driver, driverOverride: null, iommuGroup: group, bootVga: null, resetMethods: [], drm: null,
-  sriovTotalVfs: null, sriovNumVfs: null, physfn: null, virtfns: [], bridges: [], ...extra,
+  sriovTotalVfs: null, sriovNumVfs: null, sriovOffset: null, sriovStride: null, physfn: null, virtfns: [], bridges: [], ...extra,
 });
 
 function host(bootVga: boolean, peers: PciDevice[] = []) {

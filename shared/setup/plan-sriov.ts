@@ -1,0 +1,217 @@
+// Goal `sriov-vfs`: N SR-IOV virtual functions on a physical function, now and at every boot, and
+// optionally one of them bound to vfio-pci now, for a VM; `--count 0` takes them away again.
+//
+// The change has two halves: files (what a goal's plan carries and root could apply today) and the live
+// writes on the running kernel (sriov_numvfs & co), kept apart because root applies no sysfs writes yet.
+//
+// At boot: a udev rule on the physical function's `bind` event writes sriov_numvfs. The kernel accepts
+// that write only while the PF's driver is bound, and `bind` fires exactly then, at every boot and after
+// a driver reload, on every distribution with udev. (systemd-tmpfiles runs at a fixed point with no
+// ordering against the driver's loading; a oneshot unit would need its own device dependency.)
+// The rule also turns sriov_drivers_autoprobe off, so host drivers leave new VFs alone: a VM's start
+// binds the VF to vfio-pci (libvirt's managed hostdev, or GPU Ferry's handoff).
+import type { HostModel, PciDevice } from '../host/model';
+import { emptyPlan, type ModuleStep, type Plan, type Step } from '../plan/model';
+import { planCmdline } from './cmdline-target';
+import { removeStep, writeStep } from './steps';
+
+export interface SriovOptions {
+  /** The physical function. */
+  device: string;
+  /** How many VFs; 0 removes them and the boot rule. */
+  count: number;
+  /** A VF address to bind to vfio-pci now. */
+  vfio?: string;
+}
+
+export class SriovPlanError extends Error {}
+
+/** A write to a PF's or VF's sysfs attribute on the running kernel (`drivers_probe` is the bus's own). */
+export interface SriovSysfsWrite {
+  kind: 'sysfs-write';
+  device: string;
+  attribute: 'sriov_numvfs' | 'sriov_drivers_autoprobe' | 'driver_override' | 'drivers_probe';
+  value: string;
+  reason: string;
+}
+
+/** What acts on the running kernel now, in order. Root applies no sysfs writes yet (see goals.ts). */
+export type SriovLiveStep = SriovSysfsWrite | ModuleStep;
+
+export interface SriovChange {
+  /** Files (the boot rule, Intel iGPU kernel parameters): what a plan of the goal registry carries. */
+  plan: Plan;
+  /** The same change on the running kernel, now. */
+  live: SriovLiveStep[];
+}
+
+export const sriovRulePath = (pf: string): string =>
+  `/etc/udev/rules.d/70-gpu-ferry-sriov-${pf.replace(/[:.]/g, '-')}.rules`;
+
+const ADDRESS = /^([0-9a-f]{4}):([0-9a-f]{2}):([0-9a-f]{2})\.([0-7])$/;
+
+/**
+ * The address of VF number `index` (0-based): the PF's routing id plus the offset and stride it
+ * advertises (sriov_offset, sriov_stride), as the kernel computes it.
+ */
+export function vfAddress(pf: PciDevice, index: number): string | null {
+  const m = ADDRESS.exec(pf.address);
+  if (!m || pf.sriovOffset === null || pf.sriovStride === null) return null;
+  const rid = (parseInt(m[2]!, 16) << 8) + (parseInt(m[3]!, 16) << 3) + parseInt(m[4]!, 16);
+  const vf = rid + pf.sriovOffset + pf.sriovStride * index;
+  const hex = (n: number, w: number) => n.toString(16).padStart(w, '0');
+  return `${m[1]}:${hex(vf >> 8, 2)}:${hex((vf >> 3) & 0x1f, 2)}.${vf & 7}`;
+}
+
+const sysfs = (
+  device: string,
+  attribute: SriovSysfsWrite['attribute'],
+  value: string,
+  reason: string,
+): SriovSysfsWrite => ({
+  kind: 'sysfs-write',
+  device,
+  attribute,
+  value,
+  reason,
+});
+
+function ruleText(pf: PciDevice, count: number): string {
+  return [
+    `# Written by GPU Ferry: ${count} SR-IOV virtual function${count === 1 ? '' : 's'} on ${pf.address} at every boot,`,
+    '# created when its driver binds; host drivers do not probe them, so a VM can take any of them.',
+    `ACTION=="bind", SUBSYSTEM=="pci", KERNEL=="${pf.address}", ATTR{sriov_drivers_autoprobe}="0", ATTR{sriov_numvfs}="${count}"`,
+    '',
+  ].join('\n');
+}
+
+/** Intel iGPUs expose VFs only with the driver's own parameters; these go on the kernel command line. */
+function intelIgpuParams(pf: PciDevice, count: number): string[] {
+  if (pf.vendorId !== '8086' || !pf.classCode.startsWith('03') || !pf.address.startsWith('0000:00:02.'))
+    return [];
+  if (pf.driver === 'xe') return [`xe.max_vfs=${count}`];
+  if (pf.driver === 'i915') return ['i915.enable_guc=3', `i915.max_vfs=${count}`];
+  return [];
+}
+
+function findPf(host: HostModel, address: string): PciDevice {
+  const pf = host.pci.find((d) => d.address === address);
+  if (!pf) throw new SriovPlanError(`There is no PCI device ${address} on this machine.`);
+  if (pf.physfn !== null)
+    throw new SriovPlanError(`${address} is itself a virtual function of ${pf.physfn}.`);
+  if (!pf.sriovTotalVfs)
+    throw new SriovPlanError(
+      `${address} does not offer SR-IOV (no sriov_totalvfs; for Intel iGPUs the driver must be i915 with the SR-IOV module, or xe, loaded with its max_vfs parameter).`,
+    );
+  return pf;
+}
+
+export function planSriovVfs(host: HostModel, options: SriovOptions): SriovChange {
+  const pf = findPf(host, options.device);
+  const total = pf.sriovTotalVfs ?? 0;
+  // Root recomputes this plan: these guards hold whoever asks.
+  if (options.count > total)
+    throw new SriovPlanError(
+      `${pf.address} offers at most ${total} virtual functions (sriov_totalvfs); asked for ${options.count}.`,
+    );
+  const vfs = Array.from({ length: options.count }, (_, i) => vfAddress(pf, i));
+  if (options.vfio !== undefined && !vfs.includes(options.vfio))
+    throw new SriovPlanError(
+      vfs.some((v) => v === null)
+        ? `${pf.address} does not report sriov_offset/sriov_stride, so its VF addresses are not known before they exist.`
+        : `${options.vfio} is not one of the ${options.count} virtual functions of ${pf.address} (${vfs.join(', ') || 'none'}).`,
+    );
+  const plan = emptyPlan(
+    'sriov-vfs',
+    options.count > 0
+      ? `${options.count} SR-IOV virtual functions on ${pf.address}`
+      : `No SR-IOV virtual functions on ${pf.address}`,
+  );
+  const rulePath = sriovRulePath(pf.address);
+  const currentRule = host.files[rulePath] ?? null;
+  const current = pf.sriovNumVfs ?? 0;
+  const files: Step[] = [];
+  const live: SriovLiveStep[] = [];
+  if (options.count === 0) {
+    if (currentRule !== null)
+      files.push(removeStep(rulePath, currentRule, 'No virtual functions at boot any more.'));
+    if (current > 0) {
+      live.push(
+        sysfs(
+          pf.address,
+          'sriov_numvfs',
+          '0',
+          `Remove the ${current} virtual functions now (a VF bound to vfio-pci is released with it).`,
+        ),
+        sysfs(
+          pf.address,
+          'sriov_drivers_autoprobe',
+          '1',
+          'Host drivers probe new virtual functions again, as by default.',
+        ),
+      );
+    }
+    plan.steps = files;
+    return { plan, live };
+  }
+  files.push(
+    ...writeStep(
+      rulePath,
+      ruleText(pf, options.count),
+      currentRule,
+      `Create ${options.count} virtual functions at every boot, when ${pf.driver ?? 'the'} driver binds ${pf.address}.`,
+    ),
+  );
+  if (current !== options.count) {
+    if (current > 0)
+      live.push(
+        sysfs(
+          pf.address,
+          'sriov_numvfs',
+          '0',
+          `The kernel changes the number of VFs only from 0: remove the ${current} there now.`,
+        ),
+      );
+    live.push(
+      sysfs(
+        pf.address,
+        'sriov_drivers_autoprobe',
+        '0',
+        'Host drivers leave the new virtual functions alone, free for VMs.',
+      ),
+      sysfs(
+        pf.address,
+        'sriov_numvfs',
+        String(options.count),
+        `Create ${options.count} virtual functions now: ${vfs.filter(Boolean).join(', ')}.`,
+      ),
+    );
+  }
+  if (options.vfio !== undefined) {
+    live.push(
+      { kind: 'module-load', module: 'vfio-pci', reason: 'vfio-pci hands the virtual function to a VM.' },
+      sysfs(options.vfio, 'driver_override', 'vfio-pci', `Only vfio-pci may take ${options.vfio}.`),
+      sysfs(options.vfio, 'drivers_probe', options.vfio, `Bind ${options.vfio} to vfio-pci now.`),
+    );
+  }
+  const params = intelIgpuParams(pf, Math.max(options.count, total));
+  if (params.length > 0) {
+    const edit = planCmdline(host, {
+      add: params,
+      removeKeys: [],
+      purpose: 'let the Intel iGPU driver create SR-IOV virtual functions',
+    });
+    files.unshift(...edit.steps);
+    plan.warnings.push(...edit.warnings);
+    plan.warnings.push(
+      pf.driver === 'xe'
+        ? 'The xe driver creates VFs only on GPUs where Intel enabled SR-IOV in it (recent platforms); on older iGPUs it has none.'
+        : "The in-kernel i915 driver has no SR-IOV for 12th-14th gen iGPUs: this needs the out-of-tree i915 SR-IOV module (i915-sriov-dkms), and Windows in the VM needs Intel's graphics driver for the VF. Support depends on that module, not on GPU Ferry.",
+    );
+    if (edit.steps.length > 0)
+      plan.reboot =
+        'The iGPU driver reads its SR-IOV parameters only when it loads: the change takes effect after a restart.';
+  }
+  plan.steps = files;
+  return { plan, live };
+}
