@@ -63,6 +63,15 @@ export function formatDoctor(report: DoctorReport, paint: Paint = noPaint): stri
     if (g.groupPeers.length > 0)
       out.push(paint.dim(`      shares its group with: ${g.groupPeers.join(', ')}`));
   }
+  for (const pf of report.sriov ?? []) {
+    out.push(`  SR-IOV ${pf.address}  ${pf.name}: ${pf.numVfs} of ${pf.totalVfs} virtual functions`);
+    for (const vf of pf.virtualFunctions)
+      out.push(
+        paint.dim(
+          `      ${vf.address}  driver ${vf.driver ?? 'none'}; IOMMU group ${vf.iommuGroup ?? '-'}${vf.ownGroup ? ' (its own)' : vf.ownGroup === false ? ' (shared)' : ''}`,
+        ),
+      );
+  }
   out.push('');
   const rec = report.recommendation;
   const modeLine = `Recommended mode: ${MODE_TEXT[rec.mode]}${rec.gpu ? ` — pass ${rec.gpu}` : ''}`;

@@ -32,9 +32,10 @@ function parsesAsNix(text: string): void {
 }
 
 describe('declarative systems', () => {
-  it('recognises NixOS from os-release and nothing else as declarative', () => {
+  it('recognises NixOS and Guix System from os-release, and nothing else, as declarative', () => {
     expect(declarativeSystem(nixos.model)).toBe('nixos');
     expect(declarativeSystem(arch.model)).toBeNull();
+    expect(declarativeSystem({ ...arch.model, os: { ...arch.model.os, id: 'guix', idLike: [] } })).toBe('guix');
   });
 
   it('no goal edits a generated file, runs a regenerator or restarts a service on NixOS', () => {
