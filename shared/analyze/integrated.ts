@@ -46,9 +46,16 @@ export function integratedVerdict(model: HostModel, d: PciDevice): IntegratedVer
   const no = (because: string) => ({ integrated: false, because });
   if (cardSwitch(model, gpu)) return no('it sits behind a PCIe switch of its own, on its own card');
   // An APU's GPU shares its slot with the processor's own functions (security processor, USB, audio DSP).
+  // An HD audio function (class 0403) does not tell: a graphics card has one for HDMI/DP, and its
+  // vendor id need not be the GPU's (an emulated card's is Intel's); an APU always has the others too.
   const slot = slotOf(gpu.address);
   const platformSibling = model.pci.find(
-    (p) => slotOf(p.address) === slot && p.vendorId !== gpu.vendorId && !isDisplay(p) && p.physfn === null,
+    (p) =>
+      slotOf(p.address) === slot &&
+      p.vendorId !== gpu.vendorId &&
+      !isDisplay(p) &&
+      !p.classCode.startsWith('0403') &&
+      p.physfn === null,
   );
   if (platformSibling)
     return yes(

@@ -19,6 +19,10 @@ describe('GPU roles', () => {
       integrated: true,
       because: "its slot also holds the processor's 0000:c4:00.2 (vendor 1022)",
     });
+    // A card's HDMI audio function with another vendor id (QEMU's bochs-display + ich9-intel-hda) is no APU sign.
+    const bochs = pci('0000:01:00.0', '038000', '1234', '1111', { bridges: ['0000:00:1c.0'] });
+    const hda = pci('0000:01:00.1', '040300', '8086', '293e', { bridges: ['0000:00:1c.0'] });
+    expect(verdict(bochs, [hda]).integrated).toBe(false);
     // The same class alone, or a built-in panel, directly behind a root port.
     expect(integrated(apu)).toBe(true);
     const panel = pci('0000:05:00.0', '030000', '1002', '1234', {
