@@ -7,10 +7,11 @@ import { VmHistoryList } from './plans/VmHistoryList';
 import { useAppStore } from './store/context';
 import type { AppStore } from './store/store';
 import { ErrorNotice } from './ui/Notice';
+import { SettingsView } from './settings/SettingsView';
 import { resumeStep } from './wizard/steps';
 import { Wizard } from './wizard/Wizard';
 
-type View = 'setup' | 'dashboard' | 'journal';
+type View = 'setup' | 'dashboard' | 'journal' | 'settings';
 
 /** Loads everything the first screen needs, then picks the wizard step from the fresh scan. */
 export const startApp = async (store: AppStore): Promise<View> => {
@@ -47,6 +48,7 @@ export const App = ({ store }: { store: AppStore }) => {
     { id: 'dashboard', label: 'Dashboard' },
     { id: 'setup', label: 'Setup' },
     { id: 'journal', label: 'Journal' },
+    { id: 'settings', label: 'Settings' },
   ];
   return (
     <>
@@ -107,6 +109,8 @@ export const App = ({ store }: { store: AppStore }) => {
           </p>
         ) : view === 'dashboard' ? (
           <Dashboard onOpenSetup={() => setView('setup')} />
+        ) : view === 'settings' ? (
+          <SettingsView />
         ) : view === 'journal' ? (
           <section aria-labelledby="journal-title">
             <h2 id="journal-title">Journal</h2>

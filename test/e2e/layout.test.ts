@@ -72,6 +72,10 @@ describe('layout', () => {
       await page.getByRole('button', { name: 'Journal', exact: true }).click();
       await page.getByRole('heading', { name: 'Journal' }).waitFor();
       await check(page, `${prefix}-09-journal`);
+      await page.getByRole('button', { name: 'Settings', exact: true }).click();
+      await page.getByRole('heading', { name: 'System integration' }).waitFor();
+      await page.getByRole('button', { name: /^Review (re)?install$/ }).waitFor({ timeout: 30000 });
+      await check(page, `${prefix}-10-settings`);
     } finally {
       await browser.close();
       await served.stop();

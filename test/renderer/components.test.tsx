@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { App } from '../../renderer/src/App';
 import { VmCard } from '../../renderer/src/dashboard/VmCard';
 import { JournalList } from '../../renderer/src/plans/JournalList';
+import { SettingsView } from '../../renderer/src/settings/SettingsView';
 import { PlanReview } from '../../renderer/src/plans/PlanReview';
 import { StoreProvider } from '../../renderer/src/store/context';
 import { createAppStore, type AppStore } from '../../renderer/src/store/store';
@@ -393,5 +394,49 @@ describe('Looking Glass', () => {
     mount(<ErrorNotice error={{ code: 'lg-missing', message: 'Install it from https://looking-glass.io/downloads (the same version).' }} />, store);
     expect(screen.getByRole('link', { name: 'https://looking-glass.io/downloads' }).getAttribute('href')).toBe('https://looking-glass.io/downloads');
     expect(screen.getByRole('alert').textContent).toContain('(the same version).');
+  });
+});
+
+describe('Settings: system integration', () => {
+  const files = [
+    { target: '/usr/libexec/gpu-ferry/gpu-ferry-privileged', mode: '0755', source: 'resources/privileged', state: 'missing' as const },
+    { target: '/usr/share/polkit-1/actions/app.gpuferry.policy', mode: '0644', source: 'resources/polkit', state: 'missing' as const },
+  ];
+  const node = { path: '/usr/bin/node', version: '22.12.0', ok: true, message: 'Node.js 22.12.0 at /usr/bin/node runs the privileged program.' };
+
+  it('shows the state, reviews the exact files, installs only on confirmation, then shows the new state', async () => {
+    const api = createFakeApi({
+      'integration.status': { installed: false, files, node },
+      'integration.review': { action: 'install', files, node, blocked: null },
+      'integration.apply': { installed: true, files: files.map((f) => ({ ...f, state: 'installed' as const })), node },
+    });
+    const store = createAppStore(api);
+    mount(<SettingsView />, store);
+    await flush();
+    expect(screen.getByText('Not installed (or not current)')).toBeTruthy();
+    expect(within(screen.getByRole('list', { name: 'System files' })).getAllByText(/missing/)).toHaveLength(2);
+    fireEvent.click(screen.getByRole('button', { name: 'Review install' }));
+    await flush();
+    const review = screen.getByRole('group', { name: 'Review install' });
+    expect(within(review).getByText('/usr/libexec/gpu-ferry/gpu-ferry-privileged')).toBeTruthy();
+    expect(api.calls.map((c) => c.channel)).toEqual(['integration.status', 'integration.review']);
+    fireEvent.click(within(review).getByRole('button', { name: 'Install' }));
+    await flush();
+    expect(api.calls.filter((c) => c.channel === 'integration.apply').map((c) => c.args)).toEqual([[{ action: 'install' }]]);
+    expect(screen.getByText('Installed and current')).toBeTruthy();
+  });
+
+  it('a blocked review says why and offers no Install', async () => {
+    const api = createFakeApi({
+      'integration.status': { installed: false, files, node: { ...node, ok: false, message: 'No Node.js 20.19 or later at /usr/bin/node.' } },
+      'integration.review': { action: 'install', files, node, blocked: 'Install Node.js 20.19 or later first.' },
+    });
+    const store = createAppStore(api);
+    mount(<SettingsView />, store);
+    await flush();
+    fireEvent.click(screen.getByRole('button', { name: 'Review install' }));
+    await flush();
+    expect(screen.getByRole('alert').textContent).toBe('Install Node.js 20.19 or later first.');
+    expect((screen.getByRole('button', { name: 'Install' }) as HTMLButtonElement).disabled).toBe(true);
   });
 });

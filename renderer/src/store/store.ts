@@ -3,6 +3,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { GpuFerryApi } from '../../../shared/ipc/contract';
 import { createHandoffSlice } from './handoff-slice';
 import { createHostSlice } from './host-slice';
+import { createIntegrationSlice } from './integration-slice';
 import { createPlansSlice } from './plans-slice';
 import { createSettingsSlice } from './settings-slice';
 import type { AppState } from './types';
@@ -21,6 +22,7 @@ export const createAppStore = (api: GpuFerryApi): AppStore =>
     ...createVmChangeSlice(api)(...a),
     ...createHandoffSlice(api)(...a),
     ...createSettingsSlice(api)(...a),
+    ...createIntegrationSlice(api)(...a),
   }));
 
 /** Routes the contract's push events into the store; returns the unsubscribe function. */

@@ -7,6 +7,8 @@ import type {
   ApplyResult,
   GpuFerryApi,
   HandoffEvent,
+  IntegrationReview,
+  IntegrationStatus,
   JournalEntry,
   PreflightItem,
   Settings,
@@ -118,6 +120,18 @@ export interface SettingsSlice {
   pickIso: () => Promise<string | null>;
 }
 
-export type AppState = HostSlice & WizardSlice & PlansSlice & VmsSlice & VmChangeSlice & HandoffSlice & SettingsSlice;
+export interface IntegrationSlice {
+  integration: IntegrationStatus | null;
+  /** What installing or removing would change, shown before the password prompt. */
+  integrationReview: IntegrationReview | null;
+  integrationBusy: 'reviewing' | 'applying' | null;
+  integrationError: IpcError | null;
+  loadIntegration: () => Promise<void>;
+  reviewIntegration: (action: 'install' | 'remove') => Promise<void>;
+  applyIntegration: () => Promise<void>;
+  discardIntegrationReview: () => void;
+}
+
+export type AppState = HostSlice & WizardSlice & PlansSlice & VmsSlice & VmChangeSlice & HandoffSlice & SettingsSlice & IntegrationSlice;
 
 export type Slice<T> = (api: GpuFerryApi) => StateCreator<AppState, [], [], T>;
