@@ -45,31 +45,38 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-// The runtime's runs: a run starts at "<phase> start"; a step's kernel time is the growth of the
-// runtime's running kernel-time sum (kernelMs) since the previous event of the same run.
+// The runtime's runs: a run starts at "<phase> start", or at the first event of a release or rescue (a
+// release after a complete prepare logs no start event). A step's kernel/wait time is its own waitMs
+// (kernel operations and waiting on the system; durationMs - waitMs is the runtime's own work); logs
+// written before waitMs existed carry a running sum (kernelMs) instead, whose growth is the step's.
 const runs = [];
 let run = null;
+const newRun = (scenario, phase) => {
+  run = { scenario, phase, steps: [], totalMs: null, status: null, lastKernel: 0 };
+  runs.push(run);
+};
 for (const { scenario, event } of events) {
   if (event.status === 'start' && event.step === event.phase) {
-    run = { scenario, phase: event.phase, steps: [], totalMs: null, status: null, lastKernel: 0 };
-    runs.push(run);
+    newRun(scenario, event.phase);
     continue;
   }
+  if ((event.phase === 'release' || event.phase === 'rescue') && (!run || run.phase !== event.phase || run.status !== null)) newRun(scenario, event.phase);
   if (!run || run.phase !== event.phase) continue;
+  const sum = event.runWaitMs ?? event.kernelMs;
   if (event.step === event.phase && ['done', 'fail', 'skip'].includes(event.status)) {
     run.totalMs = event.durationMs;
     run.status = event.status;
-    run.kernelMs = event.kernelMs;
+    run.kernelMs = event.waitMs ?? event.kernelMs;
     continue;
   }
-  const kernelMs = event.kernelMs - run.lastKernel;
-  run.lastKernel = event.kernelMs;
+  const kernelMs = event.waitMs !== undefined ? event.waitMs : sum - run.lastKernel;
+  if (typeof sum === 'number') run.lastKernel = sum;
   run.steps.push({
     step: event.step,
     status: event.status,
     ms: event.durationMs,
     kernelMs,
-    ownMs: event.durationMs == null ? null : event.durationMs - kernelMs,
+    ownMs: event.durationMs == null || kernelMs == null ? null : event.durationMs - kernelMs,
   });
 }
 const stepMedians = {};
