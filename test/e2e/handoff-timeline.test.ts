@@ -35,6 +35,9 @@ const buildTree = () => {
   put(`sys/bus/pci/devices/${GPU}/vendor`, '0x10de\n');
   put(`sys/bus/pci/devices/${GPU}/class`, '0x030000\n');
   symlinkSync('../../../kernel/iommu_groups/14', path.join(tree, `sys/bus/pci/devices/${GPU}/iommu_group`));
+  // The kernel lists each group's members too; the runtime finds a device's group from that side.
+  mkdirSync(path.join(tree, 'sys/kernel/iommu_groups/14/devices'), { recursive: true });
+  symlinkSync(`../../../../bus/pci/devices/${GPU}`, path.join(tree, `sys/kernel/iommu_groups/14/devices/${GPU}`));
   put(`sys/bus/pci/drivers/vfio-pci/${GPU}/uevent`, '');
   mkdirSync(path.join(tree, 'sys/module/vfio_pci'), { recursive: true });
   put('dev/vfio/14', '');
@@ -96,8 +99,9 @@ it('shows a real successful handoff and a real failed one with its rollback, in 
     expect(stepTexts[0]).toContain('stopped sddm.service');
     expect(stepTexts.join('\n')).not.toMatch(/dm-stop|vfio-bind|driver-unbind/);
     const backTexts = await giveBack.getByRole('listitem').allTextContents();
+    // The display manager starts first on release: the login screen is what the person waits for.
     expect(backTexts.map((t) => /^Release(.+?) — /.exec(t)?.[1])).toEqual([
-      'Bind the firmware frame buffer again', 'Bind the text console again', 'Start the display manager again',
+      'Start the display manager again', 'Bind the firmware frame buffer again', 'Bind the text console again',
     ]);
     for (const t of backTexts) expect(t).toMatch(/\d+ msundone$/);
     expect(await giveBack.textContent()).toMatch(/The GPU came back to the host in \d+ ms\./);
@@ -125,7 +129,7 @@ it('shows a real successful handoff and a real failed one with its rollback, in 
     const failedRow = failTexts.find((t) => t.includes('Check that no program uses the GPU'));
     expect(failedRow).toMatch(/^PrepareCheck that no program uses the GPU — the GPU is in use by: 4242:steam\(\/dev\/nvidia0\)\d+ msfailed$/);
     expect(failTexts.filter((t) => t.startsWith('Rollback')).map((t) => /^Rollback(.+?) — /.exec(t)?.[1])).toEqual([
-      'Bind the firmware frame buffer again', 'Bind the text console again', 'Start the display manager again',
+      'Start the display manager again', 'Bind the firmware frame buffer again', 'Bind the text console again',
     ]);
     // Nothing after the failed step ran.
     expect(failTexts.some((t) => t.includes('Give the GPU to vfio-pci'))).toBe(false);
