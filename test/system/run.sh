@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # System tier: GPU Ferry's whole journey on a real Debian 12 system booted under QEMU (see README).
-#   SYSTEM_SCENARIOS="a b"  only these scenarios (and the ones they need), default all
+#   SYSTEM_SCENARIOS="a b"  only these scenarios (and the ones they need); "all" for every one; default:
+#                           the scenarios that have passed in a real guest (PROVEN below)
 #   SYSTEM_CYCLES=N         handoff cycles per cycles scenario (default 10)
 #   GPU_FERRY_SYSTEM_CACHE  where the base image is cached (default /var/cache/gpu-ferry-system)
 # Writes test-results/system/{summary.json,*.serial,*.console} and bench-results/system.json.
@@ -11,6 +12,9 @@ ALL=(iommu-apply-reboot vm-create single-gpu-cycles fault-holder fault-libvirtd-
   rescue dual-gpu-cycles vfio-early-reboot iommu-undo-reboot)
 SINGLE=(iommu-apply-reboot vm-create single-gpu-cycles fault-holder fault-libvirtd-restart fault-killed-prepare rescue)
 DUAL=(dual-gpu-cycles vfio-early-reboot)
+# Written but never yet run to the end in a guest (issue 13 stays open for them): `npm test` runs only the
+# proven ones, so CI proves what has been proven; SYSTEM_SCENARIOS=all runs the rest too.
+PROVEN=(iommu-apply-reboot vm-create single-gpu-cycles)
 fatal() { echo "system tier: $*" >&2; exit 1; }
 
 [[ $(id -u) == 0 ]] || fatal "needs root (mmdebstrap, chroot, the image's owners)"
@@ -19,13 +23,15 @@ for tool in mmdebstrap qemu-system-x86_64 qemu-img mkfs.ext4 mkfs.vfat sfdisk fl
 done
 
 requested=()
-if [[ -n ${SYSTEM_SCENARIOS:-} ]]; then
+if [[ ${SYSTEM_SCENARIOS:-} == all ]]; then
+  requested=("${ALL[@]}")
+elif [[ -n ${SYSTEM_SCENARIOS:-} ]]; then
   for s in ${SYSTEM_SCENARIOS//,/ }; do
     [[ " ${ALL[*]} " == *" $s "* ]] || fatal "unknown scenario '$s' (known: ${ALL[*]})"
     requested+=("$s")
   done
 else
-  requested=("${ALL[@]}")
+  requested=("${PROVEN[@]}")
 fi
 wants() { [[ " ${requested[*]} " == *" $1 "* ]]; }
 # What each boot runs, in journey order. Every handoff needs the IOMMU on and the VM set up, so those
