@@ -5,6 +5,8 @@ import { vmFileStem, checkVmName } from '../vm/vm-name';
 
 export const HANDOFF_FORMAT = 'gpu-ferry-handoff/1';
 export const HANDOFF_CONFIG_DIR = '/etc/gpu-ferry/vms';
+/** The longest encoded VM name the handoff runtime looks up (its run_vm check). */
+export const MAX_CONFIG_STEM = 240;
 
 export type HandoffMode = 'single-gpu' | 'dual-gpu';
 
@@ -37,6 +39,10 @@ export function validateHandoffConfig(c: HandoffConfig): string[] {
   const problems: string[] = [];
   const name = checkVmName(c.vm);
   if (!name.ok) problems.push(name.reason);
+  // The runtime refuses config file names over 240 characters (NAME_MAX with room to spare): a longer
+  // one would be written here and then ignored, so the VM would start with no handoff at all.
+  else if (vmFileStem(c.vm).length > MAX_CONFIG_STEM)
+    problems.push(`"${c.vm}" is too long for a handoff config file name (${vmFileStem(c.vm).length} of at most ${MAX_CONFIG_STEM} characters once encoded): choose a shorter VM name.`);
   if (c.devices.length === 0) problems.push('At least one PCI function must be handed over.');
   for (const d of c.devices) if (!PCI.test(d)) problems.push(`"${d}" is not a PCI address like 0000:01:00.0.`);
   if (new Set(c.devices).size !== c.devices.length) problems.push('A PCI function is listed twice.');

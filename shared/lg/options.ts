@@ -1,6 +1,7 @@
 // Options of the `looking-glass` goal, validated once for the CLI, the IPC channel and the wizard.
 import { z } from 'zod';
 import { LgInputError, parseResolution } from './size';
+import { checkVmName } from '../vm/vm-name';
 
 const resolutionOk = (text: string): boolean => {
   try {
@@ -17,7 +18,14 @@ const accountName = z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'must be a user
 
 export const lookingGlassOptions = z.object({
   /** The VM whose domain XML gets the shared memory device (used by `apply` for the XML part). */
-  vm: z.string().min(1).max(200).optional(),
+  // The same rules as every VM name (no control characters): it reaches the plan's title, which the journal lists.
+  vm: z
+    .string()
+    .superRefine((name, ctx) => {
+      const check = checkVmName(name);
+      if (!check.ok) ctx.addIssue({ code: 'custom', message: check.reason });
+    })
+    .optional(),
   resolution: z.string().refine(resolutionOk, 'must be WIDTHxHEIGHT, e.g. 2560x1440, up to 15360 per side').default('1920x1080'),
   hdr: z.boolean().default(false),
   /** Use a plain shared memory file instead of the kvmfr module. */

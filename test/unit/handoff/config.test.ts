@@ -28,6 +28,9 @@ describe('handoff config', () => {
     expect(() => renderHandoffConfig({ ...base, modules: ['nvidia; rm -rf /'] })).toThrow(/not a module name/);
     expect(() => renderHandoffConfig({ ...base, displayManager: 'gdm' })).toThrow(/\.service/);
     expect(() => renderHandoffConfig({ ...base, timeoutStopSeconds: 0 })).toThrow(/whole seconds/);
+    // 41 × "é" is a valid libvirt name but encodes to 246 characters: the runtime would never find that config.
+    expect(() => renderHandoffConfig({ ...base, vm: 'é'.repeat(41) })).toThrow(/too long for a handoff config file name \(246 of at most 240/);
+    expect(renderHandoffConfig({ ...base, vm: 'é'.repeat(40) })).toContain(`VM=${'é'.repeat(40)}\n`);
   });
 
   it('parses strictly: unknown or duplicate keys, shell syntax, bad formats are errors', () => {

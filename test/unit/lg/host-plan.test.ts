@@ -22,6 +22,13 @@ const host = (name: (typeof HOSTS)[number]): HostModel => {
 const kvmfr = lookingGlassOptions.parse({ vm: 'win11', resolution: '2560x1440' });
 const shm = lookingGlassOptions.parse({ vm: 'win11', resolution: '3840x2160', hdr: true, shm: true });
 
+it('refuses a VM name that no VM can have (control characters reach the plan title and the journal list)', () => {
+  const bad = lookingGlassOptions.safeParse({ vm: 'x\u001b]0;pwned\u0007\nforged line', resolution: '1920x1080' });
+  expect(bad.success).toBe(false);
+  if (!bad.success) expect(bad.error.issues[0]?.message).toMatch(/control characters/);
+  expect(lookingGlassOptions.safeParse({ vm: 'Win 11 "Jeux vidéo"' }).success).toBe(true);
+});
+
 /** Golden files: regenerate with UPDATE_GOLDEN=1 and review the diff. */
 function matchesGolden(name: string, plan: Plan): void {
   const file = new URL(`./golden/${name}.plan.json`, import.meta.url);
