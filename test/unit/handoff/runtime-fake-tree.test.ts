@@ -111,6 +111,15 @@ describe('handoff runtime on a fake tree', () => {
     expect(existsSync(path.join(root, 'run/gpu-ferry', `${vmFileStem(VM)}.state`))).toBe(false);
   });
 
+  it('a holder whose name has a newline cannot forge a line of ours on stderr or in journald: control characters print as ?', () => {
+    node('dev/dri/renderD128', '/dev/zero');
+    proc(4243, 'x\ngpu-ferry: release done', 1000, [path.join(root, 'dev/dri/renderD128')]);
+    const r = run(RUNTIME, 'prepare', VM);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('the GPU is in use by: 4243:x?gpu-ferry: release done(/dev/dri/renderD128)');
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('gpu-ferry: release done'))).toEqual([]);
+  });
+
   it('a file name with newlines and " -> " in it poses as no holder: nothing killed, nothing refused (review item 2)', () => {
     // What `ls -l` of this fd prints fakes a header for PID "-1 x" and a line naming the GPU's node: the old
     // parser reported (HOLDERS=terminate: killed) PID -1. HOLDERS=refuse here, so a regression cannot kill.
