@@ -11,7 +11,14 @@ type Event = Exclude<HelperLine, { type: 'other' }>;
 let eventFd = 1;
 
 export function emit(event: Event): void {
-  writeSync(eventFd, JSON.stringify(event) + '\n');
+  try {
+    writeSync(eventFd, JSON.stringify(event) + '\n');
+  } catch (error) {
+    // A caller that closed its end (EPIPE) or made it non-blocking (EAGAIN) loses the event, but must not
+    // stop root half way through an apply or a rollback: the journal, not the event stream, is the record.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EPIPE' && code !== 'EAGAIN') throw error;
+  }
 }
 
 /** Runs `work` with its events on stderr (recovery details are not the running verb's results). */

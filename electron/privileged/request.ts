@@ -27,18 +27,27 @@ export const applyRequestSchema = z
 
 export type ApplyRequest = z.infer<typeof applyRequestSchema>;
 
+/** How long a non-blocking stdin may keep root waiting for the request. */
+const STDIN_WAIT_MS = 30_000;
+
 /** Reads all of stdin, refusing more than MAX_REQUEST_BYTES without reading further. */
 export function readStdin(limit = MAX_REQUEST_BYTES): Buffer {
   const chunks: Buffer[] = [];
   let size = 0;
   const buffer = Buffer.alloc(16 * 1024);
+  // A non-blocking stdin that never delivers must not keep root spinning: pause between tries, and give up.
+  const deadline = Date.now() + STDIN_WAIT_MS;
   for (;;) {
     let n: number;
     try {
       n = readSync(0, buffer, 0, buffer.length, null);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EAGAIN') continue;
+      if (code === 'EAGAIN') {
+        if (Date.now() > deadline) throw reject('no-request', null, `no complete request arrived on standard input within ${STDIN_WAIT_MS / 1000} s`);
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+        continue;
+      }
       if (code === 'EOF') break;
       throw error;
     }

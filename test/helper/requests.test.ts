@@ -1,11 +1,12 @@
 // What a caller can send root, and root refusing everything but a fresh, well-formed request for the plan
 // the person reviewed: malformed, oversized, out-of-range, unknown, replayed, stale, and requests made
 // against a machine that changed since review. Every refusal changes nothing (tree byte for byte).
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '../../shared/plan/model';
-import { errorCode, fixtureTree, helper, planOn, removeTree, request, snapshot, withoutJournalDirs } from './lib';
+import { argvAsNobody, errorCode, fixtureTree, helper, planOn, removeTree, request, snapshot, withoutJournalDirs } from './lib';
 
 let root = '';
 let plan: Plan;
@@ -142,5 +143,25 @@ describe('the polkit policy', () => {
     expect(policy).not.toMatch(/auth_admin_keep|<allow_[a-z]+>yes</);
     // Every verb with an action is one the program has; anything else is a usage error.
     for (const verb of verbs) expect(helper([verb!]).stdout).not.toMatch(/unknown verb/);
+  });
+});
+
+describe('a caller that stops listening', () => {
+  it('closing its end of stdout (EPIPE) does not stop root half way: the apply finishes and is journaled', async () => {
+    const t = await fixtureTree('distro-debian');
+    try {
+      const input = request('iommu', {}, await planOn(t, 'iommu'));
+      const requestFile = path.join(t, 'request.json');
+      writeFileSync(requestFile, input);
+      // `true` exits at once, so every event root writes meets a closed pipe.
+      const argv = argvAsNobody(['--root', t, 'apply']);
+      const r = spawnSync('bash', ['-c', '"$@" < "$0" | true', requestFile, ...argv], { encoding: 'utf8' });
+      expect(r.stderr).not.toMatch(/EPIPE/);
+      expect(readFileSync(path.join(t, 'etc/default/grub'), 'utf8')).toMatch(/intel_iommu=on/);
+      const journal = helper(['--root', t, 'journal']);
+      expect(journal.events.some((e) => e.type === 'entry' && e.state === 'applied'), journal.stdout).toBe(true);
+    } finally {
+      removeTree(t);
+    }
   });
 });
