@@ -31,12 +31,19 @@ start() {
     virtlogd 9>&- >"$state/virtlogd.log" 2>&1 &
     echo $! >"$state/virtlogd.pid"
   fi
-  # These machines have a /dev/kvm that QEMU cannot use. libvirt 9.0 then finds its cached QEMU
-  # capabilities stale on every lookup and probes QEMU again and again: one `virsh define` took 85-105 s
-  # (measured). With /dev/kvm masked in a private mount namespace of the daemon, a define takes 30 ms.
-  # The daemon's QEMU guests inherit the namespace; they run under TCG anyway.
+  # These machines have a /dev/kvm that QEMU cannot use. libvirt 9.0 judges KVM usable when its QEMU user
+  # (libvirt-qemu) may open /dev/kvm; if it may, but the QEMU probe then gets no KVM, the cached
+  # capabilities are stale on every lookup and QEMU is probed again and again (one `virsh define`: 24-105 s,
+  # measured). So the daemon runs in a private mount namespace where /dev/kvm is a root-only null device:
+  # libvirt-qemu may not open it, KVM is "not usable", matching the probe, and a define takes well under a
+  # second. (/dev/null itself, used before, is world-writable: it made KVM look usable whenever the
+  # host's /dev/kvm was not.) The daemon's QEMU guests inherit the namespace; they run under TCG anyway.
   if [ -e /dev/kvm ]; then
-    unshare -m --propagation private sh -c 'mount --bind /dev/null /dev/kvm && exec libvirtd' 9>&- >"$state/libvirtd.log" 2>&1 &
+    # A character device (libvirt copies /dev/kvm into each VM's /dev as a device), root-only.
+    rm -f "$state/no-kvm"
+    mknod -m 0600 "$state/no-kvm" c 1 3
+    # shellcheck disable=SC2016 # $1 is the inner shell's argument: the path is data, not code
+    unshare -m --propagation private sh -c 'mount --bind "$1" /dev/kvm && exec libvirtd' sh "$state/no-kvm" 9>&- >"$state/libvirtd.log" 2>&1 &
   else
     libvirtd 9>&- >"$state/libvirtd.log" 2>&1 &
   fi
