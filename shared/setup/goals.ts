@@ -17,16 +17,15 @@ export const iommuGoal = defineGoal({
   examples: (host) => (host.bootloader.kind === 'unknown' ? [] : [{}]),
 });
 
+/** A PCI address option (--gpu, --device, --vfio), either case on input, lower case as sysfs spells it. */
+const pciAddress = z
+  .string()
+  .regex(/^[0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7]$/, 'must be a PCI address like 0000:0a:00.0')
+  .transform((s) => s.toLowerCase());
+
 const vfioEarlyOptions = z
   .strictObject({
-    gpu: z
-      .string()
-      .regex(
-        /^[0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7]$/,
-        'must be a PCI address like 0000:0a:00.0',
-      )
-      .transform((s) => s.toLowerCase())
-      .optional(),
+    gpu: pciAddress.optional(),
     remove: z.boolean().optional(),
   })
   .refine(
@@ -59,11 +58,6 @@ export const vfioEarlyGoal = defineGoal({
   plan: (host, options) => planVfioEarly(host, options),
   examples: (host) => [...bindableGpus(host).map((gpu) => ({ gpu })), { remove: true }],
 });
-
-const pciAddress = z
-  .string()
-  .regex(/^[0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7]$/, 'must be a PCI address like 0000:03:00.0')
-  .transform((s) => s.toLowerCase());
 
 export const sriovOptions = z.strictObject({
   device: pciAddress,
