@@ -6,6 +6,7 @@ import { declarativeSystem } from '../setup/declarative';
 import { nixosSnippet } from '../setup/nixos-snippet';
 import { cmdlineMistakes } from './cmdline-mistakes';
 import { tokenize } from '../setup/kernel-cmdline';
+import { isIntelIgpu } from './pci-class';
 
 const pass = (id: string, message: string): Check => ({ id, status: 'pass', message, fix: null });
 const warn = (id: string, message: string, fix: string): Check => ({ id, status: 'warn', message, fix });
@@ -100,7 +101,7 @@ function isolationCheck(g: GpuReport, rec: DoctorReport['recommendation']): Chec
 /** i915.max_vfs on the command line but no SR-IOV on the iGPU: the in-kernel i915 ignores it. */
 function igpuSriovChecks(model: HostModel): Check[] {
   const asked = tokenize(model.kernel.cmdline ?? '').some((t) => /^(i915|xe)\.max_vfs$/.test(t.key));
-  const igpu = model.pci.find((d) => d.vendorId === '8086' && d.address === '0000:00:02.0');
+  const igpu = model.pci.find(isIntelIgpu);
   if (!asked || !igpu || (igpu.sriovTotalVfs ?? 0) > 0) return [];
   return [
     warn(

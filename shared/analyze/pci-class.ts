@@ -4,6 +4,10 @@ import type { PciDevice } from '../host/model';
 /** Display class (0x03xxxx): VGA 0300, XGA 0301, 3D controller 0302, other display 0380. */
 export const isDisplay = (d: PciDevice): boolean => d.classCode.startsWith('03');
 
+/** Intel's integrated GPU: always at 0000:00:02.0 (its SR-IOV virtual functions are 00:02.1 to 00:02.7). */
+export const isIntelIgpu = (d: PciDevice): boolean =>
+  d.vendorId === '8086' && isDisplay(d) && d.address === '0000:00:02.0';
+
 /** A 3D controller has no display outputs (Optimus laptops, compute cards). */
 export const is3dController = (d: PciDevice): boolean => d.classCode.startsWith('0302');
 

@@ -1,5 +1,6 @@
-// Goal `sriov-vfs`: N SR-IOV virtual functions on a physical function, now and at every boot, and
-// optionally one of them bound to vfio-pci now, for a VM; `--count 0` takes them away again.
+// Planner of the staged goal `sriov-vfs` (defined in goals.ts, not registered yet: see there): N SR-IOV
+// virtual functions on a physical function, now and at every boot, and optionally one of them bound to
+// vfio-pci now, for a VM; `--count 0` takes them away again.
 //
 // The change has two halves: files (what a goal's plan carries and root could apply today) and the live
 // writes on the running kernel (sriov_numvfs & co), kept apart because root applies no sysfs writes yet.
@@ -10,6 +11,7 @@
 // ordering against the driver's loading; a oneshot unit would need its own device dependency.)
 // The rule also turns sriov_drivers_autoprobe off, so host drivers leave new VFs alone: a VM's start
 // binds the VF to vfio-pci (libvirt's managed hostdev, or GPU Ferry's handoff).
+import { isIntelIgpu } from '../analyze/pci-class';
 import type { HostModel, PciDevice } from '../host/model';
 import { emptyPlan, type ModuleStep, type Plan, type Step } from '../plan/model';
 import { planCmdline } from './cmdline-target';
@@ -87,8 +89,7 @@ function ruleText(pf: PciDevice, count: number): string {
 
 /** Intel iGPUs expose VFs only with the driver's own parameters; these go on the kernel command line. */
 function intelIgpuParams(pf: PciDevice, count: number): string[] {
-  if (pf.vendorId !== '8086' || !pf.classCode.startsWith('03') || !pf.address.startsWith('0000:00:02.'))
-    return [];
+  if (!isIntelIgpu(pf)) return [];
   if (pf.driver === 'xe') return [`xe.max_vfs=${count}`];
   if (pf.driver === 'i915') return ['i915.enable_guc=3', `i915.max_vfs=${count}`];
   return [];
