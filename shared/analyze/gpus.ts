@@ -16,16 +16,16 @@ export interface GpuRole {
   displayOutputs: boolean;
 }
 
-/**
- * Every display-class device with its role, host-display GPUs first. A GPU drives the host display
- * when one of its connectors is connected; when no GPU reports a connected connector (no DRM driver
- * loaded, e.g. right after boot with vfio), the boot VGA device is taken as the one.
- */
 function verdictFields(model: HostModel, device: PciDevice) {
   const v = integratedVerdict(model, device);
   return { integrated: v.integrated, integratedBecause: v.because };
 }
 
+/**
+ * Every display-class device with its role, host-display GPUs first. A GPU drives the host display
+ * when one of its connectors is connected; when no GPU reports a connected connector (no DRM driver
+ * loaded, e.g. right after boot with vfio), the boot VGA device is taken as the one.
+ */
 export function gpuRoles(model: HostModel): GpuRole[] {
   const gpus = model.pci.filter(isDisplay);
   const anyConnected = gpus.some(hasConnectedOutput);

@@ -75,6 +75,3 @@ export function integratedVerdict(model: HostModel, d: PciDevice): IntegratedVer
     return yes('its device id is a known AMD APU');
   return no('it sits in a PCIe slot of its own');
 }
-
-export const isIntegrated = (model: HostModel, d: PciDevice): boolean =>
-  integratedVerdict(model, d).integrated;
