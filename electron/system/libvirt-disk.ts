@@ -6,7 +6,8 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { virsh, type VirshOptions } from './virsh';
+import { escapeText, findFirst, parseXml } from '../../shared/vm/domain-xml';
+import { virsh, withXmlFile, type VirshOptions } from './virsh';
 
 function run(argv: string[]): Promise<void> {
   const [program, ...args] = argv;
@@ -31,39 +32,44 @@ async function poolFor(dir: string, options: VirshOptions): Promise<string | nul
     .map((s) => s.trim())
     .filter(Boolean);
   for (const name of names) {
-    const xml = await virsh(['pool-dumpxml', '--', name], options);
-    const target = /<target>[\s\S]*?<path>([^<]*)<\/path>/.exec(xml)?.[1];
+    const xml = parseXml(await virsh(['pool-dumpxml', '--', name], options));
+    const target = findFirst(xml.root, 'target/path')?.text; // decoded: a folder named a&b is written a&amp;b
     if (target && path.resolve(target) === dir) return name;
   }
   return null;
 }
 
-async function createThroughLibvirt(disk: string, size: string, options: VirshOptions): Promise<void> {
-  const dir = path.dirname(disk);
+/** qemu-img's size words (128G: binary units) as a libvirt capacity element. */
+function capacityXml(size: string): string {
+  const match = /^(\d+)([KMGT]?)$/.exec(size);
+  if (!match) throw new Error(`Disk size ${JSON.stringify(size)} is not a number with K, M, G or T.`);
+  return `<capacity unit='${match[2] || 'B'}'>${match[1]}</capacity>`;
+}
+
+/**
+ * Creates `disk` (qcow2 of `size`, e.g. 128G) as a volume libvirtd writes. Pool and volume are defined from
+ * XML we escape: virsh's pool-create-as and vol-create-as paste a path with & or < into XML as it is.
+ */
+export async function createDiskThroughLibvirt(
+  disk: string,
+  size: string,
+  options: VirshOptions,
+): Promise<void> {
+  const dir = path.resolve(path.dirname(disk));
+  const volume = `<volume><name>${escapeText(path.basename(disk))}</name>${capacityXml(size)}<target><format type='qcow2'/></target></volume>`;
   let pool = await poolFor(dir, options);
   let transient = false;
   if (pool === null) {
     pool = `gpu-ferry-disk-${process.pid}`;
-    await virsh(['pool-create-as', '--name', pool, '--type', 'dir', '--target', dir], options);
+    const poolXml = `<pool type='dir'><name>${pool}</name><target><path>${escapeText(dir)}</path></target></pool>`;
+    await withXmlFile(poolXml, (file) => virsh(['pool-create', '--file', file], options));
     transient = true;
   } else if (!/State:\s+running/.test(await virsh(['pool-info', '--', pool], options))) {
     await virsh(['pool-start', '--', pool], options);
   }
   try {
-    await virsh(
-      [
-        'vol-create-as',
-        '--pool',
-        pool,
-        '--name',
-        path.basename(disk),
-        '--capacity',
-        size,
-        '--format',
-        'qcow2',
-      ],
-      options,
-    );
+    const inPool = pool;
+    await withXmlFile(volume, (file) => virsh(['vol-create', '--pool', inPool, '--file', file], options));
   } finally {
     if (transient) await virsh(['pool-destroy', '--', pool], options).catch(() => undefined);
   }
@@ -78,7 +84,7 @@ export async function createDisk(argv: string[], options: VirshOptions): Promise
     () => false,
   );
   if (writable) await run(argv);
-  else await createThroughLibvirt(disk, size, options);
+  else await createDiskThroughLibvirt(disk, size, options);
   return disk;
 }
 

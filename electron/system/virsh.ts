@@ -39,7 +39,8 @@ export interface VirshOptions {
 }
 
 /** A change to libvirt's state made through this module. */
-export type VirshChange = { kind: 'define'; xml: string } | { kind: 'start' | 'shutdown' | 'destroy' | 'undefine'; name: string };
+export type VirshChange =
+  { kind: 'define'; xml: string } | { kind: 'start' | 'shutdown' | 'destroy' | 'undefine'; name: string };
 
 const changing = (options: VirshOptions, change: VirshChange, run: () => Promise<void>): Promise<void> =>
   options.recordChange ? options.recordChange(change, run) : run();
@@ -66,7 +67,14 @@ export function runVirshRaw(args: string[], options: VirshOptions = {}): Promise
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT')
-        reject(new VirshError('virsh-missing', `${program} is not installed.`, 'Install libvirt: libvirt-clients (Debian/Ubuntu), libvirt (Arch, Fedora, openSUSE).', ''));
+        reject(
+          new VirshError(
+            'virsh-missing',
+            `${program} is not installed.`,
+            'Install libvirt: libvirt-clients (Debian/Ubuntu), libvirt (Arch, Fedora, openSUSE).',
+            '',
+          ),
+        );
       else reject(error);
     });
     child.on('close', (code) => resolve({ stdout, stderr, code }));
@@ -77,14 +85,27 @@ export function runVirshRaw(args: string[], options: VirshOptions = {}): Promise
 export function virshError(args: string[], result: VirshResult, uri: string): VirshError {
   const what = `virsh ${args[0] ?? ''} (${uri})`;
   if (result.code === null)
-    return new VirshError('failed', `${what} did not finish in time: the libvirt daemon may be busy or stuck.`, 'Try again; if it persists, restart libvirtd.', result.stderr.trim());
+    return new VirshError(
+      'failed',
+      `${what} did not finish in time: the libvirt daemon may be busy or stuck.`,
+      'Try again; if it persists, restart libvirtd.',
+      result.stderr.trim(),
+    );
   const text = result.stderr.trim() || result.stdout.trim() || `virsh exited with ${result.code}`;
   const user = os.userInfo().username;
   // Only errors about the connection itself are about the daemon or the user's rights; a "Permission
   // denied" on a disk image (QEMU's user cannot read it) is an ordinary failure with libvirt's message.
-  const connection = /failed to connect to the hypervisor|Failed to connect socket|authentication (unavailable|failed)|access denied|not authorized/i.test(text);
+  const connection =
+    /failed to connect to the hypervisor|Failed to connect socket|authentication (unavailable|failed)|access denied|not authorized/i.test(
+      text,
+    );
   // polkit decides access to qemu:///system; "system bus" means polkit could not even be asked.
-  if (connection && /Permission denied|access denied|authentication (unavailable|failed)|not authorized|polkit|system bus/i.test(text))
+  if (
+    connection &&
+    /Permission denied|access denied|authentication (unavailable|failed)|not authorized|polkit|system bus/i.test(
+      text,
+    )
+  )
     return new VirshError(
       'permission',
       `${what}: you may not manage virtual machines on ${uri}.`,
@@ -99,7 +120,12 @@ export function virshError(args: string[], result: VirshResult, uri: string): Vi
       text,
     );
   if (/failed to get domain|Domain not found|no domain with matching name/i.test(text))
-    return new VirshError('no-domain', `${what}: no such VM.`, 'Check the name with: gpu-ferry vm list', text);
+    return new VirshError(
+      'no-domain',
+      `${what}: no such VM.`,
+      'Check the name with: gpu-ferry vm list',
+      text,
+    );
   return new VirshError('failed', `${what} failed: ${text}`, null, text);
 }
 
@@ -118,7 +144,9 @@ export interface DomainSummary {
 
 /** Every domain (running or not), by name, with its state. */
 export async function listDomains(options: VirshOptions = {}): Promise<DomainSummary[]> {
-  const names = (await virsh(['list', '--all', '--name'], options)).split('\n').filter((n) => n.trim() !== '');
+  const names = (await virsh(['list', '--all', '--name'], options))
+    .split('\n')
+    .filter((n) => n.trim() !== '');
   const out: DomainSummary[] = [];
   for (const name of names) out.push({ name, state: await domainState(name, options) });
   return out;
@@ -129,42 +157,81 @@ export async function domainState(name: string, options: VirshOptions = {}): Pro
 }
 
 /** The domain XML; `inactive` gives the persistent definition (what we edit), not the running state. */
-export async function dumpXml(name: string, options: VirshOptions & { inactive?: boolean } = {}): Promise<string> {
-  return virsh(['dumpxml', '--domain', requireVmName(name), ...(options.inactive === false ? [] : ['--inactive'])], options);
+export async function dumpXml(
+  name: string,
+  options: VirshOptions & { inactive?: boolean } = {},
+): Promise<string> {
+  return virsh(
+    ['dumpxml', '--domain', requireVmName(name), ...(options.inactive === false ? [] : ['--inactive'])],
+    options,
+  );
 }
 
 /** Defines (creates or replaces) a domain from XML text. */
-export async function defineXml(xml: string, options: VirshOptions = {}): Promise<void> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'gpu-ferry-define-'));
+/** Runs `use` with `xml` in a private temporary file (virsh's define/create commands read files), then removes it. */
+export async function withXmlFile<T>(xml: string, use: (file: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'gpu-ferry-xml-'));
   try {
-    const file = path.join(dir, 'domain.xml');
+    const file = path.join(dir, 'definition.xml');
     await writeFile(file, xml, { mode: 0o600 });
-    await changing(options, { kind: 'define', xml }, async () => void (await virsh(['define', '--file', file], options)));
+    return await use(file);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
+export async function defineXml(xml: string, options: VirshOptions = {}): Promise<void> {
+  await withXmlFile(xml, (file) =>
+    changing(
+      options,
+      { kind: 'define', xml },
+      async () => void (await virsh(['define', '--file', file], options)),
+    ),
+  );
+}
+
 export const startDomain = async (name: string, options: VirshOptions = {}): Promise<void> => {
-  await changing(options, { kind: 'start', name }, async () => void (await virsh(['start', '--domain', requireVmName(name)], options)));
+  await changing(
+    options,
+    { kind: 'start', name },
+    async () => void (await virsh(['start', '--domain', requireVmName(name)], options)),
+  );
 };
 
 /** Asks the guest to shut down (ACPI); returns at once. */
 export const shutdownDomain = async (name: string, options: VirshOptions = {}): Promise<void> => {
-  await changing(options, { kind: 'shutdown', name }, async () => void (await virsh(['shutdown', '--domain', requireVmName(name)], options)));
+  await changing(
+    options,
+    { kind: 'shutdown', name },
+    async () => void (await virsh(['shutdown', '--domain', requireVmName(name)], options)),
+  );
 };
 
 /** Pulls the plug. */
 export const destroyDomain = async (name: string, options: VirshOptions = {}): Promise<void> => {
-  await changing(options, { kind: 'destroy', name }, async () => void (await virsh(['destroy', '--domain', requireVmName(name)], options)));
+  await changing(
+    options,
+    { kind: 'destroy', name },
+    async () => void (await virsh(['destroy', '--domain', requireVmName(name)], options)),
+  );
 };
 
 /**
  * Removes the definition. By default also the UEFI vars file libvirt made for it (tests, `vm create`
  * rollback); `keepNvram` keeps it (undoing a create: the VM may have stored boot entries there).
  */
-export const undefineDomain = async (name: string, options: VirshOptions = {}, how: { keepNvram?: boolean } = {}): Promise<void> => {
+export const undefineDomain = async (
+  name: string,
+  options: VirshOptions = {},
+  how: { keepNvram?: boolean } = {},
+): Promise<void> => {
   // The test driver keeps no UEFI vars files and refuses --nvram ("unsupported flags").
-  const nvram = (options.uri ?? DEFAULT_URI).startsWith('test:') ? [] : [how.keepNvram ? '--keep-nvram' : '--nvram'];
-  await changing(options, { kind: 'undefine', name }, async () => void (await virsh(['undefine', '--domain', requireVmName(name), ...nvram], options)));
+  const nvram = (options.uri ?? DEFAULT_URI).startsWith('test:')
+    ? []
+    : [how.keepNvram ? '--keep-nvram' : '--nvram'];
+  await changing(
+    options,
+    { kind: 'undefine', name },
+    async () => void (await virsh(['undefine', '--domain', requireVmName(name), ...nvram], options)),
+  );
 };
