@@ -11,7 +11,9 @@ afterAll(removeTempDirs);
 beforeAll(() => buildCli(), 60_000);
 const tmp = () => tempDir('gf-cli-');
 
-describe('gpu-ferry doctor|scan|snapshot', () => {
+// A case spawns the CLI up to seven times (each a Node start, and a scan of this machine): a loaded
+// 2-core CI machine needs far more than vitest's default 5 s.
+describe('gpu-ferry doctor|scan|snapshot', { timeout: 60_000 }, () => {
   it.each(['doctor', 'scan', 'snapshot'])('%s --help prints usage and exits 0', (cmd) => {
     const run = runCli([cmd, '--help']);
     expect(run.status).toBe(0);
