@@ -110,7 +110,8 @@ function findPf(host: HostModel, address: string): PciDevice {
 export function planSriovVfs(host: HostModel, options: SriovOptions): SriovChange {
   const pf = findPf(host, options.device);
   const total = pf.sriovTotalVfs ?? 0;
-  // Root recomputes this plan: these guards hold whoever asks.
+  // Guards in the planner, not the caller: once the goal is registered, root recomputes the plan and
+  // they hold whoever asks.
   if (options.count > total)
     throw new SriovPlanError(
       `${pf.address} offers at most ${total} virtual functions (sriov_totalvfs); asked for ${options.count}.`,
