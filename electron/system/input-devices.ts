@@ -3,7 +3,7 @@
 // left out; keyboard/mouse from their HID interfaces) and evdev links from /dev/input/by-id.
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { EVDEV_PATH, evdevName, type EvdevInputDevice, type InputDevices, type UsbInputDevice } from '../../shared/vm/vm-input';
+import { EVDEV_PATH, evdevName, sameUsbId, type EvdevInputDevice, type InputDevices, type UsbInputDevice } from '../../shared/vm/vm-input';
 
 const read = (file: string): Promise<string | null> => readFile(file, 'utf8').then((t) => t.trim(), () => null);
 const list = (dir: string): Promise<string[]> => readdir(dir).catch(() => []);
@@ -42,7 +42,7 @@ export async function readInputDevices(root: string): Promise<InputDevices> {
     entries.filter((e) => /^\d+-[\d.]+$/.test(e)).sort().map((e) => usbDevice(path.join(usbDir, e), entries)),
   );
   const usb: UsbInputDevice[] = [];
-  for (const d of devices) if (d && !usb.some((u) => u.vendorId === d.vendorId && u.productId === d.productId)) usb.push(d);
+  for (const d of devices) if (d && !usb.some((u) => sameUsbId(u, d))) usb.push(d);
 
   const byId = '/dev/input/by-id';
   const evdev: EvdevInputDevice[] = (await list(path.join(root, byId)))

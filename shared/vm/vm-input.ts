@@ -49,6 +49,9 @@ export interface VmInputChoice {
   grabToggle: GrabToggle;
 }
 
+/** The same USB device model (vendor and product ids). */
+export const sameUsbId = (a: UsbId, b: UsbId): boolean => a.vendorId === b.vendorId && a.productId === b.productId;
+
 export const noInput: VmInputChoice = { usb: [], evdevKeyboard: null, evdevMouse: null, grabToggle: 'ctrl-ctrl' };
 
 /** One half of a USB id: 4 lower-case hex digits. */
@@ -76,7 +79,7 @@ export function checkInputChoice(input: VmInputChoice): void {
 export const hasKeyboard = (input: VmInputChoice, usbDevices: UsbInputDevice[] = []): boolean =>
   input.evdevKeyboard !== null ||
   input.usb.some((id) => {
-    const known = usbDevices.find((d) => d.vendorId === id.vendorId && d.productId === id.productId);
+    const known = usbDevices.find((d) => sameUsbId(d, id));
     return !known || known.kind === 'keyboard' || known.kind === 'keyboard and mouse';
   });
 

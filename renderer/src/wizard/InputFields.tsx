@@ -3,13 +3,28 @@
 // keyboard and mouse, listed from the machine: USB devices passed through whole, or evdev devices shared
 // with a key combination.
 import { useEffect } from 'react';
-import { GRAB_TOGGLES, grabToggleWords, type GrabToggle, type UsbId } from '../../../shared/vm/vm-input';
+import { GRAB_TOGGLES, grabToggleWords, sameUsbId, type EvdevInputDevice, type GrabToggle, type UsbId } from '../../../shared/vm/vm-input';
 import { useAppStore } from '../store/context';
 import type { VmForm } from './vm-request';
 
 type Props = { form: VmForm; onChange: (patch: Partial<VmForm>) => void; singleGpu: boolean };
 
-const sameId = (a: UsbId, b: UsbId) => a.vendorId === b.vendorId && a.productId === b.productId;
+type EvdevSelectProps = { label: string; devices: EvdevInputDevice[]; value: string | null; onChange: (path: string | null) => void };
+
+/** One shared evdev device of a kind, or none. */
+const EvdevSelect = ({ label, devices, value, onChange }: EvdevSelectProps) => (
+  <label>
+    {label}
+    <select value={value ?? ''} onChange={(e) => onChange(e.target.value || null)}>
+      <option value="">None</option>
+      {devices.map((d) => (
+        <option key={d.path} value={d.path}>
+          {d.name}
+        </option>
+      ))}
+    </select>
+  </label>
+);
 
 export const ScreenWords = ({ singleGpu }: { singleGpu: boolean }) =>
   singleGpu ? (
@@ -33,7 +48,7 @@ export const InputFields = ({ form, onChange, singleGpu }: Props) => {
   }, [devices, load]);
   const input = form.input;
   const setInput = (patch: Partial<VmForm['input']>) => onChange({ input: { ...input, ...patch } });
-  const toggleUsb = (id: UsbId, on: boolean) => setInput({ usb: on ? [...input.usb, id] : input.usb.filter((u) => !sameId(u, id)) });
+  const toggleUsb = (id: UsbId, on: boolean) => setInput({ usb: on ? [...input.usb, id] : input.usb.filter((u) => !sameUsbId(u, id)) });
   const keyboards = devices?.evdev.filter((d) => d.kind === 'keyboard') ?? [];
   const mice = devices?.evdev.filter((d) => d.kind === 'mouse') ?? [];
   return (
@@ -64,7 +79,7 @@ export const InputFields = ({ form, onChange, singleGpu }: Props) => {
             const id = { vendorId: d.vendorId, productId: d.productId };
             return (
               <label key={`${d.vendorId}:${d.productId}`} className="check-label">
-                <input type="checkbox" checked={input.usb.some((u) => sameId(u, id))} onChange={(e) => toggleUsb(id, e.target.checked)} />
+                <input type="checkbox" checked={input.usb.some((u) => sameUsbId(u, id))} onChange={(e) => toggleUsb(id, e.target.checked)} />
                 <span>
                   {d.name} <span className="muted small">— {d.kind}, {d.vendorId}:{d.productId}</span>
                 </span>
@@ -74,28 +89,8 @@ export const InputFields = ({ form, onChange, singleGpu }: Props) => {
         )
       ) : (
         <div className="form">
-          <label>
-            Keyboard
-            <select value={input.evdevKeyboard ?? ''} onChange={(e) => setInput({ evdevKeyboard: e.target.value || null })}>
-              <option value="">None</option>
-              {keyboards.map((d) => (
-                <option key={d.path} value={d.path}>
-                  {d.name}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Mouse
-            <select value={input.evdevMouse ?? ''} onChange={(e) => setInput({ evdevMouse: e.target.value || null })}>
-              <option value="">None</option>
-              {mice.map((d) => (
-                <option key={d.path} value={d.path}>
-                  {d.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <EvdevSelect label="Keyboard" devices={keyboards} value={input.evdevKeyboard} onChange={(evdevKeyboard) => setInput({ evdevKeyboard })} />
+          <EvdevSelect label="Mouse" devices={mice} value={input.evdevMouse} onChange={(evdevMouse) => setInput({ evdevMouse })} />
           <label>
             Switch between Linux and the VM with
             <select value={input.grabToggle} onChange={(e) => setInput({ grabToggle: e.target.value as GrabToggle })}>
