@@ -22,18 +22,25 @@ const info = { version: '0.1.0', shell: 'browser' as const, simulated: true, hos
 const mount = (ui: React.ReactNode, store: AppStore) => render(<StoreProvider store={store}>{ui}</StoreProvider>);
 const flush = () => act(async () => new Promise((r) => setTimeout(r, 0)));
 
+/** Mounts the whole App on a fake API answering a first run's calls; `replies` overrides or adds answers. */
+function startApp(replies: Parameters<typeof createFakeApi>[0]): FakeApi {
+  const api = createFakeApi({
+    'app.info': info,
+    'settings.get': settings,
+    'host.rescan': singleGpuReport(),
+    'plan.goals': [],
+    'journal.list': [],
+    'vm.list': [],
+    ...replies,
+  });
+  const store = createAppStore(api);
+  mount(<App store={store} />, store);
+  return api;
+}
+
 describe('App', () => {
   it('scans on start and resumes at the checklist when the IOMMU is off, showing each fix', async () => {
-    const api = createFakeApi({
-      'app.info': info,
-      'settings.get': settings,
-      'host.rescan': singleGpuReport(),
-      'plan.goals': [],
-      'journal.list': [],
-      'vm.list': [],
-    });
-    const store = createAppStore(api);
-    mount(<App store={store} />, store);
+    const api = startApp({});
     await flush();
     // A first run starts with the welcome: the two modes in words, this machine's marked, what is needed.
     expect(screen.getByRole('heading', { level: 2 }).textContent).toBe('Welcome');
@@ -52,17 +59,11 @@ describe('App', () => {
   });
 
   it('opens the dashboard when the machine is set up and a VM exists', async () => {
-    const api = createFakeApi({
-      'app.info': info,
-      'settings.get': settings,
+    startApp({
       'host.rescan': readyReport(),
-      'plan.goals': [],
-      'journal.list': [],
       'vm.list': [{ name: 'win11', state: 'shut off', mode: 'single-gpu', gpu: '0000:0a:00.0' }],
       'handoff.log': [],
     });
-    const store = createAppStore(api);
-    mount(<App store={store} />, store);
     await flush();
     expect(screen.getByRole('heading', { name: 'Your VMs' })).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Launch win11' })).toBeTruthy();
@@ -71,16 +72,7 @@ describe('App', () => {
 
 describe('Read-only session', () => {
   it('says so on every screen when browser mode serves this machine without permission to change it', async () => {
-    const api = createFakeApi({
-      'app.info': { ...info, simulated: false, hostName: 'gamebox', readOnly: true },
-      'settings.get': settings,
-      'host.rescan': singleGpuReport(),
-      'plan.goals': [],
-      'journal.list': [],
-      'vm.list': [],
-    });
-    const store = createAppStore(api);
-    mount(<App store={store} />, store);
+    startApp({ 'app.info': { ...info, simulated: false, hostName: 'gamebox', readOnly: true } });
     await flush();
     expect(screen.getByText(/this browser session shows gamebox but cannot change it/)).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Journal' }));
@@ -91,17 +83,11 @@ describe('Read-only session', () => {
 describe('App start', () => {
   it('keeps the view the person picked while the first scan is still running', async () => {
     let releaseVms: (v: unknown) => void = () => {};
-    const api = createFakeApi({
-      'app.info': info,
-      'settings.get': settings,
+    startApp({
       'host.rescan': singleGpuReport({ iommu: { state: 'on', groups: 30 } }),
-      'plan.goals': [],
-      'journal.list': [],
       'vm.list': () => new Promise((resolve) => (releaseVms = resolve)) as never,
       'handoff.log': [],
     });
-    const store = createAppStore(api);
-    mount(<App store={store} />, store);
     fireEvent.click(screen.getByRole('button', { name: 'Journal' }));
     releaseVms([{ name: 'win11', state: 'shut off', mode: 'single-gpu', gpu: null }]);
     await flush();

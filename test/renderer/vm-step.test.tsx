@@ -3,7 +3,7 @@
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StoreProvider } from '../../renderer/src/store/context';
-import { createAppStore } from '../../renderer/src/store/store';
+import { createAppStore, type AppStore } from '../../renderer/src/store/store';
 import { goalOptions } from '../../renderer/src/wizard/goal-options';
 import { defaultVmForm, vmRequest } from '../../renderer/src/wizard/vm-request';
 import { VmStep } from '../../renderer/src/wizard/VmStep';
@@ -27,19 +27,28 @@ const created: VmChangeReview = {
   unchanged: false,
 };
 
+/** Renders the VM step over the real store on a fake API; `state` is what the store holds before. */
+function renderVmStep(replies: Parameters<typeof createFakeApi>[0], state: Partial<ReturnType<AppStore['getState']>>) {
+  const api = createFakeApi(replies);
+  const store = createAppStore(api);
+  store.setState(state);
+  render(
+    <StoreProvider store={store}>
+      <VmStep />
+    </StoreProvider>,
+  );
+  return { api, store };
+}
+
 describe('VM step', () => {
   it('creates a VM: sends the choices, shows the exact change, applies once', async () => {
-    const api = createFakeApi({
-      'vm.review': created,
-      'vm.apply': { name: 'Gaming PC', backup: null, diskCreated: '/var/lib/libvirt/images/Gaming PC.qcow2' },
-      'vm.list': [{ name: 'Gaming PC', state: 'shut off', mode: 'single-gpu', gpu: '0000:0a:00.0' }],
-    });
-    const store = createAppStore(api);
-    store.setState({ report: singleGpuReport(), goals: goalList.map((g) => ({ name: g.name, summary: g.summary })) });
-    render(
-      <StoreProvider store={store}>
-        <VmStep />
-      </StoreProvider>,
+    const { api, store } = renderVmStep(
+      {
+        'vm.review': created,
+        'vm.apply': { name: 'Gaming PC', backup: null, diskCreated: '/var/lib/libvirt/images/Gaming PC.qcow2' },
+        'vm.list': [{ name: 'Gaming PC', state: 'shut off', mode: 'single-gpu', gpu: '0000:0a:00.0' }],
+      },
+      { report: singleGpuReport(), goals: goalList.map((g) => ({ name: g.name, summary: g.summary })) },
     );
     expect((screen.getByLabelText('Create a new VM') as HTMLInputElement).checked).toBe(true);
     expect((screen.getByLabelText('Use an existing VM (none found)') as HTMLInputElement).disabled).toBe(true);
@@ -66,16 +75,12 @@ describe('VM step', () => {
   });
 
   it('attaches to an existing VM with the tuning chosen, and shows refusals as they come', async () => {
-    const api = createFakeApi({
-      'vm.list': [],
-      'vm.review': { ok: false, error: { code: 'invalid-choice', message: '0000:0a:00.0 is not a GPU on this machine (GPUs: 0000:0b:00.0).' } },
-    });
-    const store = createAppStore(api);
-    store.setState({ report: singleGpuReport(), vms: [{ name: 'win11', state: 'shut off', mode: null, gpu: null }] });
-    render(
-      <StoreProvider store={store}>
-        <VmStep />
-      </StoreProvider>,
+    const { api } = renderVmStep(
+      {
+        'vm.list': [],
+        'vm.review': { ok: false, error: { code: 'invalid-choice', message: '0000:0a:00.0 is not a GPU on this machine (GPUs: 0000:0b:00.0).' } },
+      },
+      { report: singleGpuReport(), vms: [{ name: 'win11', state: 'shut off', mode: null, gpu: null }] },
     );
     expect((screen.getByLabelText('Use an existing VM') as HTMLInputElement).checked).toBe(true);
     fireEvent.click(screen.getByLabelText(/^Hyper-V enlightenments/)); // off
@@ -100,17 +105,7 @@ const inputDevices = {
 };
 
 describe('a new VM gets a keyboard, a mouse and a screen', () => {
-  const renderStep = (report = singleGpuReport()) => {
-    const api = createFakeApi({ 'host.input': inputDevices, 'vm.review': created });
-    const store = createAppStore(api);
-    store.setState({ report });
-    render(
-      <StoreProvider store={store}>
-        <VmStep />
-      </StoreProvider>,
-    );
-    return api;
-  };
+  const renderStep = (report = singleGpuReport()) => renderVmStep({ 'host.input': inputDevices, 'vm.review': created }, { report }).api;
 
   it('single GPU: says the installer appears on the GPU monitor, lists USB devices by name, sends the ids chosen', async () => {
     const api = renderStep();
@@ -156,17 +151,11 @@ describe('a new VM gets a keyboard, a mouse and a screen', () => {
 });
 
 describe('installer ISOs', () => {
-  const renderStep = (shell: 'electron' | 'browser') => {
-    const api = createFakeApi({ 'host.input': inputDevices, 'vm.review': created, 'app.pickIso': '/home/alex/Downloads/Win11_24H2.iso' });
-    const store = createAppStore(api);
-    store.setState({ report: singleGpuReport(), info: { version: '0', shell, simulated: false, hostName: 'pc', readOnly: false } });
-    render(
-      <StoreProvider store={store}>
-        <VmStep />
-      </StoreProvider>,
-    );
-    return api;
-  };
+  const renderStep = (shell: 'electron' | 'browser') =>
+    renderVmStep(
+      { 'host.input': inputDevices, 'vm.review': created, 'app.pickIso': '/home/alex/Downloads/Win11_24H2.iso' },
+      { report: singleGpuReport(), info: { version: '0', shell, simulated: false, hostName: 'pc', readOnly: false } },
+    ).api;
 
   it('the desktop app browses with the system file chooser and sends the path chosen', async () => {
     const api = renderStep('electron');
