@@ -7,6 +7,7 @@ import { nixosSnippet } from '../setup/nixos-snippet';
 import { cmdlineMistakes } from './cmdline-mistakes';
 import { tokenize } from '../setup/kernel-cmdline';
 import { isIntelIgpu } from './pci-class';
+import { currentUser } from '../host/current-user';
 
 const pass = (id: string, message: string): Check => ({ id, status: 'pass', message, fix: null });
 const warn = (id: string, message: string, fix: string): Check => ({ id, status: 'warn', message, fix });
@@ -297,9 +298,7 @@ function systemChecks(model: HostModel, rec: DoctorReport['recommendation']): Ch
           ),
     );
   }
-  // On this machine: the person running GPU Ferry, never another account (as root alone: nobody).
-  const live = model.users.some((u) => u.current !== undefined);
-  const user = live ? model.users.find((u) => u.current) : model.users[0];
+  const user = currentUser(model);
   if (user) {
     const wanted = ['kvm', libvirtGroup(model.os)];
     const missing = wanted.filter((g) => !user.groups.includes(g));

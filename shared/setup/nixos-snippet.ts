@@ -1,5 +1,6 @@
 // The configuration.nix lines that declare what a plan would have written on another distribution:
 // kernel parameters, vfio-pci in the initrd, libvirtd and the handoff hook, the kvmfr module, groups.
+import { currentUser } from '../host/current-user';
 import type { HostModel } from '../host/model';
 import type { Plan } from '../plan/model';
 import { iommuParams } from './iommu-params';
@@ -81,10 +82,11 @@ function udevLines(plan: Plan | null): string[] {
   ];
 }
 
-const groupLines = (host: HostModel): string[] =>
-  host.users
-    .filter((u) => u.uid >= 1000 && u.uid < 60000)
-    .map((u) => `  users.users.${u.name}.extraGroups = ${nixList(['libvirtd', 'kvm'])};`);
+// The libvirtd group is as good as root: only the person GPU Ferry advises joins it, no other account.
+const groupLines = (host: HostModel): string[] => {
+  const user = currentUser(host);
+  return user ? [`  users.users.${user.name}.extraGroups = ${nixList(['libvirtd', 'kvm'])};`] : [];
+};
 
 /**
  * The snippet for one goal's plan (with its options), or for the whole setup when `goal` is null
@@ -97,7 +99,7 @@ export function nixosSnippet(
   plan: Plan | null,
 ): string {
   const gpu = (options as { gpu?: unknown } | null)?.gpu;
-  const user = host.users.find((u) => u.uid >= 1000 && u.uid < 60000)?.name ?? 'YOUR-USER';
+  const user = currentUser(host)?.name ?? 'YOUR-USER';
   const all = goal === null;
   const lines: string[] = [];
   const params = goal === 'iommu' || all ? iommuParams(host) : [];

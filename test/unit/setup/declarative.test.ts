@@ -80,6 +80,23 @@ describe('declarative systems', () => {
     parsesAsNix(whole);
   });
 
+  it('names only the person running GPU Ferry for the libvirtd group and kvmfr, never another account', () => {
+    const alex = nixos.model.users[0]!;
+    const users = [
+      { ...alex, current: false },
+      { name: 'sam', uid: 1001, groups: [], current: true },
+    ];
+    const whole = nixosSnippet({ ...nixos.model, users }, null, { gpu: '0000:01:00.0' }, null);
+    expect(whole).toContain('users.users.sam.extraGroups = [ "libvirtd" "kvm" ];');
+    expect(whole).toContain('OWNER="sam"');
+    expect(whole).not.toMatch(/alex/);
+    // As root with no login nobody is the person: the snippet says whom to fill in.
+    const asRoot = nixosSnippet({ ...nixos.model, users: [{ ...alex, current: false }] }, null, null, null);
+    expect(asRoot).not.toMatch(/extraGroups|alex/);
+    expect(asRoot).toContain('OWNER="YOUR-USER"');
+    parsesAsNix(whole);
+  });
+
   it('leaves plans of other distributions exactly as their planner made them', () => {
     const wrapped = goalsByName().get('iommu')!.plan(arch.model, {});
     expect(wrapped).toEqual(iommuGoal.plan(arch.model, {}));
