@@ -27,15 +27,13 @@ function readSource(r: HostReader, source: ConfigSource, files: Record<string, s
   const walk = (dir: string, depth: number) => {
     for (const name of r.list(dir) ?? []) {
       const p = path.posix.join(dir, name);
-      if (source.match && !source.match.test(name)) {
-        if (source.deep && depth < 8 && r.list(p) !== null) walk(p, depth + 1);
-        continue;
-      }
-      // A folder of a deep source is walked, never read as a file (that was an EISDIR note in doctor).
+      // A folder of a deep source is walked whatever its name, never read as a file (that was an
+      // EISDIR note in doctor); `match` picks the files.
       if (source.deep && depth < 8 && r.list(p) !== null) {
         walk(p, depth + 1);
         continue;
       }
+      if (source.match && !source.match.test(name)) continue;
       const content = r.text(p);
       if (content !== null) files[p] = content;
     }
