@@ -111,6 +111,25 @@ describe('handoff runtime on a fake tree', () => {
     expect(existsSync(path.join(root, 'run/gpu-ferry', `${vmFileStem(VM)}.state`))).toBe(false);
   });
 
+  it('an fd on a FUSE mount with allow_other is skipped by its fdinfo mount ID, never statted (its daemon could hang the scan); other fds still count', () => {
+    node('dev/dri/renderD128', '/dev/zero');
+    const gpuNode = path.join(root, 'dev/dri/renderD128');
+    // Mount 77 is a FUSE file system with allow_other (a space in its mount point escaped as the kernel does);
+    // 78 is FUSE without allow_other (root is refused by the kernel, the daemon is never asked); 26 is /dev.
+    put('proc/self/mountinfo', [
+      '26 1 0:5 / /dev rw,nosuid - devtmpfs udev rw,mode=755',
+      '77 30 0:50 / /home/u/my\\040sshfs rw,nosuid,nodev shared:9 - fuse.sshfs u@h:/ rw,user_id=1000,group_id=1000,allow_other',
+      '78 30 0:51 / /run/user/1000/gvfs rw,nosuid,nodev - fuse.gvfsd-fuse gvfsd-fuse rw,user_id=1000,group_id=1000',
+    ].join('\n') + '\n');
+    proc(5001, 'on-fuse', 1000, [gpuNode]);
+    put('proc/5001/fdinfo/0', 'pos:\t0\nflags:\t02\nmnt_id:\t77\nino:\t5\n');
+    proc(5002, 'steam', 1000, [gpuNode]);
+    put('proc/5002/fdinfo/0', 'pos:\t0\nflags:\t02\nmnt_id:\t78\nino:\t5\n');
+    const r = run(RUNTIME, 'prepare', VM);
+    expect(r.status).toBe(1);
+    expect(log().events.find((e) => e.step === 'holders')?.message).toBe('the GPU is in use by: 5002:steam(/dev/dri/renderD128)');
+  });
+
   it('a holder whose name has a newline cannot forge a line of ours on stderr or in journald: control characters print as ?', () => {
     node('dev/dri/renderD128', '/dev/zero');
     proc(4243, 'x\ngpu-ferry: release done', 1000, [path.join(root, 'dev/dri/renderD128')]);
