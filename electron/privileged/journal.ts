@@ -11,7 +11,7 @@ import { appendFileSync, closeSync, constants, existsSync, fsyncSync, lstatSync,
 import { z } from 'zod';
 import { planSchema, type Plan } from '../../shared/plan/model';
 import { refuse, Refusal, EXIT } from './output';
-import { physical, syncDir, type Tree } from './safe-fs';
+import { dirSafe, physical, syncDir, type Tree } from './safe-fs';
 import { plainPath } from './owned-paths';
 
 export const ENTRY_ID = /^\d{8}T\d{6}Z-\d{1,10}$/;
@@ -21,7 +21,7 @@ export type EntryState = 'preparing' | 'applying' | 'applied' | 'undoing' | 'und
 
 const filesSchema = z.array(z.object({ step: z.number().int().min(0).max(255), path: z.string() }).strict()).max(256);
 const dirsSchema = z.array(z.string()).max(64);
-const metaSchema = z.union([z.literal('absent'), z.object({ mode: z.number().int().min(0).max(0o7777), uid: z.number().int().min(0), gid: z.number().int().min(0) }).strict()]);
+const metaSchema = z.union([z.literal('absent'), z.object({ mode: z.number().int().min(0).max(0o1777), uid: z.number().int().min(0), gid: z.number().int().min(0) }).strict()]);
 
 export type FileMeta = z.infer<typeof metaSchema>;
 
@@ -128,7 +128,9 @@ export class Entry {
   }
 }
 
-/** Makes sure the journal directory exists as a real directory (no symlinks on the way) and is listable. */
+/** Makes sure the journal directory exists as a real directory (no symlinks on the way) and is listable.
+ *  Root trusts what an entry says (its plan's commands run again on undo), so every directory on the way
+ *  must be root's and writable by nobody else: else someone could have planted or edited an entry. */
 export function openJournal(tree: Tree): string {
   let logical = '';
   for (const part of ['var', 'lib', 'gpu-ferry', 'journal']) {
@@ -139,7 +141,7 @@ export function openJournal(tree: Tree): string {
     if (!st) {
       mkdirSync(p, { mode: 0o755 });
       chmodSync(p, 0o755); // our umask is 077
-    }
+    } else if (!dirSafe(tree, p)) throw refuse('unsafe-directory', null, `'${logical}' is not a directory owned by root and writable only by root; not trusting the journal in it`);
   }
   const dir = journalDir(tree);
   chmodSync(dir, 0o755); // listable without root; backups inside stay 0600

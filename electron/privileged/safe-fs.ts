@@ -205,7 +205,7 @@ export function fileHash(p: string): string {
 export function readCurrent(p: string): { bytes: Buffer; own: Ownership } | null {
   const st = lstatOrNull(p);
   if (!st || !st.isFile()) return null;
-  return { bytes: readFileSync(p), own: { mode: st.mode & 0o7777, uid: st.uid, gid: st.gid } };
+  return { bytes: readFileSync(p), own: { mode: st.mode & 0o1777, uid: st.uid, gid: st.gid } };
 }
 
 export { chownSync };

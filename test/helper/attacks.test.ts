@@ -4,7 +4,7 @@
 // and blanks) has nowhere to go; what the options can still ask for (all memory as huge pages, vfio-pci
 // for the disk's controller) is refused by the planner and the guards at root; and what undo runs is in
 // root's own journal. Guards tried directly with hostile plans: test/unit/privileged/guards.test.ts.
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { errorCode, fixtureTree, helper, journalId, planOn, removeTree, request, requestFor, snapshot, withoutJournalDirs } from './lib';
@@ -91,5 +91,43 @@ describe('attack classes as requests', () => {
     const undone = helper(['--root', root, 'undo', id]);
     expect(undone.status).toBe(0);
     expect(undone.events).toContainEqual(expect.objectContaining({ type: 'result', kind: 'rerun', status: 'not-executed' }));
+  });
+
+  it('root trusts no journal another user could have written: a directory on the way writable by others is refused', async () => {
+    const root = await tree('distro-debian');
+    const applied = helper(['--root', root, 'apply'], (await requestFor(root, 'iommu')).input);
+    expect(applied.status, applied.stdout).toBe(0);
+    const id = journalId(applied)!;
+    for (const [dir, mode] of [
+      ['var/lib/gpu-ferry/journal', 0o777],
+      ['var/lib/gpu-ferry', 0o775],
+    ] as const) {
+      chmodSync(path.join(root, dir), mode);
+      const before = snapshot(root, { withJournal: true });
+      for (const args of [['undo', id], ['journal'], ['recover']]) {
+        const r = helper(['--root', root, ...args]);
+        expect(r.status, r.stdout + r.stderr).toBe(4);
+        expect(errorCode(r), r.stdout).toBe('unsafe-directory');
+      }
+      expect(snapshot(root, { withJournal: true })).toEqual(before);
+      chmodSync(path.join(root, dir), 0o755);
+    }
+    expect(helper(['--root', root, 'undo', id]).status).toBe(0);
+  });
+
+  it('a restore never sets setuid or setgid: a journal asking for it is refused and the file is left as applied', async () => {
+    const root = await tree('distro-debian');
+    const applied = helper(['--root', root, 'apply'], (await requestFor(root, 'iommu')).input);
+    expect(applied.status, applied.stdout).toBe(0);
+    const entry = path.join(root, 'var/lib/gpu-ferry/journal', journalId(applied)!);
+    const metas = readdirSync(entry).filter((f) => f.endsWith('.meta'));
+    const edited = metas.map((f) => [f, JSON.parse(readFileSync(path.join(entry, f), 'utf8')) as unknown] as const).find(([, m]) => typeof m === 'object');
+    expect(edited, metas.join(' ')).toBeDefined();
+    writeFileSync(path.join(entry, edited![0]), JSON.stringify({ ...(edited![1] as object), mode: 0o6755 }));
+    const before = snapshot(root);
+    const r = helper(['--root', root, 'undo', journalId(applied)!]);
+    expect(r.status, r.stdout + r.stderr).not.toBe(0);
+    expect(errorCode(r), r.stdout).toBe('bad-journal');
+    expect(snapshot(root)).toEqual(before);
   });
 });
