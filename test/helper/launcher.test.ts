@@ -4,11 +4,11 @@
 // request applies through the staged launcher, and an environment variable the caller sets (here the
 // test crash hook, honoured by the bundle when run directly) never reaches the program.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixtureTree, lines, NOBODY, planOn, removeTree, request } from './lib';
+import { fixtureTree, giveAway, lines, NOBODY, planOn, removeTree, request } from './lib';
 
 const repo = path.resolve(__dirname, '../..');
 let dest = '';
@@ -21,6 +21,7 @@ beforeAll(() => {
 afterAll(() => removeTree(dest));
 
 const launcher = (): string => path.join(dest, 'usr/libexec/gpu-ferry/gpu-ferry-helper');
+const asNobody = (argv: string[]): string[] => (process.getuid?.() === 0 ? ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', ...argv] : argv);
 
 describe('the staged launcher', () => {
   it('is installed root-owned beside the bundle, with the modes of the system-files list', () => {
@@ -38,7 +39,7 @@ describe('the staged launcher', () => {
     const root = await fixtureTree('distro-debian');
     try {
       const input = request('iommu', {}, await planOn(root, 'iommu'));
-      const argv = process.getuid?.() === 0 ? ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', launcher()] : [launcher()];
+      const argv = asNobody([launcher()]);
       const r = spawnSync(argv[0]!, [...argv.slice(1), '--root', root, 'apply'], {
         input,
         encoding: 'utf8',
@@ -49,6 +50,26 @@ describe('the staged launcher', () => {
       expect(lines(r.stdout)).toContainEqual({ type: 'done', steps: 2 });
     } finally {
       removeTree(root);
+    }
+  });
+
+  it('started through a link elsewhere, still runs the bundle beside its real file, not one beside the link', async () => {
+    const root = await fixtureTree('distro-debian');
+    const elsewhere = mkdtempSync(path.join(tmpdir(), 'gpu-ferry-link-'));
+    try {
+      chmodSync(elsewhere, 0o755);
+      symlinkSync(launcher(), path.join(elsewhere, 'gpu-ferry-helper'));
+      writeFileSync(path.join(elsewhere, 'gpu-ferry-privileged.cjs'), "process.stdout.write('not ours\\n');\n");
+      giveAway(elsewhere);
+      const argv = asNobody([path.join(elsewhere, 'gpu-ferry-helper')]);
+      const input = request('iommu', {}, await planOn(root, 'iommu'));
+      const r = spawnSync(argv[0]!, [...argv.slice(1), '--root', root, 'apply'], { input, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+      expect(r.stdout).not.toContain('not ours');
+      expect(r.status, r.stdout + r.stderr).toBe(0);
+      expect(lines(r.stdout)).toContainEqual({ type: 'done', steps: 2 });
+    } finally {
+      removeTree(root);
+      removeTree(elsewhere);
     }
   });
 });
