@@ -12,7 +12,7 @@ export default defineConfig({
           environment: 'happy-dom',
         },
       },
-      { test: { name: 'helper', include: ['test/helper/**/*.test.ts'], environment: 'node', testTimeout: 60000 } },
+      { test: { name: 'helper', include: ['test/helper/**/*.test.ts'], environment: 'node', testTimeout: 60000, hookTimeout: 120000 } },
       {
         test: {
           name: 'libvirt',
