@@ -1,6 +1,6 @@
 // One VM: mode, state, the big Launch / Shut down, preflight checks, Looking Glass and the last handoff.
 import { useEffect, useState } from 'react';
-import type { HandoffEvent, VmSummary } from '../../../shared/ipc/contract';
+import type { HandoffEvent, PreflightItem, VmSummary } from '../../../shared/ipc/contract';
 import { useAppStore } from '../store/context';
 import { StatusBadge } from '../ui/Notice';
 import { DarkScreenAdvice } from '../ui/RecoveryAdvice';
@@ -10,6 +10,27 @@ import { HandoffTimeline } from './HandoffTimeline';
 
 // One shared empty list: a fresh [] per render would look like a change to the selector and loop.
 const noEvents: HandoffEvent[] = [];
+/** Preflight results as on `gpu-ferry vm check`: each with its fix, links clickable. */
+const CheckList = ({ items, label }: { items: PreflightItem[]; label: string }) => (
+  <ul className="checklist compact" aria-label={label}>
+    {items.map((p) => (
+      <li key={p.id} className={`check check-${p.status}`}>
+        <StatusBadge status={p.status} />
+        <div>
+          <p>
+            <LinkedText text={p.message} />
+          </p>
+          {p.fix && (
+            <p className="fix">
+              <LinkedText text={p.fix} />
+            </p>
+          )}
+        </div>
+      </li>
+    ))}
+  </ul>
+);
+
 const modeLabel = { 'single-gpu': 'Single GPU', 'dual-gpu': 'Two GPUs' } as const;
 
 export const VmCard = ({ vm, onOpenSetup }: { vm: VmSummary; onOpenSetup?: () => void }) => {
@@ -112,23 +133,7 @@ export const VmCard = ({ vm, onOpenSetup }: { vm: VmSummary; onOpenSetup?: () =>
         </p>
       )}
       {preflight && (
-        <ul className="checklist compact" aria-label={`Checks for ${vm.name}`}>
-          {preflight.map((p) => (
-            <li key={p.id} className={`check check-${p.status}`}>
-              <StatusBadge status={p.status} />
-              <div>
-                <p>
-                  <LinkedText text={p.message} />
-                </p>
-                {p.fix && (
-                  <p className="fix">
-                    <LinkedText text={p.fix} />
-                  </p>
-                )}
-              </div>
-            </li>
-          ))}
-        </ul>
+        <CheckList items={preflight} label={`Checks for ${vm.name}`} />
       )}
       <HandoffTimeline events={events} />
       <ConfirmDialog
@@ -139,17 +144,7 @@ export const VmCard = ({ vm, onOpenSetup }: { vm: VmSummary; onOpenSetup?: () =>
         onCancel={() => setConfirming(false)}
       >
         {warnings.length > 0 && (
-          <ul className="checklist compact" aria-label="Warnings">
-            {warnings.map((p) => (
-              <li key={p.id} className="check check-warn">
-                <StatusBadge status={p.status} />
-                <div>
-                  <p>{p.message}</p>
-                  {p.fix && <p className="fix">{p.fix}</p>}
-                </div>
-              </li>
-            ))}
-          </ul>
+          <CheckList items={warnings} label="Warnings" />
         )}
         {single && (
           <>
