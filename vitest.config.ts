@@ -41,6 +41,8 @@ export default defineConfig({
           testTimeout: 180000,
           hookTimeout: 180000,
           fileParallelism: false,
+          // expect.poll's 1 s default is short for a page or a daemon on a loaded 2-core CI machine.
+          expect: { poll: { timeout: 60000 } },
         },
       },
     ],

@@ -31,6 +31,9 @@ export const launchChromium = async (colorScheme: 'dark' | 'light' = 'dark'): Pr
     viewport: { width: 1280, height: 860 },
     colorScheme,
   });
+  // Playwright's 30 s default is short on a loaded 2-core CI machine: every wait and action without its
+  // own deadline gets 60 s (a deadline on a condition, not a sleep: a fast machine waits no longer).
+  context.setDefaultTimeout(60_000);
   return {
     context,
     close: async () => {

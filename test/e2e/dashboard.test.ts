@@ -66,12 +66,12 @@ it('lists VMs, runs the preflight checks, launches a VM with one click and power
     await page.getByRole('button', { name: 'Dashboard', exact: true }).click();
     await page.getByRole('heading', { name: 'Your VMs' }).waitFor();
     const card = page.locator('article.vm-card', { has: page.getByRole('heading', { name: vm, exact: true }) });
-    await card.waitFor({ timeout: 30000 });
+    await card.waitFor();
     expect(virsh('domstate', vm).trim()).toBe('shut off');
     await screen(page, 'dashboard-01-vms');
 
     await card.getByRole('button', { name: 'Run checks' }).click();
-    await card.locator('.checklist').waitFor({ timeout: 30000 });
+    await card.locator('.checklist').waitFor();
     await screen(page, 'dashboard-02-preflight');
 
     // Launch runs the same checks again; a warning is listed in a dialog that asks first.

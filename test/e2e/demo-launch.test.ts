@@ -33,7 +33,7 @@ it('launches the demo VM with one click, and it stays running until shut down or
     await page.getByRole('button', { name: 'Dashboard', exact: true }).click();
     await page.getByRole('heading', { name: 'Your VMs' }).waitFor();
     const card = page.locator('article.vm-card', { has: page.getByRole('heading', { name: vm, exact: true }) });
-    await card.waitFor({ timeout: 30000 });
+    await card.waitFor();
     expect(await card.getByRole('status').textContent()).toBe('shut off');
     await screen(page, 'demo-launch-01-dashboard');
 
@@ -53,7 +53,7 @@ it('launches the demo VM with one click, and it stays running until shut down or
     // A fresh page asks libvirt again: the VM is still running.
     await page.reload();
     await page.getByRole('button', { name: 'Dashboard', exact: true }).click();
-    await shutDown.waitFor({ timeout: 30000 });
+    await shutDown.waitFor();
     expect(await card.getByRole('status').textContent()).toBe('running');
 
     await shutDown.click();
@@ -69,7 +69,7 @@ it('launches the demo VM with one click, and it stays running until shut down or
     ], { stdio: 'ignore' });
     await page.reload();
     await page.getByRole('button', { name: 'Dashboard', exact: true }).click();
-    await card.getByText('Single GPU').waitFor({ timeout: 30000 });
+    await card.getByText('Single GPU').waitFor();
     // The hook is not installed yet: Launch runs the checks, shows the failing one with its fix, starts nothing.
     await launch.click();
     await card.getByRole('alert').filter({ hasText: 'Not launched: a check below failed' }).waitFor({ timeout: 60000 });

@@ -81,11 +81,11 @@ it('shows a real successful handoff and a real failed one with its rollback, in 
     await page.goto(served.url);
     await page.getByRole('button', { name: 'Dashboard', exact: true }).click();
     const card = page.locator('article.vm-card', { has: page.getByRole('heading', { name: VM, exact: true }) });
-    await card.waitFor({ timeout: 30000 });
+    await card.waitFor();
 
     const handOver = card.getByRole('region', { name: `Handing the GPU to ${VM}` });
     const giveBack = card.getByRole('region', { name: 'Giving the GPU back to the host' });
-    await handOver.waitFor({ timeout: 30000 });
+    await handOver.waitFor();
     await expect.poll(() => handOver.textContent()).toMatch(new RegExp(`The GPU went to ${VM} in \\d+ ms\\.`));
     const steps = handOver.getByRole('list', { name: `Steps: Handing the GPU to ${VM}` }).getByRole('listitem');
     const stepTexts = await steps.allTextContents();
@@ -121,7 +121,7 @@ it('shows a real successful handoff and a real failed one with its rollback, in 
     publishLog(served.simulatedRoot ?? '');
     await page.reload();
     await page.getByRole('button', { name: 'Dashboard', exact: true }).click();
-    await handOver.waitFor({ timeout: 30000 });
+    await handOver.waitFor();
     await expect.poll(() => handOver.textContent()).toContain('Failed at “Check that no program uses the GPU”. Rolled back: 3 steps undone, the GPU stayed on the host.');
     expect(await giveBack.count()).toBe(0); // the release belonged to the earlier handoff
     expect(await card.locator('figcaption').textContent()).toBe('Last handoff · had a failure');

@@ -67,14 +67,14 @@ describe('layout', () => {
       }
       await page.getByRole('button', { name: 'Dashboard', exact: true }).click();
       await page.getByRole('heading', { name: 'Your VMs' }).waitFor();
-      await page.locator('article.vm-card').first().waitFor({ timeout: 30000 });
+      await page.locator('article.vm-card').first().waitFor();
       await check(page, `${prefix}-08-dashboard`);
       await page.getByRole('button', { name: 'Journal', exact: true }).click();
       await page.getByRole('heading', { name: 'Journal' }).waitFor();
       await check(page, `${prefix}-09-journal`);
       await page.getByRole('button', { name: 'Settings', exact: true }).click();
       await page.getByRole('heading', { name: 'System integration' }).waitFor();
-      await page.getByRole('button', { name: /^Review (re)?install$/ }).waitFor({ timeout: 30000 });
+      await page.getByRole('button', { name: /^Review (re)?install$/ }).waitFor();
       await check(page, `${prefix}-10-settings`);
     } finally {
       await browser.close();

@@ -23,7 +23,7 @@ export const startServe = async (args: string[]): Promise<Served> => {
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${out}`)), 30000);
+    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${out}`)), 120_000); // generous: CI is loaded
     const check = () => {
       const m = /running at (http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+)/.exec(out);
       if (m?.[1]) {

@@ -146,7 +146,7 @@ const createVm = async (page: Page, uri: string, prefix: string, singleGpu: bool
 /** Dashboard Launch: the checks run and are shown; a single-GPU VM asks first; the VM runs; shut down. */
 const launchFromDashboard = async (page: Page, uri: string, prefix: string, singleGpu: boolean) => {
   const card = page.locator('article.vm-card', { has: page.getByRole('heading', { name: 'Gaming PC', exact: true }) });
-  await card.waitFor({ timeout: 30000 });
+  await card.waitFor();
   await card.getByRole('button', { name: 'Launch Gaming PC' }).click();
   const checks = card.getByRole('list', { name: 'Checks for Gaming PC' });
   await checks.waitFor({ timeout: 60000 });

@@ -66,5 +66,5 @@ describe('npm start', () => {
       expect(result).toMatchObject({ code: 1, stderr: expect.stringContaining('run `npm run build` first') });
       expect(existsSync(record)).toBe(false);
     }
-  });
+  }, 60000); // it spawns node: vitest's 5 s default fails on a loaded machine
 });
