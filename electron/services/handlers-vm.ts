@@ -28,6 +28,10 @@ export const createVmHandlers = (ctx: ServiceContext): VmHandlers => {
       return summary;
     });
 
+  /** The preflight checks of `gpu-ferry vm check NAME`. */
+  const checks = (name: string) =>
+    withHost(ctx, async (host) => (await runPreflight({ host, xml: await dumpXml(name, virsh), root: host.root })).items);
+
   return {
     'vm.list': async () =>
       withVirshErrors(() =>
@@ -38,20 +42,11 @@ export const createVmHandlers = (ctx: ServiceContext): VmHandlers => {
           );
         }),
       ),
-    'vm.check': async (name) =>
-      withVirshErrors(() =>
-        withHost(
-          ctx,
-          async (host) =>
-            (await runPreflight({ host, xml: await dumpXml(name, virsh), root: host.root })).items,
-        ),
-      ),
+    'vm.check': async (name) => withVirshErrors(() => checks(name)),
     'vm.start': async (name) =>
       withVirshErrors(async () => {
         // Launch never skips the checks (as `gpu-ferry vm start` without --skip-checks): a failing one refuses.
-        const failing = await withHost(ctx, async (host) =>
-          (await runPreflight({ host, xml: await dumpXml(name, virsh), root: host.root })).items.filter((i) => i.status === 'fail'),
-        );
+        const failing = (await checks(name)).filter((i) => i.status === 'fail');
         if (failing.length > 0)
           throw new ServiceError('checks-failed', `${name} was not started: ${failing.map((i) => i.message + (i.fix ? ` (${i.fix})` : '')).join(' ')}`);
         await startDomain(name, virsh);
