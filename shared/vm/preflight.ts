@@ -1,6 +1,7 @@
 // The checks shown before a VM starts (`gpu-ferry vm check NAME`, the Launch button). Pure: the facts
 // that need the file system or /proc (hook hashes, firmware descriptors, GPU holders) are gathered by
 // electron/system/libvirt-preflight.ts and passed in.
+import { gpuRoles } from '../analyze/gpus';
 import type { HostModel, PciDevice } from '../host/model';
 import type { PreflightItem } from '../ipc/contract';
 import { findAll, findFirst, parseXml } from './domain-xml';
@@ -41,21 +42,19 @@ export interface PreflightFacts {
 export type VmMode = 'single-gpu' | 'dual-gpu';
 
 const isBridge = (d: PciDevice | undefined): boolean => Boolean(d?.classCode.startsWith('0604'));
-const isDisplay = (d: PciDevice | undefined): boolean => Boolean(d?.classCode.startsWith('03'));
 
 /** single-gpu when a passed-through GPU drives the host's display now; dual-gpu for another GPU; null without GPU. */
 export const vmMode = (host: HostModel, xml: string): VmMode | null => modeOfFunctions(host, passedThrough(xml));
 
-/** The mode a VM given these PCI functions runs in (vmMode for a VM not written yet). */
+/**
+ * The mode a VM given these PCI functions runs in (vmMode for a VM not written yet): single-gpu when one
+ * of them drives the host display by the doctor's rule (gpuRoles), so the dashboard, `vm check` and the
+ * wizard (which reads the doctor's report) agree on a hybrid machine whose boot VGA is not the screen.
+ */
 export function modeOfFunctions(host: HostModel, addresses: string[]): VmMode | null {
-  const byAddress = new Map(host.pci.map((d) => [d.address, d]));
-  const gpus = addresses
-    .map((a) => byAddress.get(a))
-    .filter((d): d is PciDevice => isDisplay(d));
-  if (gpus.length === 0) return null;
-  const drivesDisplay = (d: PciDevice) =>
-    d.bootVga === true || Object.values(d.drm?.connectors ?? {}).some((status) => status === 'connected');
-  return gpus.some(drivesDisplay) ? 'single-gpu' : 'dual-gpu';
+  const passed = gpuRoles(host).filter((r) => addresses.includes(r.device.address));
+  if (passed.length === 0) return null;
+  return passed.some((r) => r.drivesHostDisplay) ? 'single-gpu' : 'dual-gpu';
 }
 
 const item = (id: string, status: PreflightItem['status'], message: string, fix: string | null = null): PreflightItem => ({

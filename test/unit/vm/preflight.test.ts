@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { buildDoctorReport } from '../../../shared/analyze/doctor';
 import type { PciDevice } from '../../../shared/host/model';
 import { attachGpu } from '../../../shared/vm/gpu-hostdev';
 import { defaultNewVmOptions, newVmXml } from '../../../shared/vm/new-vm-xml';
@@ -111,5 +112,16 @@ describe('evaluatePreflight', () => {
     expect(vmMode(host(true), xml)).toBe('single-gpu');
     expect(vmMode(host(false), xml)).toBe('dual-gpu');
     expect(vmMode(host(false), '<domain><devices/></domain>')).toBeNull();
+  });
+
+  it('judges the screen as the doctor does: on a hybrid machine the boot VGA GPU without a connected monitor is dual-gpu', () => {
+    // The desktop is on the iGPU's monitor; the dGPU was the firmware's boot VGA. The wizard reads the
+    // doctor's drivesHostDisplay (false for the dGPU) and offers SPICE; vm check and the new VM must agree.
+    const igpu = dev('0000:00:02.0', '030000', 'i915', 2, { vendorId: '8086', drm: { card: 'card0', connectors: { 'card0-HDMI-A-1': 'connected' } } });
+    const hybrid = host(true, [igpu]);
+    const xml = attachGpu('<domain><devices>\n</devices></domain>', { functions: ['0000:0a:00.0'] });
+    expect(buildDoctorReport(hybrid).gpus.find((g) => g.address === '0000:0a:00.0')?.drivesHostDisplay).toBe(false);
+    expect(vmMode(hybrid, xml)).toBe('dual-gpu');
+    expect(vmMode(hybrid, attachGpu('<domain><devices>\n</devices></domain>', { functions: ['0000:00:02.0'] }))).toBe('single-gpu');
   });
 });
