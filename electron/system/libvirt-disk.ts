@@ -46,33 +46,39 @@ function capacityXml(size: string): string {
   return `<capacity unit='${match[2] || 'B'}'>${match[1]}</capacity>`;
 }
 
+/** Runs `use` with a running pool whose target is `dir`: the defined one (started if need be), else a transient one it removes after. */
+async function inPoolFor<T>(dir: string, options: VirshOptions, use: (pool: string) => Promise<T>): Promise<T> {
+  const defined = await poolFor(dir, options);
+  if (defined !== null) {
+    if (!/State:\s+running/.test(await virsh(['pool-info', '--', defined], options))) await virsh(['pool-start', '--', defined], options);
+    return use(defined);
+  }
+  const pool = `gpu-ferry-disk-${process.pid}`;
+  const poolXml = `<pool type='dir'><name>${pool}</name><target><path>${escapeText(dir)}</path></target></pool>`;
+  await withXmlFile(poolXml, (file) => virsh(['pool-create', '--file', file], options));
+  try {
+    return await use(pool);
+  } finally {
+    await virsh(['pool-destroy', '--', pool], options).catch(() => undefined);
+  }
+}
+
 /**
  * Creates `disk` (qcow2 of `size`, e.g. 128G) as a volume libvirtd writes. Pool and volume are defined from
  * XML we escape: virsh's pool-create-as and vol-create-as paste a path with & or < into XML as it is.
  */
-export async function createDiskThroughLibvirt(
-  disk: string,
-  size: string,
-  options: VirshOptions,
-): Promise<void> {
-  const dir = path.resolve(path.dirname(disk));
+export async function createDiskThroughLibvirt(disk: string, size: string, options: VirshOptions): Promise<void> {
   const volume = `<volume><name>${escapeText(path.basename(disk))}</name>${capacityXml(size)}<target><format type='qcow2'/></target></volume>`;
-  let pool = await poolFor(dir, options);
-  let transient = false;
-  if (pool === null) {
-    pool = `gpu-ferry-disk-${process.pid}`;
-    const poolXml = `<pool type='dir'><name>${pool}</name><target><path>${escapeText(dir)}</path></target></pool>`;
-    await withXmlFile(poolXml, (file) => virsh(['pool-create', '--file', file], options));
-    transient = true;
-  } else if (!/State:\s+running/.test(await virsh(['pool-info', '--', pool], options))) {
-    await virsh(['pool-start', '--', pool], options);
-  }
-  try {
-    const inPool = pool;
-    await withXmlFile(volume, (file) => virsh(['vol-create', '--pool', inPool, '--file', file], options));
-  } finally {
-    if (transient) await virsh(['pool-destroy', '--', pool], options).catch(() => undefined);
-  }
+  await inPoolFor(path.resolve(path.dirname(disk)), options, (pool) =>
+    withXmlFile(volume, (file) => virsh(['vol-create', '--pool', pool, '--file', file], options)),
+  );
+}
+
+/** Deletes `disk` as a volume of its folder's pool (a transient one when none is defined: libvirtd wrote it). */
+export async function deleteDiskThroughLibvirt(disk: string, options: VirshOptions): Promise<void> {
+  await inPoolFor(path.resolve(path.dirname(disk)), options, (pool) =>
+    virsh(['vol-delete', '--pool', pool, '--', path.basename(disk)], options),
+  );
 }
 
 /** Runs the planned `qemu-img create -f qcow2 -- PATH SIZE`, or its libvirt equivalent where PATH's folder is not ours to write. */
@@ -88,9 +94,7 @@ export async function createDisk(argv: string[], options: VirshOptions): Promise
   return disk;
 }
 
-/** Removes a disk created by createDisk after a failed define (best effort: libvirtd's files may not be ours). */
+/** Removes a disk created by createDisk after a failed define (best effort: libvirtd's files may not be ours to rm). */
 export async function removeCreatedDisk(disk: string, options: VirshOptions): Promise<void> {
-  await rm(disk, { force: true }).catch(() =>
-    virsh(['vol-delete', '--', disk], options).catch(() => undefined),
-  );
+  await rm(disk, { force: true }).catch(() => deleteDiskThroughLibvirt(disk, options).catch(() => undefined));
 }

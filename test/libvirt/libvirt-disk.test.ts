@@ -7,7 +7,7 @@ import { access, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDiskThroughLibvirt, removeCreatedDisk } from '../../electron/system/libvirt-disk';
+import { createDiskThroughLibvirt, deleteDiskThroughLibvirt, removeCreatedDisk } from '../../electron/system/libvirt-disk';
 import { virsh, withXmlFile } from '../../electron/system/virsh';
 import { ensureLibvirtd } from './ensure-daemon';
 
@@ -78,5 +78,15 @@ describe('createDiskThroughLibvirt on the real daemon', () => {
     expect(await virsh(['pool-info', '--', POOL], system)).toMatch(/State:\s+running/);
     expect(await virsh(['vol-list', '--', POOL], system)).toContain('second.qcow2');
     expect(await poolsTargeting(work)).toEqual([POOL]); // no transient pool beside it
+  }, 120_000);
+
+  it('deletes a volume libvirtd made, through a transient pool when none is defined for the folder', async () => {
+    await dropPool();
+    const disk = path.join(work, 'third & last.qcow2');
+    await createDiskThroughLibvirt(disk, '1G', system);
+    expect(await exists(disk)).toBe(true);
+    await deleteDiskThroughLibvirt(disk, system);
+    expect(await exists(disk)).toBe(false);
+    expect(await poolsTargeting(work)).toEqual([]);
   }, 120_000);
 });
