@@ -64,10 +64,12 @@ describe('findHolders', () => {
     const child = spawn('sh', ['-c', 'exec 3<"$1"; echo ready; exec sleep 30', 'holder', file], { stdio: ['ignore', 'pipe', 'ignore'] });
     try {
       await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
-      const scan = await findHolders('/', [file]);
-      expect(scan.holders).toContainEqual({ pid: child.pid, name: 'sleep', device: file });
+      // "ready" comes from sh before its `exec sleep`: until the exec, the holder is still named sh.
+      await expect
+        .poll(async () => (await findHolders('/', [file])).holders, { timeout: 30_000 })
+        .toContainEqual({ pid: child.pid, name: 'sleep', device: file });
     } finally {
       child.kill();
     }
-  });
+  }, 60_000);
 });
