@@ -46,13 +46,13 @@ const median = (xs) => {
 };
 
 // The runtime's runs: a run starts at "<phase> start", or at the first event of a release or rescue (a
-// release after a complete prepare logs no start event). A step's kernel/wait time is its own waitMs
-// (kernel operations and waiting on the system; durationMs - waitMs is the runtime's own work); logs
-// written before waitMs existed carry a running sum (kernelMs) instead, whose growth is the step's.
+// release after a complete prepare logs no start event). A step's waitMs is its time in kernel operations
+// and waiting on the system; durationMs - waitMs is the runtime's own work. The closing event carries the
+// run's totals.
 const runs = [];
 let run = null;
 const newRun = (scenario, phase) => {
-  run = { scenario, phase, steps: [], totalMs: null, status: null, lastKernel: 0 };
+  run = { scenario, phase, steps: [], totalMs: null, waitMs: null, status: null };
   runs.push(run);
 };
 for (const { scenario, event } of events) {
@@ -60,24 +60,20 @@ for (const { scenario, event } of events) {
     newRun(scenario, event.phase);
     continue;
   }
-  if ((event.phase === 'release' || event.phase === 'rescue') && (!run || run.phase !== event.phase || run.status !== null)) newRun(scenario, event.phase);
+  if (
+    (event.phase === 'release' || event.phase === 'rescue') &&
+    (!run || run.phase !== event.phase || run.status !== null)
+  )
+    newRun(scenario, event.phase);
   if (!run || run.phase !== event.phase) continue;
-  const sum = event.runWaitMs ?? event.kernelMs;
   if (event.step === event.phase && ['done', 'fail', 'skip'].includes(event.status)) {
     run.totalMs = event.durationMs;
+    run.waitMs = event.waitMs;
     run.status = event.status;
-    run.kernelMs = event.waitMs ?? event.kernelMs;
     continue;
   }
-  const kernelMs = event.waitMs !== undefined ? event.waitMs : sum - run.lastKernel;
-  if (typeof sum === 'number') run.lastKernel = sum;
-  run.steps.push({
-    step: event.step,
-    status: event.status,
-    ms: event.durationMs,
-    kernelMs,
-    ownMs: event.durationMs == null || kernelMs == null ? null : event.durationMs - kernelMs,
-  });
+  const { step, status, durationMs: ms, waitMs } = event;
+  run.steps.push({ step, status, ms, waitMs, ownMs: ms == null || waitMs == null ? null : ms - waitMs });
 }
 const stepMedians = {};
 for (const phase of ['prepare', 'release']) {
@@ -86,7 +82,7 @@ for (const phase of ['prepare', 'release']) {
   stepMedians[phase] = {
     runs: done.length,
     medianTotalMs: median(done.map((r) => r.totalMs)),
-    medianKernelMs: median(done.map((r) => r.kernelMs)),
+    medianWaitMs: median(done.map((r) => r.waitMs)),
     steps: Object.fromEntries(
       names.map((n) => {
         const all = done.flatMap((r) => r.steps.filter((s) => s.step === n));
@@ -94,7 +90,7 @@ for (const phase of ['prepare', 'release']) {
           n,
           {
             medianMs: median(all.map((s) => s.ms)),
-            medianKernelMs: median(all.map((s) => s.kernelMs)),
+            medianWaitMs: median(all.map((s) => s.waitMs)),
             medianOwnMs: median(all.map((s) => s.ownMs)),
           },
         ];
@@ -130,7 +126,7 @@ const bench = {
   cycles: cycleStats,
   handoffSteps: stepMedians,
   cycleDetail: cycles,
-  runtimeRuns: runs.map(({ lastKernel: _drop, ...r }) => r),
+  runtimeRuns: runs,
 };
 writeFileSync(path.join('bench-results', 'system.json'), `${JSON.stringify(bench, null, 2)}\n`);
 
