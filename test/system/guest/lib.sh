@@ -81,6 +81,8 @@ greeter_up() { # Xorg on the display card, LightDM active and its greeter runnin
 qemu_pid() { cat "/run/libvirt/qemu/$VM.pid" 2>/dev/null; }
 qemu_holds_group() { local p; p=$(qemu_pid) && [ -n "$p" ] && holds "$p" "/dev/vfio/$(iommu_group)"; }
 vm_state() { virsh -c qemu:///system domstate "$VM" 2>/dev/null | head -n1; }
+vm_running() { [ "$(vm_state)" = running ]; }
+vm_not_running() { ! vm_running; }
 jsonl_lines() { wc -l <"/var/log/gpu-ferry/$VM.jsonl" 2>/dev/null || echo 0; }
 emit_jsonl_since() { # emit_jsonl_since LINE: the runtime's log lines after LINE, for the benchmark
   tail -n +"$(($1 + 1))" "/var/log/gpu-ferry/$VM.jsonl" 2>/dev/null | sed "s/^/SYSTEST JSONL $SCEN /"

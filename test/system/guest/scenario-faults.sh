@@ -11,7 +11,7 @@ scenario_fault_holder() {
   xorg_before=$(pgrep -x Xorg)
   if cli vm start "$VM"; then fail launch-refused "the VM started"; cli vm stop "$VM" --force; fi
   check refusal-names-the-holder grep -q hold-card "$STATE/cli.out"
-  check vm-not-running sh -c "[ \"\$(virsh -c qemu:///system domstate $VM | head -n1)\" != running ]"
+  check vm-not-running vm_not_running
   check display-manager-untouched [ "$(pgrep -x Xorg)" = "$xorg_before" ]
   check gpu-still-on-host [ "$(driver_of "$GPU")" = bochs-drm ]
   kill "$holder" 2>/dev/null
@@ -30,7 +30,7 @@ scenario_fault_libvirtd_restart() {
   check qemu-holds-group wait_for 180 qemu_holds_group
   systemctl restart libvirtd.service
   check libvirtd-back systemctl is-active -q libvirtd
-  check vm-still-running wait_for 60 sh -c "virsh -c qemu:///system domstate $VM | grep -q running"
+  check vm-still-running wait_for 60 vm_running
   cli vm stop "$VM" --force
   check vm-stop [ $? = 0 ]
   check restored-after-stop wait_for 240 restored
@@ -59,7 +59,7 @@ scenario_fault_killed_prepare() {
   check runtime-killed-mid-prepare [ "$killed" = 1 ]
   wait "$starter"
   check start-aborted [ $? != 0 ]
-  check vm-not-running sh -c "[ \"\$(virsh -c qemu:///system domstate $VM | head -n1)\" != running ]"
+  check vm-not-running vm_not_running
   check restored wait_for 240 restored
   check no-state-left sh -c "! test -s /run/gpu-ferry/$VM.state"
   emit_jsonl_since "$before"
