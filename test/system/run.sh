@@ -63,9 +63,9 @@ t=$SECONDS
 BASE=$(bash test/system/base-image.sh)
 image_s=$((SECONDS - t))
 
-# The app: this checkout's CLI build and the package's files, staged as the deb installs them.
+# The app: this checkout's CLI build and the package's files, staged as the deb installs them (stage-app.mjs
+# runs build/stage-install.mjs, which builds the CLI and privileged bundles first).
 t=$SECONDS
-node build/build.mjs --cli-only >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; fatal "build failed"; }
 mkdir -p "$WORK/share"
 node test/system/stage-app.mjs "$WORK/stage"
 tar --numeric-owner -C "$WORK/stage" -cf "$WORK/share/app.tar" .

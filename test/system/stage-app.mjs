@@ -7,7 +7,7 @@
 //   3. Node (this machine's, or NODE) as the system's /usr/bin/node the package depends on.
 // This is the one place that knows how the app is installed.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, rmSync, symlinkSync, copyFileSync, chmodSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync, symlinkSync, copyFileSync, chmodSync } from 'node:fs';
 import path from 'node:path';
 
 const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
@@ -17,12 +17,12 @@ if (!process.argv[2]) throw new Error('usage: stage-app.mjs DESTDIR [NODE_BINARY
 rmSync(dest, { recursive: true, force: true });
 mkdirSync(dest, { recursive: true });
 
-// The package's files and modes: the project's own staging (payload + after-install.sh into DESTDIR).
+// The package's files and modes: the project's own staging (it builds the CLI bundle, then lays out the
+// payload and runs after-install.sh into DESTDIR).
 execFileSync(process.execPath, [path.join(repo, 'build', 'stage-install.mjs'), dest], { stdio: 'inherit' });
 
 const cli = path.join(dest, 'opt', 'gpu-ferry-cli');
 const bundle = path.join(repo, 'dist', 'cli', 'gpu-ferry.cjs');
-if (!existsSync(bundle)) throw new Error('dist/cli/gpu-ferry.cjs is missing: run node build/build.mjs first');
 for (const part of ['bin', 'package.json', 'resources'])
   cpSync(path.join(repo, part), path.join(cli, part), { recursive: true });
 mkdirSync(path.join(cli, 'dist', 'cli'), { recursive: true });
