@@ -4,7 +4,17 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' } },
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          environment: 'node',
+          // Many unit tests run real programs (virsh's test driver, the built CLI, the handoff runtime on a
+          // fake tree): vitest's 5 s default is short for them on a loaded 2-core CI machine.
+          testTimeout: 60000,
+          hookTimeout: 120000,
+        },
+      },
       {
         test: {
           name: 'renderer',
@@ -12,7 +22,15 @@ export default defineConfig({
           environment: 'happy-dom',
         },
       },
-      { test: { name: 'helper', include: ['test/helper/**/*.test.ts'], environment: 'node', testTimeout: 60000, hookTimeout: 120000 } },
+      {
+        test: {
+          name: 'helper',
+          include: ['test/helper/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60000,
+          hookTimeout: 120000,
+        },
+      },
       {
         test: {
           name: 'libvirt',
