@@ -38,7 +38,7 @@ handoff_cycle() {
   before=$(jsonl_lines)
   t0=$(uptime_s)
   if ! cli vm start "$VM"; then
-    fail "c$n-vm-start"
+    fail "c$n-vm-start" "$(why_failed "$before")"
     check "c$n-display-still-up" wait_for 120 restored
     return
   fi
