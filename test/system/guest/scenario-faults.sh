@@ -1,13 +1,16 @@
 #!/bin/bash
 # Faults during a handoff; each ends with the display back and one more full cycle that works.
 
+# Looked up on every poll: the holder may not have been exec'd yet when the wait starts.
+hold_card_holds() { local p; p=$(pgrep -x hold-card) && holds "$p" /dev/dri/card0; }
+
 scenario_fault_holder() {
   begin fault-holder
   # A program of the person's that keeps the GPU's device node open (as a game or a browser would).
   install -m 755 /bin/sleep /usr/local/bin/hold-card
   runuser -u ferry -g video -- /usr/local/bin/hold-card 900 </dev/dri/card0 &
   local holder=$! xorg_before
-  check holder-has-card0 wait_for 20 holds "$(pgrep -x hold-card)" /dev/dri/card0
+  check holder-has-card0 wait_for 20 hold_card_holds
   xorg_before=$(pgrep -x Xorg)
   if cli vm start "$VM"; then fail launch-refused "the VM started"; cli vm stop "$VM" --force; fi
   check refusal-names-the-holder grep -q hold-card "$STATE/cli.out"
