@@ -23,7 +23,13 @@ for (const file of serials) {
       verdicts[m[1]] = verdicts[m[1]] === 'fail' ? 'fail' : m[2];
     else if ((m = /^SYSTEST CHECK (\S+) FAIL (.*)$/.exec(line))) failedChecks.push(`${m[1]}: ${m[2]}`);
     else if ((m = /^SYSTEST BOOT (\{.*\})$/.exec(line))) boots.push({ log: file, ...JSON.parse(m[1]) });
-    else if ((m = /^SYSTEST CYCLE (\{.*\})$/.exec(line))) cycles.push(JSON.parse(m[1]));
+    else if ((m = /^SYSTEST CYCLE (\{.*\})$/.exec(line))) {
+      try {
+        cycles.push(JSON.parse(m[1]));
+      } catch {
+        failedChecks.push(`unreadable cycle line ${m[1]}`);
+      }
+    }
     else if ((m = /^SYSTEST JSONL (\S+) (\{.*\})$/.exec(line))) {
       try {
         events.push({ scenario: m[1], event: JSON.parse(m[2]) });

@@ -69,6 +69,7 @@ handoff_cycle() {
   check "c$n-gpu-on-bochs-drm" [ "$(driver_of "$GPU")" = bochs-drm ]
   check "c$n-audio-card-back" sh -c "ls /sys/bus/pci/devices/$AUDIO/sound | grep -q card"
   check "c$n-timeline-complete" timeline_complete "$before"
+  [[ $n =~ ^[0-9]+$ ]] || n="\"$n\"" # a fault scenario's closing cycle is labelled "after": a JSON string
   echo "SYSTEST CYCLE {\"scenario\":\"$SCEN\",\"cycle\":$n,\"launch_to_group_s\":$t_holds,\"stop_to_greeter_s\":$t_back}"
   emit_jsonl_since "$before"
 }
