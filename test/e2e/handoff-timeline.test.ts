@@ -91,12 +91,12 @@ it('shows a real successful handoff and a real failed one with its rollback, in 
     const stepTexts = await steps.allTextContents();
     // The runtime's order, each step in words, with its duration and outcome; no raw step ids.
     expect(stepTexts.map((t) => /^Prepare(.+?)( — |\d)/.exec(t)?.[1])).toEqual([
-      'Stop the display manager', 'Wait for the desktop session to end', 'Stop nvidia-persistenced', 'Release the text console',
+      'Check that only the desktop session uses the GPU', 'Stop the display manager', 'Wait for the desktop session to end', 'Stop nvidia-persistenced', 'Release the text console',
       'Release the firmware frame buffer', 'Check that no program uses the GPU', 'Detach the GPU from its host driver',
       'Unload the GPU driver modules', 'Give the GPU to vfio-pci', 'Check the GPU is ready for the VM',
     ]);
     for (const t of stepTexts) expect(t).toMatch(/\d+ ms(done|skipped)$/);
-    expect(stepTexts[0]).toContain('stopped sddm.service');
+    expect(stepTexts[1]).toContain('stopped sddm.service');
     expect(stepTexts.join('\n')).not.toMatch(/dm-stop|vfio-bind|driver-unbind/);
     const backTexts = await giveBack.getByRole('listitem').allTextContents();
     // The display manager starts first on release: the login screen is what the person waits for.
@@ -110,8 +110,11 @@ it('shows a real successful handoff and a real failed one with its rollback, in 
 
     // sysfs reads back "1\n" after the release wrote "1"; a plain file keeps what was written.
     put('sys/class/vtconsole/vtcon1/bind', '1\n');
-    // A program holds the GPU's /dev/nvidia0: the next prepare refuses and undoes what it had done.
+    // A program of the desktop session holds the GPU's /dev/nvidia0 and stays after the session ended: the next
+    // prepare refuses and undoes what it had done. (One outside the session is refused before anything is done.)
     mkdirSync(path.join(tree, 'proc/4242/fd'), { recursive: true });
+    put('run/systemd/sessions/3', 'UID=1000\nTYPE=x11\nSCOPE=session-3.scope\n');
+    put('proc/4242/cgroup', '0::/user.slice/user-1000.slice/session-3.scope\n');
     put('proc/4242/comm', 'steam\n');
     put('proc/4242/status', 'Name:\tsteam\nUid:\t1000\t1000\t1000\t1000\n');
     symlinkSync(path.join(tree, 'dev/nvidia0'), path.join(tree, 'proc/4242/fd/0'));

@@ -1,6 +1,7 @@
 // The handoff runtime's step ids (resources/handoff/gpu-ferry-handoff) in words a person reads in the
 // timeline. The same id means the opposite when it is undone (release, rollback), so undos have their own.
 const doing: Record<string, string> = {
+  'holders-first': 'Check that only the desktop session uses the GPU',
   'dm-stop': 'Stop the display manager',
   'session-wait': 'Wait for the desktop session to end',
   'persistenced-stop': 'Stop nvidia-persistenced',

@@ -276,8 +276,8 @@ describe('single-GPU steps on a fake tree (fake systemctl and modprobe record wh
     expect(r.status).toBe(1); // the fake driver never lets go of the GPU
     const ev = log().events;
     const seq = ev.map((e) => `${e.phase}:${e.step}:${e.status}`);
-    expect(seq.slice(0, 7)).toEqual(['prepare:prepare:start', 'prepare:dm-stop:ok', 'prepare:session-wait:ok', 'prepare:persistenced-stop:skip',
-      'prepare:vtcon-unbind:ok', 'prepare:fb-release:ok', 'prepare:holders:ok']);
+    expect(seq.slice(0, 8)).toEqual(['prepare:prepare:start', 'prepare:holders-first:ok', 'prepare:dm-stop:ok', 'prepare:session-wait:ok',
+      'prepare:persistenced-stop:skip', 'prepare:vtcon-unbind:ok', 'prepare:fb-release:ok', 'prepare:holders:ok']);
     expect(seq).toContain('prepare:driver-unbind:fail');
     const undone = ev.filter((e) => e.phase === 'rollback' && e.status === 'undone').map((e) => e.step);
     expect(undone).toEqual(['driver-unbind', 'dm-stop', 'fb-unbind', 'vtcon-unbind']); // the display manager as soon as the GPU is back
@@ -341,7 +341,7 @@ describe('single-GPU steps on a fake tree (fake systemctl and modprobe record wh
     } finally { holder.kill('SIGKILL'); bystander.kill('SIGKILL'); }
   });
 
-  it('HOLDERS=terminate with one holder outside the session (a system service): refused, nothing signalled at all (item 14.5)', () => {
+  it('HOLDERS=terminate with one holder outside the session (a system service): refused before the display manager is stopped, nothing signalled at all (item 14.5, issue 13 fault-holder)', () => {
     session('2', 1000, 'x11');
     const mine = liveSleeper();
     const service = liveSleeper();
@@ -354,16 +354,62 @@ describe('single-GPU steps on a fake tree (fake systemctl and modprobe record wh
       expect(runFake('prepare', VM).status).toBe(1);
       const [a, b] = [mine.pid, service.pid].sort();
       const names: Record<string, string> = { [String(mine.pid)]: 'steam', [String(service.pid)]: 'monitor' };
-      expect(log().events.find((e) => e.step === 'holders')?.message).toBe(
-        `the GPU is in use by: ${a}:${names[String(a)]}(/dev/dri/card1) ${b}:${names[String(b)]}(/dev/dri/card1); nothing signalled: not part of the graphical session being ended: ${service.pid}:monitor`);
+      expect(a).toBeDefined(); expect(b).toBeDefined(); expect(names[String(a)]).toBeDefined();
+      // Found before anything is stopped: the session's own holder (steam) would go with the session, the
+      // service's would not, so the person's desktop is left running and only the outsider is named.
+      expect(log().events.find((e) => e.step === 'holders-first')).toMatchObject({
+        status: 'fail',
+        message: `the GPU is in use by: ${a}:${names[String(a)]}(/dev/dri/card1) ${b}:${names[String(b)]}(/dev/dri/card1); nothing signalled: not part of the graphical session being ended: ${service.pid}:monitor; nothing was stopped`,
+      });
+      expect(log().events.some((e) => e.step === 'dm-stop' || e.step === 'holders')).toBe(false);
+      expect(existsSync(path.join(root, 'calls')) ? calls().filter((c) => c.includes(' stop ')) : []).toEqual([]); // systemd never asked to stop anything
       expect([running(mine.pid ?? 0), running(service.pid ?? 0)]).toEqual([true, true]);
     } finally { mine.kill('SIGKILL'); service.kill('SIGKILL'); }
+  });
+
+  it('single GPU, HOLDERS=refuse: a program outside the desktop session holding the card is refused first; the desktop, Xorg included, is left running', () => {
+    session('2', 1000, 'x11');
+    const xorg = liveSleeper();
+    const holder = liveSleeper();
+    try {
+      node('dev/dri/card1', '/dev/zero');
+      proc(xorg.pid ?? 0, 'Xorg', 0, [path.join(root, 'dev/dri/card1')], '/system.slice/sddm.service');
+      // logind keeps the devices it opened for a session until the session ends: not an outsider.
+      proc(999_991, 'systemd-logind', 0, [path.join(root, 'dev/dri/card1')], '/system.slice/systemd-logind.service');
+      proc(holder.pid ?? 0, 'hold-card', 1000, [path.join(root, 'dev/dri/card1')], '/system.slice/systest.service');
+      put(handoffConfigPath(VM), renderHandoffConfig(config({ mode: 'single-gpu', modules: ['amdgpu'], displayManager: 'sddm.service' })));
+      expect(runFake('prepare', VM).status).toBe(1);
+      const ev = log().events;
+      expect(ev.map((e) => `${e.step}:${e.status}`)).toEqual(['prepare:start', 'holders-first:fail', 'rollback:start', 'rollback:done', 'prepare:fail']); // nothing to undo
+      const named: Record<string, string> = { [String(xorg.pid)]: 'Xorg', [String(holder.pid)]: 'hold-card', '999991': 'systemd-logind' };
+      const listed = Object.keys(named).sort().map((pid) => `${pid}:${named[pid]}(/dev/dri/card1)`).join(' ');
+      expect(ev[1]?.message).toBe(`the GPU is in use by: ${listed}; nothing signalled: not part of the graphical session being ended: ${holder.pid}:hold-card; nothing was stopped`);
+      expect(existsSync(path.join(root, 'calls'))).toBe(false); // systemd never asked anything
+      expect(existsSync(path.join(root, `run/gpu-ferry/${vmFileStem(VM)}.state`))).toBe(false);
+    } finally { xorg.kill('SIGKILL'); holder.kill('SIGKILL'); }
+  });
+
+  it('single GPU: holders that go with the session (its X server, logind\'s session devices, nvidia-persistenced) let the handoff go on', () => {
+    session('2', 1000, 'x11');
+    const xorg = liveSleeper();
+    try {
+      node('dev/dri/card1', '/dev/zero');
+      proc(xorg.pid ?? 0, 'Xorg', 0, [path.join(root, 'dev/dri/card1')], '/system.slice/sddm.service');
+      proc(999_991, 'systemd-logind', 0, [path.join(root, 'dev/dri/card1')], '/system.slice/systemd-logind.service');
+      proc(999_992, 'nvidia-persiste', 0, [path.join(root, 'dev/dri/card1')], '/system.slice/nvidia-persistenced.service');
+      proc(999_993, 'steam', 1000, [path.join(root, 'dev/dri/card1')], '/user.slice/user-1000.slice/session-2.scope');
+      put(handoffConfigPath(VM), renderHandoffConfig(config({ mode: 'single-gpu', modules: ['amdgpu'], displayManager: 'sddm.service' })));
+      runFake('prepare', VM);
+      expect(log().events.find((e) => e.step === 'holders-first')).toMatchObject({ status: 'ok', message: '4 holder(s), all of the graphical session' });
+      expect(calls()).toContain('systemctl stop -- sddm.service');
+    } finally { xorg.kill('SIGKILL'); }
   });
 
   it('SESSION=terminate: a holder named "x <PID>:" does not make process PID (another user\'s "Xorg") a session process (item 14.5)', () => {
     const victim = liveSleeper();
     try {
       node('dev/dri/card1', '/dev/zero');
+      session('7', 1002, 'x11'); // the holder's session is a graphical one: it passes holders-first, so session-wait runs
       proc(999_990, `x ${victim.pid}:`, 1002, [path.join(root, 'dev/dri/card1')], '/user.slice/user-1002.slice/session-7.scope');
       proc(victim.pid ?? 0, 'Xorg', 1001, ['/dev/null'], '/user.slice/user-1001.slice/session-5.scope');
       put(handoffConfigPath(VM), renderHandoffConfig(config({ mode: 'single-gpu', modules: ['amdgpu'], displayManager: 'sddm.service', session: 'terminate' })));
