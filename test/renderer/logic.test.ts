@@ -106,6 +106,13 @@ describe('handoff timeline', () => {
       ['Prepare', 'Check that no program uses the GPU', 'failed', true, false],
       ['Rollback', 'Start the display manager again', 'undone', false, true],
     ]);
+    // Refused by the first step (a holder outside the desktop session): nothing was changed, and the words say so.
+    const refusedFirst = [
+      ev('prepare', 'prepare', 'start', null), ev('prepare', 'holders-first', 'fail', 30, 'the GPU is in use by: 7:hold-card(/dev/dri/card0); nothing signalled: not part of the graphical session being ended: 7:hold-card; nothing was stopped'),
+      ev('prepare', 'rollback', 'start', null), ev('rollback', 'rollback', 'done', null), ev('prepare', 'prepare', 'fail', 31, 'failed at holders-first; rolled back'),
+    ];
+    expect(lastHandoff(refusedFirst).runs[0]?.summary).toBe(
+      'Failed at “Check that only the desktop session uses the GPU”. Nothing had been changed yet: the GPU and the desktop stayed as they were.');
     const stuck = failed.map((e) => (e.phase === 'rollback' && e.step === 'dm-stop' ? { ...e, status: 'fail' } : e));
     expect(lastHandoff(stuck).runs[0]?.summary).toMatch(/rollback did not finish: run “gpu-ferry rescue”/);
     // After the rescue ran, the card shows it instead of still asking for it.

@@ -44,6 +44,7 @@ function summaryOf(run: HandoffRun, vm: string): string {
     if (run.outcome === 'interrupted') return 'The handoff was interrupted before it finished; the next release undoes what it started.';
     const why = failedAt ? `Failed at “${failedAt}”.` : 'The handoff failed.';
     if (rollbackFailed) return `${why} The rollback did not finish: run “gpu-ferry rescue” to give the GPU back to the host.`;
+    if (undone === 0) return `${why} Nothing had been changed yet: the GPU and the desktop stayed as they were.`;
     return `${why} Rolled back: ${plural(undone, 'step')} undone, the GPU stayed on the host.`;
   }
   if (run.action === 'rescue') {
