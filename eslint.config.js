@@ -7,7 +7,7 @@ const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'cr
 const noRemote = { group: ['@electron/remote', '@electron/remote/*'], message: '@electron/remote is ruled out by the design.' };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'test-results/**', 'bench-results/**', 'out/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'test-results/**', 'bench-results/**', 'out/**', '.cache/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -57,6 +57,10 @@ function stepText(step: Step, index: number): string {
       return `${head}\n   ${step.kind} ${step.module}${step.params?.length ? ` ${step.params.join(' ')}` : ''}`;
     case 'unit':
       return `${head}\n   systemctl ${step.action} ${step.unit}`;
+    case 'sriov-numvfs':
+      return `${head}\n   sriov_numvfs of ${step.device}: ${step.before} -> ${step.count}`;
+    case 'vfio-bind-vf':
+      return `${head}\n   bind ${step.device} (VF of ${step.pf}) to vfio-pci`;
   }
 }
 

@@ -10,6 +10,7 @@ import { emit, reject, Refusal, EXIT } from './output';
 import { pendingText, restoreFiles, undoEffects } from './restore';
 import { checkTarget, makeDirs, physical, putFile, dropFile, readCurrent, sha256, type Tree } from './safe-fs';
 import { crashPoint, testPause } from './test-hooks';
+import { applyLive, isLiveStep } from './sriov-live';
 
 type FileStep = Extract<Step, { kind: 'write-file' | 'edit-file' | 'remove-file' }>;
 const isFileStep = (s: Step): s is FileStep => s.kind === 'write-file' || s.kind === 'edit-file' || s.kind === 'remove-file';
@@ -61,7 +62,8 @@ function prepareEntry(tree: Tree, journal: string, plan: Plan, missing: string[]
   return entry;
 }
 
-async function applyStep(tree: Tree, step: Step, i: number, missing: string[]): Promise<boolean> {
+async function applyStep(tree: Tree, entry: Entry, step: Step, i: number, missing: string[]): Promise<boolean> {
+  if (isLiveStep(step)) return applyLive(tree, entry, step, i);
   switch (step.kind) {
     case 'write-file':
     case 'edit-file': {
@@ -107,7 +109,7 @@ export async function applyComputed(tree: Tree, plan: Plan): Promise<void> {
     if (!isFileStep(step)) record(`${entry.dir}/progress`, `start ${i}`);
     let ok: boolean;
     try {
-      ok = await applyStep(tree, step, i, missing);
+      ok = await applyStep(tree, entry, step, i, missing);
     } catch {
       ok = false;
     }

@@ -6,7 +6,7 @@ import type { Step } from '../../shared/plan/model';
 
 const ids = '[0-9a-f]{4}:[0-9a-f]{4}(,[0-9a-f]{4}:[0-9a-f]{4}){0,31}';
 /** Every kernel parameter a goal may add or remove. */
-export const KNOWN_KERNEL_PARAM = new RegExp(`^(intel_iommu=on|amd_iommu=on|amd_iommu=off|intel_iommu=off|iommu=pt|vfio-pci\\.ids=${ids}|vfio_pci\\.ids=${ids}|rd\\.driver\\.pre=vfio[-_]pci)$`);
+export const KNOWN_KERNEL_PARAM = new RegExp(`^(intel_iommu=on|amd_iommu=on|amd_iommu=off|intel_iommu=off|iommu=pt|vfio-pci\\.ids=${ids}|vfio_pci\\.ids=${ids}|rd\\.driver\\.pre=vfio[-_]pci|i915\\.enable_guc=3|(i915|xe)\\.max_vfs=([1-9][0-9]?))$`);
 
 type ArgsRule = (args: string[]) => boolean;
 
@@ -41,6 +41,7 @@ const UNITS: Record<string, string> = { 'apparmor.service': 'restart', 'libvirtd
 
 const MODULES: Record<string, (params: string[]) => boolean> = {
   kvmfr: (p) => p.length === 1 && /^static_size_mb=[1-9][0-9]{0,4}$/.test(p[0] ?? ''),
+  'vfio-pci': (p) => p.length === 0,
 };
 
 /** Null when root may run this argv, else why not. */

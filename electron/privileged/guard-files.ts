@@ -63,6 +63,12 @@ const RULES: FileRule[] = [
   { pattern: re('/etc/default/limine'), ...KERNEL_PARAM_FILE, quoted: true },
   { pattern: re('/etc/modules-load\\.d/gpu-ferry-kvmfr\\.conf'), comments: true, lines: [re('kvmfr')] },
   { pattern: re('/etc/udev/rules\\.d/99-gpu-ferry-kvmfr\\.rules'), comments: true, lines: [re(`SUBSYSTEM=="kvmfr", OWNER="${user}", GROUP="${user}", MODE="0660"`)] },
+  {
+    // The rule's file name and KERNEL match are the same PF (its address with - for : and .).
+    pattern: re('/etc/udev/rules\\.d/70-gpu-ferry-sriov-[0-9a-f]{4}-[0-9a-f]{2}-[01][0-9a-f]-[0-7]\\.rules'),
+    comments: true,
+    lines: [re(`ACTION=="add\\|bind", SUBSYSTEM=="pci", KERNEL=="${pci}", DRIVER=="\\?\\*", ATTR\\{sriov_drivers_autoprobe\\}="0", ATTR\\{sriov_numvfs\\}="([1-9][0-9]{0,2})"`)],
+  },
   { pattern: re('/etc/tmpfiles\\.d/gpu-ferry-looking-glass\\.conf'), comments: true, lines: [re(`f /dev/shm/looking-glass 0660 ${user} ${user} -`)] },
   {
     pattern: re('/etc/libvirt/qemu\\.conf'),

@@ -8,11 +8,14 @@
 //   - huge pages at most MAX_SHARE of RAM; vfio-pci only for a GPU's display and audio functions and their
 //     IOMMU group peers, never a controller holding a mounted filesystem or the network interface in use
 //     (guard-devices.ts)
+//   - SR-IOV on the running kernel: sriov_numvfs only of a physical function that offers SR-IOV, at most
+//     its sriov_totalvfs; vfio-pci only for a VF of that PF; never a VF in use (guard-sriov.ts)
 import type { HostModel } from '../../shared/host/model';
 import type { Plan } from '../../shared/plan/model';
 import { guardCommandStep } from './guard-steps';
 import { fileStepProblem } from './guard-files';
 import { devicesProblem } from './guard-devices';
+import { sriovProblem } from './guard-sriov';
 import { reject } from './output';
 
 export function guardPlan(host: HostModel, plan: Plan): void {
@@ -27,4 +30,6 @@ export function guardPlan(host: HostModel, plan: Plan): void {
   });
   const devices = devicesProblem(host, plan);
   if (devices) throw reject(devices.code, devices.step, devices.message);
+  const sriov = sriovProblem(host, plan);
+  if (sriov) throw reject(sriov.code, sriov.step, sriov.message);
 }

@@ -18,6 +18,7 @@ const OWNED_FILES = [
   '/etc/default/limine',
   '/etc/modules-load.d/gpu-ferry-kvmfr.conf',
   '/etc/udev/rules.d/99-gpu-ferry-kvmfr.rules',
+  '/etc/udev/rules.d/70-gpu-ferry-sriov-*.rules',
   '/etc/tmpfiles.d/gpu-ferry-looking-glass.conf',
   '/etc/libvirt/qemu.conf',
   '/etc/apparmor.d/local/abstractions/libvirt-qemu',

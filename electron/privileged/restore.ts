@@ -1,7 +1,7 @@
 // Undoing an entry, in two parts. Files first: every backed-up file put back, created files removed,
 // created directories removed when empty. Then the effects of commands (files alone do not undo them: a
 // regenerator's output still holds the change, grubby/kernelstub/rpm-ostree keep theirs where no journaled
-// file is): every inverse command, newest step first, then every 'rerun' regenerator and unit restart in
+// file is): every inverse command and live step's inverse (sriov-live.ts), newest step first, then every 'rerun' regenerator and unit restart in
 // plan order, so what they generate derives from the restored files AND the restored command state.
 // Each finished command is recorded in effects-done (a resumed undo skips it); what fails is `pending`.
 import type { Plan } from '../../shared/plan/model';
@@ -11,6 +11,7 @@ import { emit } from './output';
 import { isOwnedFile } from './owned-paths';
 import { dropDir, dropFile, putFile, type Tree } from './safe-fs';
 import { crashPoint } from './test-hooks';
+import { isLiveStep, manualInverse, undoLive } from './sriov-live';
 
 /** Puts every file of the entry back; false when one could not be. Results go out as `restore` events. */
 export function restoreFiles(tree: Tree, entry: Entry): boolean {
@@ -68,8 +69,18 @@ export async function undoEffects(tree: Tree, entry: Entry, plan: Plan, chosen: 
   const pending: string[] = [];
   for (let i = plan.steps.length - 1; i >= 0; i--) {
     const step = plan.steps[i]!;
-    if (!chosen.includes(i) || step.kind !== 'run' || step.undo === undefined || step.undo === 'rerun') continue;
-    if (entry.effectDone(`inverse ${i}`)) continue;
+    if (!chosen.includes(i) || entry.effectDone(`inverse ${i}`)) continue;
+    if (isLiveStep(step)) {
+      // Put back what the step found on the running kernel (journaled when it ran).
+      if (await undoLive(tree, entry, step, i)) record(`${entry.dir}/effects-done`, `inverse ${i}`);
+      else {
+        emit({ type: 'pending', step: i, command: manualInverse(entry, step, i) });
+        pending.push(manualInverse(entry, step, i));
+      }
+      crashPoint(tree, `inverse-${i}`);
+      continue;
+    }
+    if (step.kind !== 'run' || step.undo === undefined || step.undo === 'rerun') continue;
     if (await undoCommand(tree, i, 'inverse', step.undo.argv, pending)) record(`${entry.dir}/effects-done`, `inverse ${i}`);
     crashPoint(tree, `inverse-${i}`);
   }

@@ -153,7 +153,7 @@ function gpuChecks(model: HostModel, gpus: GpuReport[], rec: DoctorReport['recom
         warn(
           `sriov:${g.address}`,
           `${g.name} (${g.address}) can create up to ${g.sriov.totalVfs} SR-IOV virtual functions, but none exist: a VM could get a slice of this GPU while the host keeps it.`,
-          `Create one now with \`echo 1 | sudo tee /sys/bus/pci/devices/${g.address}/sriov_numvfs\`, and at every boot with a udev rule: ACTION=="bind", SUBSYSTEM=="pci", KERNEL=="${g.address}", ATTR{sriov_numvfs}="1" in /etc/udev/rules.d/ (README, SR-IOV); each VF then appears as its own GPU here.`,
+          `Create one now and at every boot (a udev rule) with \`gpu-ferry apply sriov-vfs --device ${g.address} --count 1\` (README, SR-IOV); each VF then appears as its own GPU here.`,
         ),
       );
     }

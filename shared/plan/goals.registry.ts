@@ -1,13 +1,13 @@
 // Every goal, once. Add a goal: one import, one entry.
 import type { GoalDefinition } from './goals';
 import { lookingGlassGoal } from '../lg/goal';
-import { iommuGoal, vfioEarlyGoal } from '../setup/goals';
+import { iommuGoal, sriovGoal, vfioEarlyGoal } from '../setup/goals';
 import { handoffConfigGoal } from '../handoff/plan-handoff-config';
 import { hookInstallGoal } from '../handoff/plan-hook-install';
 import { hugepagesGoal } from '../vm/hugepages-goal';
 import { declarativeAware } from '../setup/declarative';
 
 // On NixOS and Guix System no goal edits generated files (shared/setup/declarative.ts).
-export const goalList: GoalDefinition[] = [lookingGlassGoal, iommuGoal, vfioEarlyGoal, handoffConfigGoal, hookInstallGoal, hugepagesGoal].map(declarativeAware);
+export const goalList: GoalDefinition[] = [lookingGlassGoal, iommuGoal, vfioEarlyGoal, handoffConfigGoal, hookInstallGoal, hugepagesGoal, sriovGoal].map(declarativeAware);
 
 export const goalsByName = (): Map<string, GoalDefinition> => new Map(goalList.map((g) => [g.name, g]));

@@ -50,7 +50,22 @@ export const moduleStep = z
 export const unitAction = z.enum(['start', 'stop', 'restart', 'enable', 'disable']);
 export const unitStep = z.object({ kind: z.literal('unit'), action: unitAction, unit: name, reason }).strict();
 
-export const stepSchema = z.discriminatedUnion('kind', [writeFileStep, editFileStep, removeFileStep, runStep, moduleStep, unitStep]);
+/** A PCI address as sysfs spells it (root computes each sysfs path from it; see electron/privileged/sriov-live.ts). */
+const pciAddress = z.string().regex(/^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/);
+
+/**
+ * Set the number of SR-IOV virtual functions of the physical function `device` on the running kernel
+ * (sriov_numvfs), with host drivers probing new VFs only when `autoprobe`. `before`: the number the plan
+ * expects now. Undo puts back the number and autoprobe root found (journaled when the step ran).
+ */
+export const sriovNumVfsStep = z
+  .object({ kind: z.literal('sriov-numvfs'), device: pciAddress, count: z.number().int().min(0).max(256), before: z.number().int().min(0).max(256), autoprobe: z.boolean(), reason })
+  .strict();
+
+/** Bind the virtual function `device` of `pf` to vfio-pci now (driver_override, drivers_probe); undo releases it. */
+export const vfioBindVfStep = z.object({ kind: z.literal('vfio-bind-vf'), device: pciAddress, pf: pciAddress, reason }).strict();
+
+export const stepSchema = z.discriminatedUnion('kind', [writeFileStep, editFileStep, removeFileStep, runStep, moduleStep, unitStep, sriovNumVfsStep, vfioBindVfStep]);
 
 export const planSchema = z
   .object({
@@ -75,6 +90,8 @@ export type RunStep = z.infer<typeof runStep>;
 export type ModuleStep = z.infer<typeof moduleStep>;
 export type UnitAction = z.infer<typeof unitAction>;
 export type UnitStep = z.infer<typeof unitStep>;
+export type SriovNumVfsStep = z.infer<typeof sriovNumVfsStep>;
+export type VfioBindVfStep = z.infer<typeof vfioBindVfStep>;
 export type Step = z.infer<typeof stepSchema>;
 export type StepKind = Step['kind'];
 export type Plan = z.infer<typeof planSchema>;

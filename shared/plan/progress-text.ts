@@ -26,6 +26,10 @@ const resultText = (status: 'ok' | 'not-executed', kind: string, detail: string,
       const verb = kind === 'module-load' ? 'load' : 'unload';
       return done ? `${verb === 'load' ? 'Loaded' : 'Unloaded'} kernel module ${module}` : `Would ${verb} kernel module ${module} ${SIMULATED}`;
     }
+    case 'sriov-numvfs':
+      return done ? `Set ${detail}` : `Would set ${detail} ${SIMULATED}`;
+    case 'vfio-bind-vf':
+      return done ? `Bound ${detail}` : `Would bind ${detail} ${SIMULATED}`;
     case 'run':
     case 'unit':
       return done ? `Ran ${detail}` : `Would run ${detail} ${SIMULATED}`;

@@ -1,4 +1,5 @@
-// The setup goals in the goal registry: `gpu-ferry plan|apply iommu` and `vfio-early --gpu ADDR | --remove`.
+// The setup goals in the goal registry: `gpu-ferry plan|apply iommu`, `vfio-early --gpu ADDR | --remove`
+// and `sriov-vfs --device PF --count N [--vfio VF]`.
 import { z } from 'zod';
 import type { HostModel } from '../host/model';
 import { defineGoal } from '../plan/goals';
@@ -65,18 +66,14 @@ export const sriovOptions = z.strictObject({
   vfio: pciAddress.optional(),
 });
 
-/**
- * Not in goals.registry.ts yet: root applies no sysfs writes, and this goal's plan would carry only the
- * boot rule while the live half (sriov_numvfs, binding a VF) stays undone. Its planner is proven on a real
- * kernel (test/kernel/sriov.test.ts); register it once root applies SR-IOV writes with the planner's guards.
- */
+/** Root applies its live steps itself (sriov-numvfs, vfio-bind-vf: electron/privileged/sriov-live.ts). */
 export const sriovGoal = defineGoal({
   name: 'sriov-vfs',
   summary:
     'Create N SR-IOV virtual functions on a device now and at every boot (udev rule), optionally bind one to vfio-pci now; --count 0 removes them',
   options: sriovOptions,
   flags: { '--device': { key: 'device' }, '--count': { key: 'count' }, '--vfio': { key: 'vfio' } },
-  plan: (host, options) => planSriovVfs(host, options).plan,
+  plan: (host, options) => planSriovVfs(host, options),
   examples: (host) =>
     host.pci
       .filter((d) => (d.sriovTotalVfs ?? 0) > 0 && d.physfn === null)

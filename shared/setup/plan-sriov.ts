@@ -1,19 +1,21 @@
-// Planner of the staged goal `sriov-vfs` (defined in goals.ts, not registered yet: see there): N SR-IOV
-// virtual functions on a physical function, now and at every boot, and optionally one of them bound to
-// vfio-pci now, for a VM; `--count 0` takes them away again.
+// Planner of the goal `sriov-vfs`: N SR-IOV virtual functions on a physical function, now and at every
+// boot, and optionally one of them bound to vfio-pci now, for a VM; `--count 0` takes them away again.
 //
-// The change has two halves: files (what a goal's plan carries and root could apply today) and the live
-// writes on the running kernel (sriov_numvfs & co), kept apart because root applies no sysfs writes yet.
+// Now: typed live steps (sriov-numvfs, vfio-bind-vf) that root applies itself, computing every sysfs path
+// from the validated address and journaling what it found so undo puts it back (electron/privileged/
+// sriov-live.ts). The kernel changes a nonzero sriov_numvfs only through 0: root's step does that itself.
 //
-// At boot: a udev rule on the physical function's `bind` event writes sriov_numvfs. The kernel accepts
-// that write only while the PF's driver is bound, and `bind` fires exactly then, at every boot and after
-// a driver reload, on every distribution with udev. (systemd-tmpfiles runs at a fixed point with no
-// ordering against the driver's loading; a oneshot unit would need its own device dependency.)
-// The rule also turns sriov_drivers_autoprobe off, so host drivers leave new VFs alone: a VM's start
-// binds the VF to vfio-pci (libvirt's managed hostdev, or GPU Ferry's handoff).
+// At boot: a udev rule writes sriov_numvfs once the PF has a driver (the kernel accepts the write only
+// then). It matches `bind` (the driver binds while udev runs: a module udev loads, a driver reload) and
+// `add` with a driver already bound (udev's coldplug at boot replays `add` for devices whose driver bound
+// in the initramfs, before this rule existed there); writing the number the PF already has is a no-op.
+// (systemd-tmpfiles runs at a fixed point with no ordering against the driver's loading; a oneshot unit
+// would need its own device dependency.) The rule also turns sriov_drivers_autoprobe off, so host
+// drivers leave new VFs alone: a VM's start binds the VF to vfio-pci (libvirt's managed hostdev, or this
+// goal's --vfio now).
 import { isIntelIgpu } from '../analyze/pci-class';
 import type { HostModel, PciDevice } from '../host/model';
-import { emptyPlan, type ModuleStep, type Plan, type Step } from '../plan/model';
+import { emptyPlan, type Plan, type Step } from '../plan/model';
 import { planCmdline } from './cmdline-target';
 import { removeStep, writeStep } from './steps';
 
@@ -27,25 +29,6 @@ export interface SriovOptions {
 }
 
 export class SriovPlanError extends Error {}
-
-/** A write to a PF's or VF's sysfs attribute on the running kernel (`drivers_probe` is the bus's own). */
-export interface SriovSysfsWrite {
-  kind: 'sysfs-write';
-  device: string;
-  attribute: 'sriov_numvfs' | 'sriov_drivers_autoprobe' | 'driver_override' | 'drivers_probe';
-  value: string;
-  reason: string;
-}
-
-/** What acts on the running kernel now, in order. Root applies no sysfs writes yet (see goals.ts). */
-export type SriovLiveStep = SriovSysfsWrite | ModuleStep;
-
-export interface SriovChange {
-  /** Files (the boot rule, Intel iGPU kernel parameters): what a plan of the goal registry carries. */
-  plan: Plan;
-  /** The same change on the running kernel, now. */
-  live: SriovLiveStep[];
-}
 
 export const sriovRulePath = (pf: string): string =>
   `/etc/udev/rules.d/70-gpu-ferry-sriov-${pf.replace(/[:.]/g, '-')}.rules`;
@@ -65,24 +48,11 @@ export function vfAddress(pf: PciDevice, index: number): string | null {
   return `${m[1]}:${hex(vf >> 8, 2)}:${hex((vf >> 3) & 0x1f, 2)}.${vf & 7}`;
 }
 
-const sysfs = (
-  device: string,
-  attribute: SriovSysfsWrite['attribute'],
-  value: string,
-  reason: string,
-): SriovSysfsWrite => ({
-  kind: 'sysfs-write',
-  device,
-  attribute,
-  value,
-  reason,
-});
-
 function ruleText(pf: PciDevice, count: number): string {
   return [
     `# Written by GPU Ferry: ${count} SR-IOV virtual function${count === 1 ? '' : 's'} on ${pf.address} at every boot,`,
-    '# created when its driver binds; host drivers do not probe them, so a VM can take any of them.',
-    `ACTION=="bind", SUBSYSTEM=="pci", KERNEL=="${pf.address}", ATTR{sriov_drivers_autoprobe}="0", ATTR{sriov_numvfs}="${count}"`,
+    '# created once its driver is bound; host drivers do not probe them, so a VM can take any of them.',
+    `ACTION=="add|bind", SUBSYSTEM=="pci", KERNEL=="${pf.address}", DRIVER=="?*", ATTR{sriov_drivers_autoprobe}="0", ATTR{sriov_numvfs}="${count}"`,
     '',
   ].join('\n');
 }
@@ -107,11 +77,11 @@ function findPf(host: HostModel, address: string): PciDevice {
   return pf;
 }
 
-export function planSriovVfs(host: HostModel, options: SriovOptions): SriovChange {
+export function planSriovVfs(host: HostModel, options: SriovOptions): Plan {
   const pf = findPf(host, options.device);
   const total = pf.sriovTotalVfs ?? 0;
-  // Guards in the planner, not the caller: once the goal is registered, root recomputes the plan and
-  // they hold whoever asks.
+  // Guards in the planner, not the caller: root recomputes the plan and they hold whoever asks (root's
+  // own guards, electron/privileged/guard-sriov.ts, check the steps again).
   if (options.count > total)
     throw new SriovPlanError(
       `${pf.address} offers at most ${total} virtual functions (sriov_totalvfs); asked for ${options.count}.`,
@@ -132,31 +102,23 @@ export function planSriovVfs(host: HostModel, options: SriovOptions): SriovChang
   const rulePath = sriovRulePath(pf.address);
   const currentRule = host.files[rulePath] ?? null;
   const current = pf.sriovNumVfs ?? 0;
-  const files: Step[] = [];
-  const live: SriovLiveStep[] = [];
+  const steps: Step[] = [];
   if (options.count === 0) {
     if (currentRule !== null)
-      files.push(removeStep(rulePath, currentRule, 'No virtual functions at boot any more.'));
-    if (current > 0) {
-      live.push(
-        sysfs(
-          pf.address,
-          'sriov_numvfs',
-          '0',
-          `Remove the ${current} virtual functions now (a VF bound to vfio-pci is released with it).`,
-        ),
-        sysfs(
-          pf.address,
-          'sriov_drivers_autoprobe',
-          '1',
-          'Host drivers probe new virtual functions again, as by default.',
-        ),
-      );
-    }
-    plan.steps = files;
-    return { plan, live };
+      steps.push(removeStep(rulePath, currentRule, 'No virtual functions at boot any more.'));
+    if (current > 0)
+      steps.push({
+        kind: 'sriov-numvfs',
+        device: pf.address,
+        count: 0,
+        before: current,
+        autoprobe: true,
+        reason: `Remove the ${current} virtual functions now (a VF bound to vfio-pci is released with it); host drivers probe new ones again, as by default.`,
+      });
+    plan.steps = steps;
+    return plan;
   }
-  files.push(
+  steps.push(
     ...writeStep(
       rulePath,
       ruleText(pf, options.count),
@@ -164,36 +126,24 @@ export function planSriovVfs(host: HostModel, options: SriovOptions): SriovChang
       `Create ${options.count} virtual functions at every boot, when ${pf.driver ?? 'the'} driver binds ${pf.address}.`,
     ),
   );
-  if (current !== options.count) {
-    if (current > 0)
-      live.push(
-        sysfs(
-          pf.address,
-          'sriov_numvfs',
-          '0',
-          `The kernel changes the number of VFs only from 0: remove the ${current} there now.`,
-        ),
-      );
-    live.push(
-      sysfs(
-        pf.address,
-        'sriov_drivers_autoprobe',
-        '0',
-        'Host drivers leave the new virtual functions alone, free for VMs.',
-      ),
-      sysfs(
-        pf.address,
-        'sriov_numvfs',
-        String(options.count),
-        `Create ${options.count} virtual functions now: ${vfs.filter(Boolean).join(', ')}.`,
-      ),
-    );
-  }
+  if (current !== options.count)
+    steps.push({
+      kind: 'sriov-numvfs',
+      device: pf.address,
+      count: options.count,
+      before: current,
+      autoprobe: false,
+      reason: `Create ${options.count} virtual functions now (${vfs.filter(Boolean).join(', ')}), left alone by host drivers${current > 0 ? `; the kernel changes the number only from 0, so the ${current} there now go first` : ''}.`,
+    });
   if (options.vfio !== undefined) {
-    live.push(
+    steps.push(
       { kind: 'module-load', module: 'vfio-pci', reason: 'vfio-pci hands the virtual function to a VM.' },
-      sysfs(options.vfio, 'driver_override', 'vfio-pci', `Only vfio-pci may take ${options.vfio}.`),
-      sysfs(options.vfio, 'drivers_probe', options.vfio, `Bind ${options.vfio} to vfio-pci now.`),
+      {
+        kind: 'vfio-bind-vf',
+        device: options.vfio,
+        pf: pf.address,
+        reason: `Bind ${options.vfio} to vfio-pci now, so a VM can take it.`,
+      },
     );
   }
   const params = intelIgpuParams(pf, Math.max(options.count, total));
@@ -203,7 +153,7 @@ export function planSriovVfs(host: HostModel, options: SriovOptions): SriovChang
       removeKeys: [],
       purpose: 'let the Intel iGPU driver create SR-IOV virtual functions',
     });
-    files.unshift(...edit.steps);
+    steps.unshift(...edit.steps);
     plan.warnings.push(...edit.warnings);
     plan.warnings.push(
       pf.driver === 'xe'
@@ -214,6 +164,6 @@ export function planSriovVfs(host: HostModel, options: SriovOptions): SriovChang
       plan.reboot =
         'The iGPU driver reads its SR-IOV parameters only when it loads: the change takes effect after a restart.';
   }
-  plan.steps = files;
-  return { plan, live };
+  plan.steps = steps;
+  return plan;
 }

@@ -41,15 +41,11 @@ for a in $(/bin/busybox --list); do
   case $a in busybox | bash | modprobe | insmod | rmmod | lsmod | depmod | modinfo) continue ;; esac
   ln -sf busybox "$root/bin/$a"
 done
-copy_with_libs() { # copy a dynamic binary and its libraries
-  cp "$1" "$root/bin/$(basename "$1")"
-  ldd "$1" | awk '/=> \//{print $3} /^\t\/lib64/{print $1}' | while read -r lib; do
-    mkdir -p "$root$(dirname "$lib")"; cp -L "$lib" "$root$lib"
-  done
-}
-copy_with_libs "$(command -v bash)"
-copy_with_libs "$(command -v kmod)"
-copy_with_libs "$(command -v flock)" # util-linux flock, as on every host (busybox-static has none)
+# shellcheck source=test/kernel/copy-with-libs.sh
+. test/kernel/copy-with-libs.sh
+copy_with_libs "$(command -v bash)" "$root"
+copy_with_libs "$(command -v kmod)" "$root"
+copy_with_libs "$(command -v flock)" "$root" # util-linux flock, as on every host (busybox-static has none)
 for a in modprobe insmod rmmod lsmod depmod modinfo; do ln -sf kmod "$root/bin/$a"; done
 ln -sf ../bin/modprobe "$root/sbin/modprobe"
 

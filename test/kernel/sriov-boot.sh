@@ -4,7 +4,7 @@
 # are what its VFs get). Serial console on stdout. Usage: sriov-boot.sh KERNEL INITRD
 set -euo pipefail
 kernel=$1 initrd=$2
-exec timeout 300 qemu-system-x86_64 -machine q35,kernel-irqchip=split -accel tcg -cpu max -smp 1 -m 1024 \
+exec timeout 600 qemu-system-x86_64 -machine q35,kernel-irqchip=split -accel tcg -cpu max -smp 1 -m 1536 \
   -nographic -vga none -no-reboot \
   -device intel-iommu,intremap=on,caching-mode=on \
   -device pcie-root-port,id=rp1,bus=pcie.0,addr=0x3,chassis=1 \

@@ -1,25 +1,47 @@
 #!/bin/bash
 # shellcheck disable=SC2012 # a throwaway test /init on busybox
-# /init for the SR-IOV kernel test: runs the sriov-vfs plan's live steps (rendered by sriov.test.ts into
-# /sriov/create.sh and /sriov/remove.sh) on a real kernel with an SR-IOV NVMe controller and prints
+# /init for the SR-IOV kernel test, on a real kernel with QEMU's SR-IOV NVMe controller: root applies the
+# sriov-vfs goal through GPU Ferry's privileged program (the launcher pkexec runs, /usr/libexec/gpu-ferry)
+# from a request the caller computed as the app does (/sriov/request.cjs), undoes it from its journal,
+# then the boot rule it wrote is run by real udev (systemd-udevd) on a driver bind and on coldplug. Prints
 #   GFT-RESULT <name> pass|fail <detail>   GFT-INFO <text>
-export PATH=/bin:/sbin LC_ALL=C
-mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C
+mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev; mount -t tmpfs run /run
+mkdir -p /tmp /var/lib
 PF=0000:01:00.0 VF0=0000:01:00.1 VF1=0000:01:00.2
 D=/sys/bus/pci/devices
+HELPER=/usr/libexec/gpu-ferry/gpu-ferry-helper
+RULE=/etc/udev/rules.d/70-gpu-ferry-sriov-0000-01-00-0.rules
 result() { echo "GFT-RESULT $1 $2 ${3:-}"; }
 check() { local name=$1; shift; if "$@"; then result "$name" pass; else result "$name" fail "$REPLY"; fi; }
 drv() { local l; l=$(readlink "$D/$1/driver" 2>/dev/null) && echo "${l##*/}"; }
 group() { local g; g=$(readlink "$D/$1/iommu_group") && echo "${g##*/}"; }
-state() { for d in "$D"/*; do echo "$(basename "$d")=$(drv "$(basename "$d")")"; done; echo "numvfs=$(cat $D/$PF/sriov_numvfs) autoprobe=$(cat $D/$PF/sriov_drivers_autoprobe)"; }
+state() {
+  for d in "$D"/*; do echo "$(basename "$d")=$(drv "$(basename "$d")") override=$(cat "$d/driver_override")"; done
+  echo "numvfs=$(cat $D/$PF/sriov_numvfs) autoprobe=$(cat $D/$PF/sriov_drivers_autoprobe)"
+}
+numvfs_is() { local i; for ((i = 0; i < 200; i++)); do [[ $(cat $D/$PF/sriov_numvfs) == "$1" ]] && return 0; sleep 0.05; done; return 1; }
+# privileged VERB [ARG]: the launcher as pkexec runs it (root, stdin the request); its events as GFT-INFO.
+privileged() {
+  local rc
+  "$HELPER" "$@" </tmp/request >/tmp/out 2>/tmp/err; rc=$?
+  sed 's/^/GFT-INFO   /' /tmp/out /tmp/err
+  echo "GFT-INFO $* exit $rc"
+  return $rc
+}
+# request OPTIONS_JSON: the request the app would send for the plan it computed on this machine.
+request() { node /sriov/request.cjs "$1" >/tmp/request 2>/tmp/req-err; local rc=$?; sed 's/^/GFT-INFO   caller: /' /tmp/req-err; return $rc; }
 
-echo "GFT-BEGIN sriov kernel=$(uname -r)"
+echo "GFT-BEGIN sriov kernel=$(uname -r) node=$(node --version)"
 modprobe nvme
 for _ in $(seq 100); do [[ $(drv $PF) == nvme ]] && break; sleep 0.05; done
 echo "GFT-INFO pf=$PF driver=$(drv $PF) total=$(cat $D/$PF/sriov_totalvfs) offset=$(cat $D/$PF/sriov_offset) stride=$(cat $D/$PF/sriov_stride)"
 before=$(state)
 
-bash /sriov/create.sh; echo "GFT-INFO create.sh exit $?"
+# 1. Two VFs, the first on vfio-pci, through root's privileged program.
+request '{"device":"0000:01:00.0","count":2,"vfio":"0000:01:00.1"}' && privileged apply
+applied=$?
+check applied test "$applied" = 0
 created() {
   REPLY=''
   [[ $(cat $D/$PF/sriov_numvfs) == 2 ]] || REPLY+=" numvfs=$(cat $D/$PF/sriov_numvfs)"
@@ -41,17 +63,50 @@ own_groups() {
   [[ $(ls /sys/kernel/iommu_groups/"$g0"/devices) == "$VF0" ]] || REPLY+=" group-$g0=$(ls /sys/kernel/iommu_groups/"$g0"/devices | tr '\n' ,)"
   [[ -z $REPLY ]]
 }
-viable() { vfio-check "$(group $VF0)" $VF0 >/tmp/vc 2>&1; local rc=$?; REPLY=$(tr '\n' ' ' </tmp/vc); return $rc; }
+viable() {
+  [[ -c /dev/vfio/$(group $VF0) ]] || { REPLY="no /dev/vfio/$(group $VF0)"; return 1; }
+  vfio-check "$(group $VF0)" $VF0 >/tmp/vc 2>&1; local rc=$?; REPLY=$(tr '\n' ' ' </tmp/vc); return $rc
+}
+rule_written() { REPLY=$(cat $RULE 2>&1 | tr '\n' ' '); grep -qx 'ACTION=="add|bind", SUBSYSTEM=="pci", KERNEL=="0000:01:00.0", DRIVER=="?\*", ATTR{sriov_drivers_autoprobe}="0", ATTR{sriov_numvfs}="2"' $RULE; }
 check vfs-created created
 check vf0-on-vfio-pci bound
 check vf-own-groups own_groups
 check vf0-group-viable viable
+check boot-rule-written rule_written
 echo "GFT-INFO groups pf=$(group $PF) vf0=$(group $VF0) vf1=$(group $VF1)"
 
-bash /sriov/remove.sh; echo "GFT-INFO remove.sh exit $?"
+# 2. Undo from root's journal: VF released, VFs gone, autoprobe and the rule as before.
+privileged undo last
+check undone test $? = 0
 restored() { after=$(state); REPLY=$(diff <(echo "$before") <(echo "$after") | tr '\n' ' '); [[ $before == "$after" ]]; }
-gone() { REPLY=''; [[ ! -e $D/$VF0 && ! -e $D/$VF1 ]] || REPLY='VFs still present'; [[ -z $REPLY ]]; }
+gone() { REPLY=''; [[ ! -e $D/$VF0 && ! -e $D/$VF1 ]] || REPLY='VFs still present'; [[ ! -e $RULE ]] || REPLY+=' rule still there'; [[ -z $REPLY ]]; }
 check vfs-removed gone
 check everything-back restored
+
+# 3. The boot rule under real udev: applied again (two VFs, none bound), the VFs taken away by hand as a
+# reboot would, then systemd-udevd sees the PF's driver bind, and later a coldplug `add` as at boot.
+request '{"device":"0000:01:00.0","count":2}' && privileged apply
+check applied-again test $? = 0
+echo 0 >$D/$PF/sriov_numvfs; echo 1 >$D/$PF/sriov_drivers_autoprobe
+echo $PF >/sys/bus/pci/drivers/nvme/unbind
+reset() { REPLY="numvfs=$(cat $D/$PF/sriov_numvfs) driver=$(drv $PF)"; [[ $(cat $D/$PF/sriov_numvfs) == 0 && -z $(drv $PF) ]]; }
+check no-vfs-before-udev reset
+/lib/systemd/systemd-udevd --daemon 2>/tmp/udevd.err; echo "GFT-INFO udevd exit $? $(tr '\n' ' ' </tmp/udevd.err)"
+udevadm control --ping >/dev/null 2>&1 || sleep 1
+echo $PF >/sys/bus/pci/drivers/nvme/bind
+udevadm settle --timeout=60
+by_bind() { REPLY="numvfs=$(cat $D/$PF/sriov_numvfs) autoprobe=$(cat $D/$PF/sriov_drivers_autoprobe) driver=$(drv $PF)"; numvfs_is 2 && [[ $(cat $D/$PF/sriov_drivers_autoprobe) == 0 && -z $(drv $VF0) ]]; }
+check udev-bind-creates-vfs by_bind
+echo 0 >$D/$PF/sriov_numvfs
+zero() { REPLY="numvfs=$(cat $D/$PF/sriov_numvfs)"; [[ $REPLY == numvfs=0 ]]; }
+check no-vfs-before-coldplug zero
+udevadm trigger --action=add $D/$PF
+udevadm settle --timeout=60
+by_coldplug() { REPLY="numvfs=$(cat $D/$PF/sriov_numvfs)"; numvfs_is 2; }
+check udev-coldplug-creates-vfs by_coldplug
+udevadm control --exit 2>/dev/null
+privileged undo last
+check undone-again test $? = 0
+check everything-back-again restored
 echo "GFT-END"
 poweroff -f

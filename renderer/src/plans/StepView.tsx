@@ -10,6 +10,8 @@ const kindLabel: Record<Step['kind'], string> = {
   run: 'Run command',
   'module-load': 'Load module',
   unit: 'Service',
+  'sriov-numvfs': 'SR-IOV virtual functions',
+  'vfio-bind-vf': 'Bind to vfio-pci',
 };
 
 const StepBody = ({ step }: { step: Step }) => {
@@ -36,6 +38,18 @@ const StepBody = ({ step }: { step: Step }) => {
       return <Command argv={['modprobe', step.module, ...(step.params ?? [])]} />;
     case 'unit':
       return <Command argv={['systemctl', step.action, step.unit]} />;
+    case 'sriov-numvfs':
+      return (
+        <p className="small">
+          {step.device}: {step.before} → {step.count} virtual functions now; host drivers {step.autoprobe ? 'probe' : 'leave alone'} new ones. Undo puts back the number found.
+        </p>
+      );
+    case 'vfio-bind-vf':
+      return (
+        <p className="small">
+          {step.device} (a virtual function of {step.pf}) → vfio-pci now. Undo gives it back to the driver it had.
+        </p>
+      );
   }
 };
 

@@ -45,31 +45,31 @@ describe('sriov-vfs', () => {
     expect(() => sriovGoal.options.parse({ device: '0000:00:02.0', count: -1 })).toThrow(/0 or more/);
   });
 
-  it('changes the count through 0, keeps host drivers off new VFs, writes the boot rule', () => {
-    const { plan, live } = planSriovVfs(igpu.model, {
+  it('plans the live change as typed steps root applies, and writes the boot rule', () => {
+    const plan = planSriovVfs(igpu.model, {
       device: '0000:00:02.0',
       count: 3,
       vfio: '0000:00:02.3',
     });
-    expect(
-      live.map((s) =>
-        s.kind === 'module-load' ? `modprobe ${s.module}` : `${s.device} ${s.attribute}=${s.value}`,
-      ),
-    ).toEqual([
-      '0000:00:02.0 sriov_numvfs=0',
-      '0000:00:02.0 sriov_drivers_autoprobe=0',
-      '0000:00:02.0 sriov_numvfs=3',
-      'modprobe vfio-pci',
-      '0000:00:02.3 driver_override=vfio-pci',
-      '0000:00:02.3 drivers_probe=0000:00:02.3',
+    expect(plan.steps.filter((s) => s.kind !== 'write-file')).toEqual([
+      expect.objectContaining({ kind: 'sriov-numvfs', device: '0000:00:02.0', count: 3, before: 2, autoprobe: false }),
+      expect.objectContaining({ kind: 'module-load', module: 'vfio-pci' }),
+      { kind: 'vfio-bind-vf', device: '0000:00:02.3', pf: '0000:00:02.0', reason: expect.any(String) },
     ]);
+    // From 2 to 3 goes through 0 (root's step does it), and the review says so.
+    expect(plan.steps.find((s) => s.kind === 'sriov-numvfs')?.reason).toMatch(/only from 0, so the 2 there now go first/);
     const rule = plan.steps.find((s) => s.kind === 'write-file');
     expect(rule && rule.kind === 'write-file' && rule.content).toContain(
-      'ACTION=="bind", SUBSYSTEM=="pci", KERNEL=="0000:00:02.0", ATTR{sriov_drivers_autoprobe}="0", ATTR{sriov_numvfs}="3"',
+      'ACTION=="add|bind", SUBSYSTEM=="pci", KERNEL=="0000:00:02.0", DRIVER=="?*", ATTR{sriov_drivers_autoprobe}="0", ATTR{sriov_numvfs}="3"',
     );
     // i915.enable_guc=3 i915.max_vfs=7 are already on this command line: no bootloader edit, honest words.
     expect(plan.steps.some((s) => s.kind === 'edit-file')).toBe(false);
     expect(plan.warnings.join(' ')).toMatch(/i915-sriov-dkms/);
+  });
+
+  it('leaves the number alone when it is already right, and binds an existing VF', () => {
+    const plan = planSriovVfs(igpu.model, { device: '0000:00:02.0', count: 2, vfio: '0000:00:02.2' });
+    expect(plan.steps.map((s) => s.kind)).toEqual(['write-file', 'module-load', 'vfio-bind-vf']);
   });
 
   it('adds the i915 parameters through the bootloader when they are missing', () => {
@@ -82,7 +82,7 @@ describe('sriov-vfs', () => {
       ' i915.enable_guc=3 i915.max_vfs=7',
       '',
     );
-    const { plan } = planSriovVfs({ ...bare, files }, { device: '0000:00:02.0', count: 2 });
+    const plan = planSriovVfs({ ...bare, files }, { device: '0000:00:02.0', count: 2 });
     const edit = plan.steps.find((s) => s.kind === 'edit-file');
     expect(edit && edit.kind === 'edit-file' && edit.after).toMatch(
       /options .*i915\.enable_guc=3 i915\.max_vfs=7/,
@@ -93,28 +93,23 @@ describe('sriov-vfs', () => {
   it('removes the VFs and the rule with --count 0; nothing to do when there is nothing', () => {
     const rule = '/etc/udev/rules.d/70-gpu-ferry-sriov-0000-00-02-0.rules';
     const host = { ...igpu.model, files: { ...igpu.model.files, [rule]: 'x\n' } };
-    const { plan, live } = planSriovVfs(host, { device: '0000:00:02.0', count: 0 });
-    expect(plan.steps.map((s) => s.kind)).toEqual(['remove-file']);
-    expect(live.map((s) => s.kind === 'sysfs-write' && `${s.attribute}=${s.value}`)).toEqual([
-      'sriov_numvfs=0',
-      'sriov_drivers_autoprobe=1',
-    ]);
+    const plan = planSriovVfs(host, { device: '0000:00:02.0', count: 0 });
+    expect(plan.steps.map((s) => s.kind)).toEqual(['remove-file', 'sriov-numvfs']);
+    expect(plan.steps[1]).toMatchObject({ count: 0, before: 2, autoprobe: true });
     const none = {
       ...igpu.model,
       pci: igpu.model.pci.map((d) => (d.address === '0000:00:02.0' ? { ...d, sriovNumVfs: 0 } : d)),
     };
-    expect(planSriovVfs(none, { device: '0000:00:02.0', count: 0 })).toMatchObject({
-      plan: { steps: [] },
-      live: [],
-    });
+    expect(planSriovVfs(none, { device: '0000:00:02.0', count: 0 }).steps).toEqual([]);
   });
 
   it('on NixOS declares the boot rule instead of writing it', () => {
     const nixos = { ...igpu.model, os: { ...igpu.model.os, id: 'nixos', idLike: [] } };
-    const plan = declarativeAware(sriovGoal).plan(nixos, { device: '0000:00:02.0', count: 2 });
-    expect(plan.steps).toEqual([]);
+    const plan = declarativeAware(sriovGoal).plan(nixos, { device: '0000:00:02.0', count: 3 });
+    // The live change still happens now; the boot rule is declared instead of written.
+    expect(plan.steps.map((s) => s.kind)).toEqual(['sriov-numvfs']);
     expect(plan.warnings.join('\n')).toContain(
-      'services.udev.extraRules = \'\'\n    ACTION=="bind", SUBSYSTEM=="pci", KERNEL=="0000:00:02.0"',
+      'services.udev.extraRules = \'\'\n    ACTION=="add|bind", SUBSYSTEM=="pci", KERNEL=="0000:00:02.0"',
     );
   });
 
