@@ -8,6 +8,7 @@ import { goalList, goalsByName } from '../../../shared/plan/goals.registry';
 import { declarativeSystem } from '../../../shared/setup/declarative';
 import { nixosSnippet } from '../../../shared/setup/nixos-snippet';
 import { iommuGoal } from '../../../shared/setup/goals';
+import { pci } from '../analyze/model-builder';
 
 const HOSTS = path.resolve(__dirname, '../../fixtures/hosts');
 let nixos: LoadedHost;
@@ -39,12 +40,17 @@ describe('declarative systems', () => {
   });
 
   it('no goal edits a generated file, runs a regenerator or restarts a service on NixOS', () => {
+    // The fixture has no SR-IOV device: the same machine with an SR-IOV NIC (two VFs) gives sriov-vfs its case.
+    const withSriov = {
+      ...nixos.model,
+      pci: [...nixos.model.pci, pci('0000:05:00.0', '020000', '8086', '1572', { driver: 'i40e', sriovTotalVfs: 64, sriovNumVfs: 2, sriovOffset: 0x80, sriovStride: 1 })],
+    };
     for (const goal of goalList) {
-      const examples = goal.examples(nixos.model);
+      const cases = [nixos.model, withSriov].flatMap((host) => goal.examples(host).map((options) => ({ host, options })));
       // Every goal has a case on this host, so no goal passes by planning nothing.
-      expect(examples.length, goal.name).toBeGreaterThan(0);
-      for (const options of examples) {
-        const plan = goal.plan(nixos.model, options);
+      expect(cases.length, goal.name).toBeGreaterThan(0);
+      for (const { host, options } of cases) {
+        const plan = goal.plan(host, options);
         for (const step of plan.steps) {
           expect(['run', 'unit'], `${goal.name}: ${step.kind}`).not.toContain(step.kind);
           if ('path' in step) expect(step.path, goal.name).toMatch(/^\/(etc|var\/lib)\/gpu-ferry\//);
