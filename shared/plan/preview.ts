@@ -40,7 +40,7 @@ export function previewStep(step: Step, current?: (path: string) => string | nul
     case 'unit':
       return { summary: `run systemctl ${step.action} ${showArg(step.unit)}`, reason: step.reason, diff: '' };
     case 'sriov-numvfs':
-      return { summary: `set the SR-IOV virtual functions of ${step.device} from ${step.before} to ${step.count} now (sriov_numvfs; host drivers ${step.autoprobe ? 'probe' : 'leave alone'} new VFs)`, reason: step.reason, diff: '' };
+      return { summary: `set the SR-IOV virtual functions of ${step.device} from ${step.before} to ${step.count} now (sriov_numvfs; host drivers ${step.autoprobe ? 'probe new VFs' : 'leave new VFs alone'})`, reason: step.reason, diff: '' };
     case 'vfio-bind-vf':
       return { summary: `bind ${step.device} (a virtual function of ${step.pf}) to vfio-pci now`, reason: step.reason, diff: '' };
   }

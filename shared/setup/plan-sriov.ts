@@ -123,7 +123,7 @@ export function planSriovVfs(host: HostModel, options: SriovOptions): Plan {
       rulePath,
       ruleText(pf, options.count),
       currentRule,
-      `Create ${options.count} virtual functions at every boot, when ${pf.driver ?? 'the'} driver binds ${pf.address}.`,
+      `Create ${options.count} virtual functions at every boot, once ${pf.driver ? `the ${pf.driver} driver` : 'its driver'} is bound to ${pf.address}.`,
     ),
   );
   if (current !== options.count)

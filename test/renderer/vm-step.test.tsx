@@ -189,7 +189,10 @@ describe('what the wizard sends passes the real schemas', () => {
 
   it("every goal's options from the wizard pass that goal's schema", () => {
     const choices = { gpu: '0000:0a:00.0', vmName: 'win11', memoryMiB: 16384, mode: 'single-gpu' as const, resolution: '2560x1440' };
-    for (const goal of goalList) {
+    // sriov-vfs (a physical function, a count, a VF) has no wizard step yet: the CLI and the plan IPC only.
+    const wizardGoals = goalList.filter((g) => g.name !== 'sriov-vfs');
+    expect(wizardGoals.length).toBe(goalList.length - 1);
+    for (const goal of wizardGoals) {
       const parsed = goal.options.safeParse(goalOptions(goal.name, choices));
       expect(parsed.success, `${goal.name}: ${JSON.stringify(parsed.error?.issues)}`).toBe(true);
     }
