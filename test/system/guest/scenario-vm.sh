@@ -39,6 +39,9 @@ handoff_cycle() {
   t0=$(uptime_s)
   if ! cli vm start "$VM"; then
     fail "c$n-vm-start" "$(why_failed "$before")"
+    # For whoever reads the serial log: what libvirt and QEMU said about it.
+    journalctl -u libvirtd --no-pager -n 25 2>&1 | sed 's/^/    libvirtd| /'
+    tail -n 25 "/var/log/libvirt/qemu/$VM.log" 2>&1 | sed 's/^/    qemu| /'
     check "c$n-display-still-up" wait_for 120 restored
     return
   fi
