@@ -31,11 +31,47 @@ scenario_vm_create() {
   finish
 }
 
-# One Launch -> shut down cycle through the CLI; NAME labels the checks. Prints a SYSTEST CYCLE line.
+# The benchmark's outside view of a handoff: libvirt's hook calls, timed by a test-only hook that sorts
+# before gpu-ferry in qemu.d (and one after it), and the greeter's return, timed by a watcher. libvirt reads
+# its hooks when it starts: restarted once after they are installed (no VM runs then).
+HOOK_CALLS=$STATE/hook-calls
+observe_hooks() {
+  local d=/etc/libvirt/hooks/qemu.d
+  [ -x "$d/00-systest-observer" ] && [ -x "$d/zz-systest-observer" ] && return 0
+  install -m 755 "$SHARE/guest/hook-observer.sh" "$d/00-systest-observer"
+  install -m 755 "$SHARE/guest/hook-observer.sh" "$d/zz-systest-observer"
+  systemctl restart libvirtd.service
+}
+hook_calls() { wc -l <"$HOOK_CALLS" 2>/dev/null || echo 0; }
+# watch_greeter FILE (in the background, while the greeter is away): every 50 ms reads the names of the
+# processes in lightdm's control group and in the login sessions' (a handful, not all of /proc: the watcher
+# must not slow what it times) and writes the uptime at which the greeter first runs to FILE.
+watch_greeter() {
+  local f pid comm up nap n=4800
+  [ -p "$STATE/nap" ] || mkfifo "$STATE/nap"
+  exec {nap}<>"$STATE/nap"
+  while ((n-- > 0)); do
+    for f in /sys/fs/cgroup/system.slice/lightdm.service/cgroup.procs /sys/fs/cgroup/user.slice/user-*.slice/session-*.scope/cgroup.procs; do
+      while read -r pid; do
+        read -r comm 2>/dev/null <"/proc/$pid/comm" || continue
+        [ "$comm" = lightdm-gtk-gre ] || continue
+        read -r up _ </proc/uptime
+        echo "$up" >"$1"
+        return 0
+      done 2>/dev/null <"$f"
+    done
+    read -rt 0.05 -u "$nap" _
+  done
+}
+
+# One Launch -> shut down cycle through the CLI; NAME labels the checks. Prints a SYSTEST CYCLE line, the
+# hook calls (SYSTEST HOOK) and the runtime's log lines of the cycle.
 # With DISPLAY_STAYS=1 (dual GPU) the greeter must stay up the whole time instead of going away.
 handoff_cycle() {
-  local n=$1 t0 t_holds t_stop t_back before pid
+  local n=$1 t0 t_holds t_stop t_back before pid hooks_before watcher='' greeter_at=null
   before=$(jsonl_lines)
+  hooks_before=$(hook_calls)
+  rm -f "$STATE/greeter-at"
   t0=$(uptime_s)
   if ! cli vm start "$VM"; then
     fail "c$n-vm-start" "$(why_failed "$before")"
@@ -59,6 +95,7 @@ handoff_cycle() {
     check "c$n-no-xorg" sh -c '! pgrep -x Xorg'
   fi
   pid=$(qemu_pid)
+  if [ "${DISPLAY_STAYS:-0}" != 1 ]; then watch_greeter "$STATE/greeter-at" & watcher=$!; fi
   t_stop=$(uptime_s)
   cli vm stop "$VM" --force
   check "c$n-vm-stop" [ $? = 0 ]
@@ -68,12 +105,20 @@ handoff_cycle() {
     t_back=null
     fail "c$n-restored" "gpu $(driver_of "$GPU") audio $(driver_of "$AUDIO") lightdm $(systemctl is-active lightdm) xorg $(pgrep -x Xorg)"
   fi
+  if [ -n "$watcher" ]; then
+    wait_for 10 test -s "$STATE/greeter-at"
+    kill "$watcher" 2>/dev/null
+    wait "$watcher" 2>/dev/null
+    check "c$n-greeter-return-timed" test -s "$STATE/greeter-at"
+    [ -s "$STATE/greeter-at" ] && greeter_at=$(cat "$STATE/greeter-at")
+  fi
   check "c$n-qemu-gone" sh -c "! kill -0 ${pid:-0}"
   check "c$n-gpu-on-bochs-drm" [ "$(driver_of "$GPU")" = bochs-drm ]
   check "c$n-audio-card-back" sh -c "ls /sys/bus/pci/devices/$AUDIO/sound | grep -q card"
   check "c$n-timeline-complete" timeline_complete "$before"
   [[ $n =~ ^[0-9]+$ ]] || n="\"$n\"" # a fault scenario's closing cycle is labelled "after": a JSON string
-  echo "SYSTEST CYCLE {\"scenario\":\"$SCEN\",\"cycle\":$n,\"launch_to_group_s\":$t_holds,\"stop_to_greeter_s\":$t_back}"
+  echo "SYSTEST CYCLE {\"scenario\":\"$SCEN\",\"cycle\":$n,\"launch_to_group_s\":$t_holds,\"stop_to_greeter_s\":$t_back,\"greeter_back_at\":$greeter_at}"
+  tail -n +"$((hooks_before + 1))" "$HOOK_CALLS" 2>/dev/null | sed "s/^/SYSTEST HOOK $SCEN /"
   emit_jsonl_since "$before"
 }
 restored() { [ "$(driver_of "$GPU")" = bochs-drm ] && [ "$(driver_of "$AUDIO")" = snd_hda_intel ] && greeter_up; }
@@ -86,6 +131,7 @@ timeline_complete() { # the runtime logged a finished prepare and a finished rel
 scenario_single_gpu_cycles() {
   begin single-gpu-cycles
   check display-on-the-vm-gpu [ "$DISPLAY_BDF" = "$GPU" ]
+  check hook-observer-installed observe_hooks
   local c
   for c in $(seq "${CYCLES:-10}"); do handoff_cycle "$c"; done
   finish
@@ -94,6 +140,7 @@ scenario_single_gpu_cycles() {
 scenario_dual_gpu_cycles() {
   begin dual-gpu-cycles
   check display-on-another-gpu [ "$DISPLAY_BDF" != "$GPU" ]
+  check hook-observer-installed observe_hooks
   cli apply handoff-config --vm "$VM" --gpu "$GPU" --mode dual-gpu --yes
   check handoff-config-dual [ $? = 0 ]
   local c
