@@ -4,6 +4,7 @@ import { createTwoFilesPatch } from 'diff';
 import { lookingGlassOptions, type LookingGlassOptions } from '../../shared/lg/options';
 import { KVMFR_DEVICE, SHM_PATH } from '../../shared/lg/paths';
 import type { ChecklistItem } from '../../shared/lg/windows-checklist';
+import { describeEditRule } from '../../shared/plan/edit-rules';
 import type { Plan, Step } from '../../shared/plan/model';
 import { UsageError } from './host-options';
 
@@ -49,6 +50,8 @@ function stepText(step: Step, index: number): string {
       return `${head}\n   new file ${step.path} (mode ${step.mode.toString(8)})\n${indent(fileDiff(step.path, null, step.content))}`;
     case 'edit-file':
       return `${head}\n   edit ${step.path}\n${indent(fileDiff(step.path, step.before, step.after))}`;
+    case 'private-edit':
+      return `${head}\n   edit ${step.path} (only root may read it): ${describeEditRule(step.rule)}`;
     case 'remove-file':
       return `${head}\n   remove ${step.path}`;
     case 'run':

@@ -106,6 +106,34 @@ export class HostReader {
     }
   }
 
+  /**
+   * Whether `p` is private: not every user may read it. True when it exists and denies others read (a
+   * folder: read and search), or when a folder above it (under the root) denies others search, so whether
+   * it exists is not for everyone to know either. Decided from the permission bits alone, the same for
+   * whoever scans: root leaves out what the user cannot read, and both compute the same plan.
+   */
+  isPrivate(p: string): boolean {
+    const parts = p.split('/').filter(Boolean);
+    let at = '';
+    for (let i = 0; i < parts.length; i++) {
+      at += `/${parts[i]}`;
+      let mode: number;
+      let dir: boolean;
+      try {
+        const st = statSync(this.at(at));
+        mode = st.mode;
+        dir = st.isDirectory();
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        return code !== 'ENOENT' && code !== 'ENOTDIR'; // absent: not private; not allowed to look: private
+      }
+      const last = i === parts.length - 1;
+      const needs = !last ? 0o001 : dir ? 0o005 : 0o004;
+      if ((mode & needs) !== needs) return true;
+    }
+    return false;
+  }
+
   /** Whether a path exists (following links). */
   exists(p: string): boolean {
     try {

@@ -18,13 +18,21 @@ import {
 } from './scan-system';
 import { detectBootloader, detectDisplayManager, detectInitramfs, isRpmOstree } from './detect-boot';
 
-function readSource(r: HostReader, source: ConfigSource, files: Record<string, string>): void {
+function readSource(r: HostReader, source: ConfigSource, files: Record<string, string>, privateFiles: string[]): void {
+  // A private file or folder is left out whoever scans (reader.ts, isPrivate): recorded as private, not absent.
+  const isPrivate = (p: string): boolean => {
+    if (!r.isPrivate(p)) return false;
+    privateFiles.push(p);
+    return true;
+  };
   if ('file' in source) {
+    if (isPrivate(source.file)) return;
     const content = r.text(source.file);
     if (content !== null) files[source.file] = content;
     return;
   }
   const walk = (dir: string, depth: number) => {
+    if (isPrivate(dir)) return;
     for (const name of r.list(dir) ?? []) {
       const p = path.posix.join(dir, name);
       // A folder of a deep source is walked whatever its name, never read as a file (that was an
@@ -34,6 +42,7 @@ function readSource(r: HostReader, source: ConfigSource, files: Record<string, s
         continue;
       }
       if (source.match && !source.match.test(name)) continue;
+      if (isPrivate(p)) continue;
       const content = r.text(p);
       if (content !== null) files[p] = content;
     }
@@ -41,15 +50,16 @@ function readSource(r: HostReader, source: ConfigSource, files: Record<string, s
   walk(source.dir, 0);
 }
 
-export function readConfigFiles(r: HostReader): Record<string, string> {
+export function readConfigFiles(r: HostReader): { files: Record<string, string>; privateFiles: string[] } {
   const files: Record<string, string> = {};
-  for (const source of CONFIG_SOURCES) readSource(r, source, files);
-  return files;
+  const privateFiles: string[] = [];
+  for (const source of CONFIG_SOURCES) readSource(r, source, files, privateFiles);
+  return { files, privateFiles };
 }
 
 /** Scans with an existing reader (used by snapshot to record what was read). */
 export function scanWith(r: HostReader): HostModel {
-  const files = readConfigFiles(r);
+  const { files, privateFiles } = readConfigFiles(r);
   const os = parseOsRelease(files['/etc/os-release'] ?? files['/usr/lib/os-release'] ?? null);
   const commands = scanCommands(r);
   const kernel = scanKernel(r);
@@ -72,6 +82,7 @@ export function scanWith(r: HostReader): HostModel {
     users: markCurrentUser(scanUsers(r), r.text('/proc/self/loginuid')),
     commands: [...commands.keys()].sort(),
     files,
+    privateFiles,
     memory: scanMemory(r),
     notes: r.notes,
   };

@@ -8,9 +8,10 @@ import type { Plan } from '../../shared/plan/model';
 import type { HostModel } from '../../shared/host/model';
 import { scanHost } from '../host/scan';
 import { planFingerprint } from './fingerprint';
-import { guardPlan } from './guards';
+import { computePrivateEdits } from './private-edits';
 import { reject } from './output';
 import type { ApplyRequest } from './request';
+import type { Tree } from './safe-fs';
 
 /** The goal's option schema with unknown keys refused (a misspelt option must not be silently dropped). */
 const strictOptions = (schema: z.ZodType): z.ZodType => (schema instanceof z.ZodObject ? schema.strict() : schema);
@@ -30,11 +31,14 @@ export function planFor(host: HostModel, goalName: string, rawOptions: unknown):
   }
 }
 
-export async function computeReviewedPlan(scanRoot: string, request: ApplyRequest): Promise<{ plan: Plan; host: HostModel }> {
-  const host = await scanHost(scanRoot);
+/**
+ * The plan root applies: computed from its own scan, compared with the reviewed fingerprint, then its
+ * private edits computed from the files only root reads (private-edits.ts) and every step guarded.
+ */
+export async function computeReviewedPlan(tree: Tree, request: ApplyRequest): Promise<{ plan: Plan; host: HostModel }> {
+  const host = await scanHost(tree.root || '/');
   const plan = planFor(host, request.goal, request.options);
   if (planFingerprint(plan) !== request.fingerprint)
     throw reject('machine-changed', null, 'this machine changed since you reviewed the plan; review it again');
-  guardPlan(host, plan);
-  return { plan, host };
+  return { plan: computePrivateEdits(tree, host, plan), host };
 }

@@ -21,6 +21,7 @@ import { reject } from './output';
 export function guardPlan(host: HostModel, plan: Plan): void {
   const seen = new Set<string>();
   plan.steps.forEach((step, i) => {
+    if (step.kind === 'private-edit') throw reject('private-edit-not-computed', i, `'${step.path}': root applies an edit by rule only once it has computed it`);
     if (step.kind === 'write-file' || step.kind === 'edit-file' || step.kind === 'remove-file') {
       if (seen.has(step.path)) throw reject('duplicate-path', i, `'${step.path}' appears in more than one step`);
       seen.add(step.path);

@@ -76,7 +76,7 @@ async function run(argv: string[]): Promise<void> {
     switch (verb) {
       case 'apply': {
         spendNonce(journalDir(tree), request!.nonce, Date.now());
-        const { plan } = await computeReviewedPlan(tree.root || '/', request!);
+        const { plan } = await computeReviewedPlan(tree, request!);
         emit({ type: 'planned', steps: plan.steps.length, fingerprint: request!.fingerprint });
         if (plan.steps.length === 0) throw reject('nothing-to-do', null, 'the plan has no steps');
         await applyComputed(tree, plan);

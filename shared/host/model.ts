@@ -192,6 +192,13 @@ export interface HostModel {
    * electron/host/config-files.ts. Absent paths are absent keys. Keeps planners pure.
    */
   files: Record<string, string>;
+  /**
+   * Configuration files (or folders) of that list that not every user may read (the file denies others
+   * read, or a folder above it denies them search): their content is left out of `files` whoever scans,
+   * root included, so a plan computed as the user and the one root computes agree, and root never sends
+   * back what the user may not read. Planners edit them by rule (a `private-edit` step).
+   */
+  privateFiles: string[];
   /** Memory in KiB from /proc/meminfo (MemTotal, MemAvailable, HugePages_Total, HugePages_Free, Hugepagesize). */
   memory: Record<string, number>;
   /** Non-fatal problems met while reading (unreadable files, odd values). */

@@ -53,12 +53,12 @@ function kvmfrSteps(host: HostModel, user: string, group: string, sizeMiB: numbe
     `# Written by GPU Ferry: ${user} (Looking Glass client) and ${group} (QEMU) may use ${KVMFR_DEVICE}.\nSUBSYSTEM=="kvmfr", OWNER="${user}", GROUP="${group}", MODE="0660"\n`,
     `Give ${user} and the ${group} group access to ${KVMFR_DEVICE}.`,
   );
-  const qemuConf = fileStep(
-    host,
-    QEMU_CONF,
-    addCgroupDevice(host.libvirt.qemuConf ?? host.files[QEMU_CONF] ?? null, KVMFR_DEVICE),
-    `libvirt's device cgroup must allow ${KVMFR_DEVICE}; its default entries are kept.`,
-  );
+  const qemuConfReason = `libvirt's device cgroup must allow ${KVMFR_DEVICE}; its default entries are kept.`;
+  // Only root may read qemu.conf on Debian and Ubuntu (0600): the plan says what to change, and root
+  // computes the bytes (the step is there even when the device is already allowed: nobody here can tell).
+  const qemuConf: Step | null = host.privateFiles.includes(QEMU_CONF)
+    ? { kind: 'private-edit', path: QEMU_CONF, rule: { kind: 'qemu-cgroup-device', device: KVMFR_DEVICE }, reason: `${qemuConfReason} Only root may read this file, so GPU Ferry shows the rule, not the lines.` }
+    : fileStep(host, QEMU_CONF, addCgroupDevice(host.libvirt.qemuConf ?? host.files[QEMU_CONF] ?? null, KVMFR_DEVICE), qemuConfReason);
   const steps = present([modprobe, modulesLoad, udev, qemuConf]);
   steps.push(...appArmorSteps(host, KVMFR_DEVICE));
   if (udev) steps.push({ kind: 'run', argv: ['udevadm', 'control', '--reload'], reason: 'Make udev read the new kvmfr rule.', undo: 'rerun' });

@@ -30,6 +30,24 @@ export const writeFileStep = z
 /** Change an existing file; `before` and `after` are whole contents, so a preview is a diff. */
 export const editFileStep = z.object({ kind: z.literal('edit-file'), path, before: text, after: text, reason }).strict();
 
+/**
+ * How root computes the new content of a file only root may read (a private-edit step). The rule, not the
+ * bytes, is what the person reviews and what the fingerprint binds; shared/plan/edit-rules.ts applies it.
+ */
+export const editRule = z.discriminatedUnion('kind', [
+  /** libvirt's qemu.conf: `cgroup_device_acl` includes `device` (libvirt's default list first when unset). */
+  z.object({ kind: z.literal('qemu-cgroup-device'), device: z.string().regex(/^\/dev\/[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/).max(256) }).strict(),
+]);
+
+/**
+ * Edit a file whose content the planner could not see: not readable by every user (Debian ships
+ * /etc/libvirt/qemu.conf 0600), so the scan leaves it out as root too (HostModel.privateFiles) and the
+ * plan a person reviews is the same as the one root computes. Root applies the rule to the file's current
+ * bytes (a new file, mode 0600, when there is none), then backs up and journals it as an edit; every other
+ * line is kept. Its content is never sent back.
+ */
+export const privateEditStep = z.object({ kind: z.literal('private-edit'), path, rule: editRule, reason }).strict();
+
 /** Remove a file this app created earlier (`before`: the content expected). */
 export const removeFileStep = z.object({ kind: z.literal('remove-file'), path, before: text, reason }).strict();
 
@@ -65,7 +83,7 @@ export const sriovNumVfsStep = z
 /** Bind the virtual function `device` of `pf` to vfio-pci now (driver_override, drivers_probe); undo releases it. */
 export const vfioBindVfStep = z.object({ kind: z.literal('vfio-bind-vf'), device: pciAddress, pf: pciAddress, reason }).strict();
 
-export const stepSchema = z.discriminatedUnion('kind', [writeFileStep, editFileStep, removeFileStep, runStep, moduleStep, unitStep, sriovNumVfsStep, vfioBindVfStep]);
+export const stepSchema = z.discriminatedUnion('kind', [writeFileStep, editFileStep, privateEditStep, removeFileStep, runStep, moduleStep, unitStep, sriovNumVfsStep, vfioBindVfStep]);
 
 export const planSchema = z
   .object({
@@ -84,6 +102,8 @@ export const planSchema = z
 
 export type WriteFileStep = z.infer<typeof writeFileStep>;
 export type EditFileStep = z.infer<typeof editFileStep>;
+export type EditRule = z.infer<typeof editRule>;
+export type PrivateEditStep = z.infer<typeof privateEditStep>;
 export type RemoveFileStep = z.infer<typeof removeFileStep>;
 export type RunUndo = z.infer<typeof runUndo>;
 export type RunStep = z.infer<typeof runStep>;

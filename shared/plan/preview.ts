@@ -1,6 +1,7 @@
 // A plan as a person reviews it: one line per step with its reason, a unified diff for every file
 // change, and the exact argv for every command. The CLI prints it; the renderer shows the same data.
 import { createTwoFilesPatch } from 'diff';
+import { describeEditRule } from './edit-rules';
 import type { Plan, Step } from './model';
 
 /** Permission bits as four octal digits (0644). */
@@ -31,6 +32,8 @@ export function previewStep(step: Step, current?: (path: string) => string | nul
     }
     case 'edit-file':
       return { summary: `edit ${step.path}`, reason: step.reason, diff: fileDiff(step.path, step.before, step.after) };
+    case 'private-edit':
+      return { summary: `edit ${step.path} (only root may read it): ${describeEditRule(step.rule)}`, reason: step.reason, diff: '' };
     case 'remove-file':
       return { summary: `remove ${step.path}`, reason: step.reason, diff: fileDiff(step.path, step.before, null) };
     case 'run':

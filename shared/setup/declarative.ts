@@ -24,6 +24,7 @@ function keepsMeaning(step: Step): boolean {
   switch (step.kind) {
     case 'write-file':
     case 'edit-file':
+    case 'private-edit':
     case 'remove-file':
       return OWN_PATHS.test(step.path);
     case 'run':

@@ -32,5 +32,5 @@ export const regenerateStep = (argv: string[], reason: string): RunStep => runSt
 /** Paths of files some step writes, edits or removes. */
 export const touchedPaths = (steps: Step[]): string[] =>
   steps.flatMap((s) =>
-    s.kind === 'write-file' || s.kind === 'edit-file' || s.kind === 'remove-file' ? [s.path] : [],
+    s.kind === 'write-file' || s.kind === 'edit-file' || s.kind === 'private-edit' || s.kind === 'remove-file' ? [s.path] : [],
   );

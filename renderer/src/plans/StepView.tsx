@@ -1,4 +1,5 @@
 // One plan step as a person reads it: why, then exactly what (a diff or the exact command).
+import { describeEditRule } from '../../../shared/plan/edit-rules';
 import type { Step } from '../../../shared/plan/model';
 import { CommandLine as Command } from './CommandLine';
 import { Diff } from './Diff';
@@ -6,6 +7,7 @@ import { Diff } from './Diff';
 const kindLabel: Record<Step['kind'], string> = {
   'write-file': 'Create file',
   'edit-file': 'Edit file',
+  'private-edit': 'Edit file (only root may read it)',
   'remove-file': 'Remove file',
   run: 'Run command',
   'module-load': 'Load module',
@@ -20,6 +22,12 @@ const StepBody = ({ step }: { step: Step }) => {
       return <Diff path={step.path} before="" after={step.content} />;
     case 'edit-file':
       return <Diff path={step.path} before={step.before} after={step.after} />;
+    case 'private-edit':
+      return (
+        <p>
+          In <code>{step.path}</code>: {describeEditRule(step.rule)}. Only root may read this file, so the change is shown as this rule, not as lines.
+        </p>
+      );
     case 'remove-file':
       return <Diff path={step.path} before={step.before} after="" />;
     case 'run':

@@ -37,6 +37,7 @@ export function model(devices: PciDevice[], over: Partial<HostModel> = {}): Host
   for (const d of devices) if (d.iommuGroup !== null) (groups[d.iommuGroup] ??= []).push(d.address);
   return {
     format: 'gpu-ferry-host-model/1',
+    privateFiles: [],
     root: '/test',
     cpu: {
       vendor: 'intel',

@@ -10,6 +10,7 @@ export function cpuTopology(cores: number, smt: 1 | 2): CpuThread[] {
 export function testHost(vendor: CpuVendor, cores: number, smt: 1 | 2, extra: Partial<HostModel> = {}): HostModel {
   return {
     format: 'gpu-ferry-host-model/1',
+    privateFiles: [],
     root: '/nonexistent',
     cpu: {
       vendor,
