@@ -13,7 +13,7 @@ afterEach(() => trees.splice(0).forEach(removeTree));
  * --remove edits /etc/default/grub and /etc/initramfs-tools/modules (example 1).
  */
 async function applied(example = 0): Promise<{ root: string; id: string; before: ReturnType<typeof snapshot> }> {
-  const root = await fixtureTree('distro-debian', (r) => chmodSync(path.join(r, 'etc/initramfs-tools/modules'), 0o640));
+  const root = await fixtureTree('distro-debian', (r) => chmodSync(path.join(r, 'etc/initramfs-tools/modules'), 0o604));
   trees.push(root);
   const before = snapshot(root);
   const options = (await examplesOn(root, 'vfio-early'))[example];
@@ -27,7 +27,7 @@ async function applied(example = 0): Promise<{ root: string; id: string; before:
 describe('undo', () => {
   it('keeps the mode of an edited file, and undo restores its bytes and mode', async () => {
     const { root, id, before } = await applied(1);
-    expect(statSync(path.join(root, 'etc/initramfs-tools/modules')).mode & 0o777).toBe(0o640);
+    expect(statSync(path.join(root, 'etc/initramfs-tools/modules')).mode & 0o777).toBe(0o604);
     expect(snapshot(root)).not.toEqual(before);
     const r = helper(['--root', root, 'undo', id]);
     expect(r.status, r.stdout + r.stderr).toBe(0);
