@@ -1,13 +1,18 @@
 // Guards on what a plan does to memory and devices, checked against the machine root scanned itself:
 //   - huge pages: at most MAX_SHARE of RAM, in the sysctl.d file and in any `sysctl -w` a plan runs
-//   - vfio-pci: only for a GPU's display function, the audio function beside it and the GPU's IOMMU group
-//     peers; never a controller (or bridge above it) holding a mounted filesystem, nor the network
-//     interface in use (one with a route). Devices claimed by id are every device with that id.
+//   - vfio-pci: only for a card's own devices (shared/analyze/card-devices.ts: its slot's functions and
+//     what sits behind its own switch; an integrated GPU's only itself and its audio) and the card's IOMMU
+//     group peers, with the card claimed too; never a controller (or bridge above it) holding a mounted
+//     filesystem, nor the network interface in use (one with a route). Devices claimed by id are every
+//     device with that id.
+//   - handoff configs (/etc/gpu-ferry/vms/*.conf, read by the hook as root when a VM starts): DEVICES only
+//     a card's own devices, the card listed too, by the same rule and the same in-use check.
 import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
-import type { HostModel, PciDevice } from '../../shared/host/model';
+import type { HostModel } from '../../shared/host/model';
 import type { Plan } from '../../shared/plan/model';
 import { MAX_SHARE } from '../../shared/vm/hugepages';
-import { isDisplay, slotOf } from '../../shared/analyze/pci-class';
+import { cardDevices, type CardDevices } from '../../shared/analyze/card-devices';
+import { parseHandoffConfig } from '../../shared/handoff/config';
 
 export interface DeviceProblem {
   code: string;
@@ -103,31 +108,54 @@ export function devicesInUse(root: string): Map<string, string> {
   return inUse;
 }
 
-function vfioProblem(host: HostModel, plan: Plan, inUse: Map<string, string>): DeviceProblem | null {
+/**
+ * Why TARGETS (addresses a step hands to vfio-pci or a VM) are not all allowed, or null. Each must be on
+ * this machine, not in use, and belong to a card that is itself among the targets: its own device, or
+ * (when `peers`) a member of its IOMMU group.
+ */
+function targetsProblem(host: HostModel, cards: Map<string, CardDevices>, targets: Set<string>, inUse: Map<string, string>, peers: boolean, what: string): Omit<DeviceProblem, 'step'> | null {
   const byAddress = new Map(host.pci.map((d) => [d.address, d]));
+  const claimed = [...cards].filter(([gpu]) => targets.has(gpu)).map(([, card]) => card);
+  for (const address of targets) {
+    const why = inUse.get(address);
+    if (why) return { code: 'device-in-use', message: `${what} ${address}, which ${why}` };
+    const device = byAddress.get(address);
+    if (!device) return { code: 'device-not-allowed', message: `${what} ${address}, which is not on this machine` };
+    if (!claimed.some((c) => c.own.has(address) || (peers && c.peers.has(address))))
+      return { code: 'device-not-allowed', message: `${what} ${address} (class ${device.classCode}), which is neither a graphics card's own function${peers ? ' nor in its IOMMU group' : ''} (with the card itself)` };
+  }
+  return null;
+}
+
+function vfioProblem(host: HostModel, plan: Plan, inUse: Map<string, string>): DeviceProblem | null {
+  const cards = cardDevices(host);
   for (const [i, step] of plan.steps.entries()) {
     const texts =
       step.kind === 'edit-file' ? [step.before, step.after] : step.kind === 'write-file' ? [step.before ?? '', step.content] : step.kind === 'run' ? ['', step.argv.join(' ')] : null;
     if (!texts) continue;
     const before = vfioClaims(texts[0]!);
     const after = vfioClaims(texts[1]!);
-    const targets = new Map<string, PciDevice | undefined>();
-    for (const id of after.ids) if (!before.ids.has(id)) for (const d of host.pci.filter((d) => `${d.vendorId}:${d.deviceId}` === id)) targets.set(d.address, d);
-    for (const a of after.addresses) if (!before.addresses.has(a)) targets.set(a, byAddress.get(a));
-    if (targets.size === 0) continue;
-    const gpus = [...targets.values()].filter((d): d is PciDevice => d !== undefined && isDisplay(d));
-    const groups = new Set(gpus.map((g) => g.iommuGroup).filter((g): g is number => g !== null));
-    const slots = new Set(gpus.map((g) => slotOf(g.address)));
-    for (const [address, device] of targets) {
-      const why = inUse.get(address);
-      if (why) return { code: 'device-in-use', step: i, message: `vfio-pci would claim ${address}, which ${why}` };
-      if (!device) return { code: 'device-not-allowed', step: i, message: `vfio-pci would claim ${address}, which is not on this machine` };
-      const ok =
-        isDisplay(device) ||
-        (device.classCode.startsWith('0403') && slots.has(slotOf(address))) ||
-        (device.iommuGroup !== null && groups.has(device.iommuGroup));
-      if (!ok) return { code: 'device-not-allowed', step: i, message: `vfio-pci would claim ${address} (class ${device.classCode}), which is neither a GPU's display or audio function nor in its IOMMU group` };
-    }
+    const targets = new Set<string>();
+    for (const id of after.ids) if (!before.ids.has(id)) for (const d of host.pci.filter((d) => `${d.vendorId}:${d.deviceId}` === id)) targets.add(d.address);
+    for (const a of after.addresses) if (!before.addresses.has(a)) targets.add(a);
+    const problem = targets.size > 0 ? targetsProblem(host, cards, targets, inUse, true, 'vfio-pci would claim') : null;
+    if (problem) return { ...problem, step: i };
+  }
+  return null;
+}
+
+const HANDOFF_CONFIG = /^\/etc\/gpu-ferry\/vms\/[^/]+\.conf$/;
+
+/** DEVICES of every handoff config a step writes: a card's own devices only, the card listed too. */
+function handoffProblem(host: HostModel, plan: Plan, inUse: Map<string, string>): DeviceProblem | null {
+  const cards = cardDevices(host);
+  for (const [i, step] of plan.steps.entries()) {
+    const text = step.kind === 'write-file' ? step.content : step.kind === 'edit-file' ? step.after : null;
+    if (text === null || !('path' in step) || !HANDOFF_CONFIG.test(step.path)) continue;
+    const parsed = parseHandoffConfig(text);
+    if (!parsed.ok) return { code: 'content-not-allowed', step: i, message: `'${step.path}' is not a handoff config the hook reads: ${parsed.error}` };
+    const problem = targetsProblem(host, cards, new Set(parsed.config.devices), inUse, false, 'the VM would be given');
+    if (problem) return { ...problem, step: i };
   }
   return null;
 }
@@ -147,5 +175,6 @@ export function devicesProblem(host: HostModel, plan: Plan, root = host.root ===
       if (p) return p;
     }
   }
-  return vfioProblem(host, plan, devicesInUse(root));
+  const inUse = devicesInUse(root);
+  return vfioProblem(host, plan, inUse) ?? handoffProblem(host, plan, inUse);
 }
