@@ -2,80 +2,25 @@
 // root may read (0600 root:root, as Debian's libvirt-daemon-system leaves it). The request is computed as
 // an unprivileged user (nobody, who cannot read the file), root computes the same plan, checks the
 // fingerprint, computes the file's new bytes from the reviewed rule, backs it up and applies; undo puts it
-// back. A private mount namespace lays overlays on /etc and /usr/bin (writes land in temporary upper
-// directories; udevadm and systemctl there are stand-ins that record their argv) and binds a temporary
-// /var/lib, so nothing real changes. Needs root (CI runs the tiers as root).
-import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// back. The machine is overlay-machine.ts (overlays on /etc and /usr/bin, udevadm and systemctl stand-ins,
+// a temporary /var/lib): nothing real changes. Needs root (CI runs the tiers as root).
+import { chmodSync, readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { buildSync } from 'esbuild';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { effectiveDeviceAcl } from '../../shared/lg/qemu-conf';
-import type { Step } from '../../shared/plan/model';
-import { errorCode, lines, NOBODY, PRIVILEGED, removeTree } from './lib';
+import { errorCode } from './lib';
+import { overlayMachine, removeMachines } from './overlay-machine';
 
 const isRoot = process.getuid?.() === 0;
 const QEMU_CONF = '/etc/libvirt/qemu.conf';
 const SECRET = 'spice_password = "Zq8-only-root-reads-this"';
 const ORIGINAL = `# qemu.conf as the distribution ships it, with a password only root may read\n#cgroup_device_acl = [\n#    "/dev/null", "/dev/full", "/dev/zero",\n#    "/dev/random", "/dev/urandom",\n#    "/dev/ptmx", "/dev/kvm"\n#]\n${SECRET}\n`;
-const OPTIONS = JSON.stringify({ vm: 'win11', resolution: '2560x1440' });
-const STAND_IN = (name: string) => `#!/bin/sh\necho "${name} $*" >>/var/lib/fake-calls\n`;
+const OPTIONS = { vm: 'win11', resolution: '2560x1440' };
+afterAll(removeMachines);
 
-const dirs: string[] = [];
-const temp = (name: string): string => {
-  const d = mkdtempSync(path.join(tmpdir(), `gpu-ferry-real-${name}-`));
-  chmodSync(d, 0o755);
-  dirs.push(d);
-  return d;
-};
-let requestScript = '';
-beforeAll(() => {
-  if (!isRoot) return;
-  const out = path.join(temp('caller'), 'request-as-caller.cjs');
-  buildSync({ entryPoints: [path.join(__dirname, 'support/request-as-caller.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node18', outfile: out, logLevel: 'error' });
-  chmodSync(out, 0o644);
-  requestScript = out;
-});
-afterAll(() => dirs.forEach(removeTree));
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** A machine: /etc and /usr/bin overlays (their upper directories) and /var/lib, kept between runs. */
 function machine() {
-  const etc = temp('etc');
-  const bin = temp('bin');
-  const varLib = temp('varlib');
-  const work = temp('work');
-  for (const d of ['etc', 'bin']) mkdirSync(path.join(work, d));
-  mkdirSync(path.join(etc, 'libvirt'), { mode: 0o755 });
-  writeFileSync(path.join(etc, 'libvirt/qemu.conf'), ORIGINAL, { mode: 0o600 });
-  for (const name of ['udevadm', 'systemctl']) writeFileSync(path.join(bin, name), STAND_IN(name), { mode: 0o755 });
-  const mounts = [
-    'mount -t overlay overlay -o "lowerdir=/etc,upperdir=$1,workdir=$4/etc" /etc',
-    'mount -t overlay overlay -o "lowerdir=/usr/bin,upperdir=$2,workdir=$4/bin" /usr/bin',
-    'mount --bind "$3" /var/lib',
-  ].join(' && ');
-  const inside = (argv: string[], input = ''): Run => {
-    const r = spawnSync('unshare', ['-m', '--propagation', 'private', 'bash', '-c', `${mounts} && shift 4 && exec setsid "$@"`, 'ns', etc, bin, varLib, work, ...argv], { input, encoding: 'utf8', env: {} });
-    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-  };
-  /** The app's side: the request computed as nobody, and whether nobody could read qemu.conf. */
-  const review = (): { request: string; steps: Step[]; readable: Record<string, boolean> } => {
-    const r = inside(['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', process.execPath, requestScript, 'looking-glass', OPTIONS, QEMU_CONF]);
-    if (r.status !== 0) throw new Error(`computing the request as nobody failed: ${r.stderr}`);
-    return JSON.parse(r.stdout) as { request: string; steps: Step[]; readable: Record<string, boolean> };
-  };
-  const privileged = (args: string[], input = '') => {
-    const r = inside([process.execPath, PRIVILEGED, ...args], input);
-    return { ...r, events: lines(r.stdout) };
-  };
-  const calls = (): string[] => (existsSync(path.join(varLib, 'fake-calls')) ? readFileSync(path.join(varLib, 'fake-calls'), 'utf8').trim().split('\n') : []);
-  return { etc, varLib, review, privileged, calls, conf: path.join(etc, 'libvirt/qemu.conf') };
+  const m = overlayMachine({ etc: { 'libvirt/qemu.conf': { content: ORIGINAL, mode: 0o600 } }, programs: ['udevadm', 'systemctl'] });
+  return { ...m, review: () => m.review('looking-glass', OPTIONS, [QEMU_CONF]), conf: path.join(m.etc, 'libvirt/qemu.conf') };
 }
 
 describe.runIf(isRoot)('Looking Glass as real root with a qemu.conf only root may read', () => {

@@ -12,7 +12,7 @@ import { Refusal } from '../../../electron/privileged/output';
 import type { HostModel } from '../../../shared/host/model';
 import { handoffConfigPath, renderHandoffConfig } from '../../../shared/handoff/config';
 import { goalsByName } from '../../../shared/plan/goals.registry';
-import { emptyPlan, type Step } from '../../../shared/plan/model';
+import { emptyPlan, type Step, type WriteFileStep } from '../../../shared/plan/model';
 
 const HOSTS = path.resolve(__dirname, '../../fixtures/hosts');
 const cleanups: (() => Promise<void>)[] = [];
@@ -29,7 +29,7 @@ async function host(name: string, change?: (at: (p: string) => string) => void):
   return (await loadHost({ root: m.root })).model;
 }
 
-const handoff = (devices: string[]): Step => ({
+const handoff = (devices: string[]): WriteFileStep => ({
   kind: 'write-file',
   path: handoffConfigPath('win11'),
   content: renderHandoffConfig({ vm: 'win11', mode: 'dual-gpu', devices, modules: [], displayManager: null, session: 'terminate', holders: 'refuse', timeoutStopSeconds: 20, timeoutDeviceSeconds: 10 }),
