@@ -150,6 +150,19 @@ describe('handoff runtime on a fake tree', () => {
     expect(r.stderr).not.toMatch(/in use by/);
   });
 
+  it('dual-GPU: the host\'s display server holding the VM\'s GPU is refused with what to do about it; a plain program gets no such advice', () => {
+    node('dev/dri/card1', '/dev/zero');
+    proc(999_980, 'Xorg', 0, [path.join(root, 'dev/dri/card1')], '/system.slice/lightdm.service');
+    expect(run(RUNTIME, 'prepare', VM).status).toBe(1);
+    const message = log().events.find((e) => e.step === 'holders')?.message ?? '';
+    expect(message).toBe('the GPU is in use by: 999980:Xorg(/dev/dri/card1); the host\'s display server opened this GPU as an extra GPU when it started: ' +
+      'have vfio-pci claim it at boot (gpu-ferry plan vfio-early) and restart, or configure the display server to leave it alone');
+    rmSync(path.join(root, 'proc/999980'), { recursive: true });
+    proc(999_981, 'steam', 1000, [path.join(root, 'dev/dri/card1')]);
+    expect(run(RUNTIME, 'prepare', VM).status).toBe(1);
+    expect(log().events.filter((e) => e.step === 'holders').at(-1)?.message).toBe('the GPU is in use by: 999981:steam(/dev/dri/card1)');
+  });
+
   it('dual-GPU ends no session: HOLDERS=terminate signals no holder and refuses, naming it (item 14.5)', () => {
     const sleeper = liveSleeper();
     try {
