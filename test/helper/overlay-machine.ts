@@ -1,8 +1,8 @@
 // A real-root machine for the helper tier that changes nothing real: a private mount namespace lays
-// overlays on /etc and /usr/bin (every write lands in a temporary upper directory, seeded with the files a
-// test needs and with stand-ins for the programs a plan runs, which record their argv) and binds a
-// temporary /var/lib. The privileged program runs in it as root, as pkexec runs it (no --root); the app's
-// side (the request) is computed in it as nobody, by the real scanner and planner bundled for the test.
+// overlays on /etc, /boot and /usr/bin (every write lands in a temporary upper directory, seeded with the
+// files a test needs and with stand-ins for the programs a plan runs, which record their argv) and binds
+// a temporary /var/lib. The privileged program runs in it as root, as pkexec runs it (no --root); the
+// app's side (the request) is computed in it as nobody, by the real scanner and planner bundled for it.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,6 +37,8 @@ const standIn = (name: string): string => `#!/bin/sh\necho "${name} $*" >>/var/l
 export interface Seed {
   /** Files under /etc (relative path → content, mode); their folders are made 0755. */
   etc?: Record<string, { content: string; mode: number }>;
+  /** Files under /boot, the same way. */
+  boot?: Record<string, { content: string; mode: number }>;
   /** Programs in /usr/bin replaced by (or added as) stand-ins. */
   programs?: string[];
 }
@@ -49,24 +51,30 @@ export interface Review {
 
 export function overlayMachine(seed: Seed) {
   const etc = temp('etc');
+  const boot = temp('boot');
   const bin = temp('bin');
   const varLib = temp('varlib');
   const work = temp('work');
-  for (const d of ['etc', 'bin']) mkdirSync(path.join(work, d));
-  for (const [rel, { content, mode }] of Object.entries(seed.etc ?? {})) {
-    const file = path.join(etc, rel);
-    mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });
-    writeFileSync(file, content, { mode });
-    chmodSync(file, mode);
-  }
+  for (const d of ['etc', 'boot', 'bin']) mkdirSync(path.join(work, d));
+  const lay = (upper: string, files: Seed['etc']) => {
+    for (const [rel, { content, mode }] of Object.entries(files ?? {})) {
+      const file = path.join(upper, rel);
+      mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });
+      writeFileSync(file, content, { mode });
+      chmodSync(file, mode);
+    }
+  };
+  lay(etc, seed.etc);
+  lay(boot, seed.boot);
   for (const name of seed.programs ?? []) writeFileSync(path.join(bin, name), standIn(name), { mode: 0o755 });
   const mounts = [
     'mount -t overlay overlay -o "lowerdir=/etc,upperdir=$1,workdir=$4/etc" /etc',
     'mount -t overlay overlay -o "lowerdir=/usr/bin,upperdir=$2,workdir=$4/bin" /usr/bin',
     'mount --bind "$3" /var/lib',
+    'mount -t overlay overlay -o "lowerdir=/boot,upperdir=$5,workdir=$4/boot" /boot',
   ].join(' && ');
   const inside = (argv: string[], input = '') => {
-    const r = spawnSync('unshare', ['-m', '--propagation', 'private', 'bash', '-c', `${mounts} && shift 4 && exec setsid "$@"`, 'ns', etc, bin, varLib, work, ...argv], { input, encoding: 'utf8', env: {} });
+    const r = spawnSync('unshare', ['-m', '--propagation', 'private', 'bash', '-c', `${mounts} && shift 5 && exec setsid "$@"`, 'ns', etc, bin, varLib, work, boot, ...argv], { input, encoding: 'utf8', env: {} });
     return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
   };
   /** The app's side: the request for GOAL computed as nobody, and whether nobody could read each of PATHS. */
@@ -82,5 +90,5 @@ export function overlayMachine(seed: Seed) {
   };
   /** What the stand-ins were run with, in order. */
   const calls = (): string[] => (existsSync(path.join(varLib, 'fake-calls')) ? readFileSync(path.join(varLib, 'fake-calls'), 'utf8').trim().split('\n') : []);
-  return { etc, bin, varLib, review, privileged, calls };
+  return { etc, boot, bin, varLib, review, privileged, calls };
 }

@@ -52,6 +52,9 @@ describe.runIf(isRoot)('Looking Glass as real root with a qemu.conf only root ma
     expect(undone.status, undone.stdout + undone.stderr).toBe(0);
     expect(readFileSync(m.conf, 'utf8')).toBe(ORIGINAL);
     expect(statSync(m.conf).mode & 0o7777).toBe(0o600);
+    // Undo runs udev's reload again and restarts libvirt again, so both read the restored files.
+    const [reload, restart] = m.calls();
+    expect(m.calls()).toEqual([reload, restart, reload, restart]);
     expect(existsSync(path.join(m.etc, 'udev/rules.d/99-gpu-ferry-kvmfr.rules'))).toBe(false);
   });
 
