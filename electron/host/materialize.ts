@@ -117,6 +117,13 @@ class TreeWriter {
     symlinkSync(path.posix.join(upToParent, path.posix.basename(target)), full);
   }
 
+  /** Makes P private (others may not read it): a folder 0700, a file 0600, an empty 0600 file when absent. */
+  restrict(p: string): void {
+    const full = this.at(p);
+    if (existsSync(full)) chmodSync(full, statSync(full).isDirectory() ? 0o700 : 0o600);
+    else this.file(p, '', 0o600);
+  }
+
   /** A link written verbatim (spec `symlinks`, snapshots). */
   linkVerbatim(p: string, target: string): void {
     const full = this.at(p);
@@ -392,5 +399,6 @@ export async function materializeSnapshot(
     }
     for (const [p, target] of Object.entries(snap.symlinks ?? {}))
       if (!parents.has(p)) w.linkVerbatim(p, target);
+    for (const p of snap.private ?? []) w.restrict(p);
   });
 }

@@ -9,6 +9,8 @@ export interface SnapshotRecord {
   files: Record<string, string>;
   symlinks: Record<string, string>;
   dirs: string[];
+  /** Paths the scan found private (isPrivate): a replay makes them private again, without content. */
+  private: string[];
 }
 
 /** Reused read buffer: sysfs attributes are tiny, and skipping readFileSync's fstat+alloc per file halves a big scan. */
@@ -44,7 +46,7 @@ export class HostReader {
     readonly root: string,
     options: { record?: boolean } = {},
   ) {
-    this.record = options.record ? { files: {}, symlinks: {}, dirs: [] } : null;
+    this.record = options.record ? { files: {}, symlinks: {}, dirs: [], private: [] } : null;
   }
 
   /** The absolute path on this machine for a path of the scanned host. */
@@ -125,11 +127,16 @@ export class HostReader {
         dir = st.isDirectory();
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
-        return code !== 'ENOENT' && code !== 'ENOTDIR'; // absent: not private; not allowed to look: private
+        if (code === 'ENOENT' || code === 'ENOTDIR') return false; // absent: not private
+        this.record?.private.push(p); // not allowed to look: private
+        return true;
       }
       const last = i === parts.length - 1;
       const needs = !last ? 0o001 : dir ? 0o005 : 0o004;
-      if ((mode & needs) !== needs) return true;
+      if ((mode & needs) !== needs) {
+        this.record?.private.push(p);
+        return true;
+      }
     }
     return false;
   }
@@ -161,7 +168,7 @@ export class HostReader {
 
   /** What was recorded: links that are parents of recorded paths are left out (they replay as directories). */
   recorded(): SnapshotRecord {
-    const rec = this.record ?? { files: {}, symlinks: {}, dirs: [] };
+    const rec = this.record ?? { files: {}, symlinks: {}, dirs: [], private: [] };
     const parents = new Set<string>();
     for (const p of [...Object.keys(rec.files), ...Object.keys(rec.symlinks), ...rec.dirs]) {
       for (let d = path.posix.dirname(p); d !== '/'; d = path.posix.dirname(d)) parents.add(d);
@@ -170,6 +177,6 @@ export class HostReader {
       Object.entries(rec.symlinks).filter(([p]) => !parents.has(p) && !(p in rec.files)),
     );
     const dirs = [...new Set(rec.dirs)].filter((d) => !(d in symlinks)).sort();
-    return { files: rec.files, symlinks, dirs };
+    return { files: rec.files, symlinks, dirs, private: [...new Set(rec.private)].sort() };
   }
 }

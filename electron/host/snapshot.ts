@@ -18,5 +18,6 @@ export function takeSnapshot(root = '/', now: Date = new Date()): HostSnapshot {
     files: sortKeys(rec.files),
     symlinks: sortKeys(rec.symlinks),
     dirs: rec.dirs,
+    ...(rec.private.length > 0 ? { private: rec.private } : {}),
   };
 }

@@ -189,6 +189,8 @@ export const snapshotSchema = z.strictObject({
   symlinks: z.record(safeAbsolutePath, z.string().min(1)).optional(),
   /** Directories that exist (possibly empty): an optional extension of the raw form. */
   dirs: z.array(safeAbsolutePath).optional(),
+  /** Paths others may not read (files or folders; content never captured): replayed as private again. */
+  private: z.array(safeAbsolutePath).optional(),
 });
 
 export type HostSnapshot = z.output<typeof snapshotSchema>;

@@ -5,6 +5,9 @@ import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadHost, materializeHostFile } from '../../../electron/host/load';
+import { materializeSnapshot } from '../../../electron/host/materialize';
+import { takeSnapshot } from '../../../electron/host/snapshot';
+import { planFingerprint } from '../../../electron/privileged/fingerprint';
 import type { HostModel } from '../../../shared/host/model';
 import { planLookingGlass } from '../../../shared/lg/host-plan';
 import { lookingGlassOptions } from '../../../shared/lg/options';
@@ -24,10 +27,14 @@ afterEach(async () => {
 
 /** The lg-ubuntu fixture as a tree, changed by CHANGE (root: the tree), then scanned. */
 async function scanned(change: (at: (p: string) => string) => void): Promise<HostModel> {
+  return (await loadHost({ root: await changedTree(change) })).model;
+}
+
+async function changedTree(change: (at: (p: string) => string) => void): Promise<string> {
   const m = await materializeHostFile(JSON.parse(readFileSync(FIXTURE, 'utf8')) as unknown, FIXTURE);
   cleanups.push(m.cleanup);
   change((p) => path.join(m.root, p));
-  return (await loadHost({ root: m.root })).model;
+  return m.root;
 }
 
 describe('looking-glass with a qemu.conf only root may read', () => {
@@ -72,5 +79,21 @@ describe('looking-glass with a qemu.conf only root may read', () => {
     expect(after.split('\n').filter((l) => !l.includes('/dev/kvm'))).toEqual(conf.split('\n').filter((l) => !l.includes('/dev/kvm')));
     expect(applyEditRule({ kind: 'qemu-cgroup-device', device: '/dev/kvmfr0' }, after)).toBe(after);
     expect(effectiveDeviceAcl(applyEditRule({ kind: 'qemu-cgroup-device', device: '/dev/kvmfr0' }, null))).toContain('/dev/kvmfr0');
+  });
+
+  it('a snapshot records it as private without its content, and replays to the same plan', async () => {
+    const root = await changedTree((at) => {
+      writeFileSync(at(QEMU_CONF), `${readFileSync(at(QEMU_CONF), 'utf8')}${SECRET}\n`);
+      chmodSync(at(QEMU_CONF), 0o600);
+    });
+    const snap = takeSnapshot(root);
+    expect(snap.private).toEqual([QEMU_CONF]);
+    expect(JSON.stringify(snap)).not.toContain('Zq8-only-root');
+    const replay = await materializeSnapshot(snap);
+    cleanups.push(replay.cleanup);
+    const original = (await loadHost({ root })).model;
+    const replayed = (await loadHost({ root: replay.root })).model;
+    expect(replayed.privateFiles).toEqual(original.privateFiles);
+    expect(planFingerprint(planLookingGlass(replayed, options))).toBe(planFingerprint(planLookingGlass(original, options)));
   });
 });
