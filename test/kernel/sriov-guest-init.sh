@@ -21,12 +21,13 @@ state() {
   echo "numvfs=$(cat $D/$PF/sriov_numvfs) autoprobe=$(cat $D/$PF/sriov_drivers_autoprobe)"
 }
 numvfs_is() { local i; for ((i = 0; i < 200; i++)); do [[ $(cat $D/$PF/sriov_numvfs) == "$1" ]] && return 0; sleep 0.05; done; return 1; }
-# privileged VERB [ARG]: the launcher as pkexec runs it (root, stdin the request); its events as GFT-INFO.
+# privileged LABEL VERB [ARG]: the launcher as pkexec runs it (root, stdin the request); its events as
+# GFT-INFO [LABEL] <event>.
 privileged() {
-  local rc
+  local rc label=$1; shift
   "$HELPER" "$@" </tmp/request >/tmp/out 2>/tmp/err; rc=$?
-  sed 's/^/GFT-INFO   /' /tmp/out /tmp/err
-  echo "GFT-INFO $* exit $rc"
+  sed "s/^/GFT-INFO [$label] /" /tmp/out /tmp/err
+  echo "GFT-INFO [$label] exit $rc"
   return $rc
 }
 # request OPTIONS_JSON: the request the app would send for the plan it computed on this machine.
@@ -38,8 +39,27 @@ for _ in $(seq 100); do [[ $(drv $PF) == nvme ]] && break; sleep 0.05; done
 echo "GFT-INFO pf=$PF driver=$(drv $PF) total=$(cat $D/$PF/sriov_totalvfs) offset=$(cat $D/$PF/sriov_offset) stride=$(cat $D/$PF/sriov_stride)"
 before=$(state)
 
+restored() { after=$(state); REPLY=$(diff <(echo "$before") <(echo "$after") | tr '\n' ' '); [[ $before == "$after" ]]; }
+no_rule() { [[ ! -e $RULE ]] || { REPLY+=' rule still there'; return 1; }; }
+CREATE='{"device":"0000:01:00.0","count":2,"vfio":"0000:01:00.1"}'
+
+# 0. The machine changed after the review (a VF appeared): root refuses, nothing changes.
+request "$CREATE"
+echo 0 >$D/$PF/sriov_drivers_autoprobe; echo 1 >$D/$PF/sriov_numvfs
+privileged changed apply; rc=$?
+echo 0 >$D/$PF/sriov_numvfs; echo 1 >$D/$PF/sriov_drivers_autoprobe
+refused_changed() { REPLY="exit $rc"; [[ $rc == 2 ]] && grep -q '"code":"machine-changed"' /tmp/out && no_rule; }
+check changed-machine-refused refused_changed
+
+# A step failing after the VFs exist (modprobe may not load vfio-pci here): rolled back from the journal.
+echo 'install vfio-pci /bin/false' >/etc/modprobe.d/gft-refuse-vfio.conf
+request "$CREATE" && privileged rollback apply; rc=$?
+rm /etc/modprobe.d/gft-refuse-vfio.conf
+rolled_back() { restored || return 1; REPLY="exit $rc"; [[ $rc == 3 ]] && grep -q '"code":"step-failed"' /tmp/out && no_rule; }
+check failed-step-rolled-back rolled_back
+
 # 1. Two VFs, the first on vfio-pci, through root's privileged program.
-request '{"device":"0000:01:00.0","count":2,"vfio":"0000:01:00.1"}' && privileged apply
+request "$CREATE" && privileged apply apply
 applied=$?
 check applied test "$applied" = 0
 created() {
@@ -76,16 +96,15 @@ check boot-rule-written rule_written
 echo "GFT-INFO groups pf=$(group $PF) vf0=$(group $VF0) vf1=$(group $VF1)"
 
 # 2. Undo from root's journal: VF released, VFs gone, autoprobe and the rule as before.
-privileged undo last
+privileged undo undo last
 check undone test $? = 0
-restored() { after=$(state); REPLY=$(diff <(echo "$before") <(echo "$after") | tr '\n' ' '); [[ $before == "$after" ]]; }
-gone() { REPLY=''; [[ ! -e $D/$VF0 && ! -e $D/$VF1 ]] || REPLY='VFs still present'; [[ ! -e $RULE ]] || REPLY+=' rule still there'; [[ -z $REPLY ]]; }
+gone() { REPLY=''; [[ ! -e $D/$VF0 && ! -e $D/$VF1 ]] || REPLY='VFs still present'; no_rule && [[ -z $REPLY ]]; }
 check vfs-removed gone
 check everything-back restored
 
 # 3. The boot rule under real udev: applied again (two VFs, none bound), the VFs taken away by hand as a
 # reboot would, then systemd-udevd sees the PF's driver bind, and later a coldplug `add` as at boot.
-request '{"device":"0000:01:00.0","count":2}' && privileged apply
+request '{"device":"0000:01:00.0","count":2}' && privileged apply-again apply
 check applied-again test $? = 0
 echo 0 >$D/$PF/sriov_numvfs; echo 1 >$D/$PF/sriov_drivers_autoprobe
 echo $PF >/sys/bus/pci/drivers/nvme/unbind
@@ -105,7 +124,7 @@ udevadm settle --timeout=60
 by_coldplug() { REPLY="numvfs=$(cat $D/$PF/sriov_numvfs)"; numvfs_is 2; }
 check udev-coldplug-creates-vfs by_coldplug
 udevadm control --exit 2>/dev/null
-privileged undo last
+privileged undo-again undo last
 check undone-again test $? = 0
 check everything-back-again restored
 echo "GFT-END"

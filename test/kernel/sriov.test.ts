@@ -35,6 +35,12 @@ beforeAll(() => {
 afterAll(() => rmSync(overlay, { recursive: true, force: true }));
 
 const info = (): string => run.info.join('\n');
+/** The privileged program's result events of one run in the guest (its GFT-INFO [LABEL] lines). */
+const events = (label: string): string[] =>
+  run.info
+    .filter((l) => l.startsWith(`[${label}] {"type":"result"`))
+    .map((l) => JSON.parse(l.slice(label.length + 3)) as { status: string; kind: string; detail: string })
+    .map((r) => `${r.status} ${r.kind} ${r.detail}`);
 
 describe('sriov-vfs applied by root on a real kernel (QEMU NVMe), undone, and its boot rule under udev', () => {
   it('booted, and the guest saw the PF offset and stride the planner computes VF addresses from', () => {
@@ -45,18 +51,33 @@ describe('sriov-vfs applied by root on a real kernel (QEMU NVMe), undone, and it
 
   it('root computed the same plan the caller reviewed and applied its steps itself', () => {
     expect(info()).toMatch(/caller: planned: write-file sriov-numvfs module-load vfio-bind-vf/);
-    const results = run.info.filter((l) => l.startsWith('  {"type":"result"')).map((l) => JSON.parse(l.trim()) as { status: string; kind: string; detail: string });
-    expect(results.slice(0, 4).map((r) => `${r.status} ${r.kind} ${r.detail}`)).toEqual([
+    expect(events('apply')).toEqual([
       'ok write-file /etc/udev/rules.d/70-gpu-ferry-sriov-0000-01-00-0.rules',
       'ok sriov-numvfs sriov_numvfs of 0000:01:00.0 0 → 2',
       'ok module-load modprobe -- vfio-pci',
       'ok vfio-bind-vf 0000:01:00.1 on vfio-pci',
     ]);
-    // Undo: the binding released, then the VFs, newest step first, all from the journal.
-    expect(results.filter((r) => r.kind === 'inverse').map((r) => r.detail).slice(0, 2)).toEqual(['0000:01:00.1 back on no driver', 'sriov_numvfs of 0000:01:00.0 back to 0']);
+    // Undo: the file, then the binding released and the VFs removed, newest step first, from the journal.
+    expect(events('undo')).toEqual([
+      'ok restore removed /etc/udev/rules.d/70-gpu-ferry-sriov-0000-01-00-0.rules',
+      'ok inverse 0000:01:00.1 back on no driver',
+      'ok inverse sriov_numvfs of 0000:01:00.0 back to 0',
+    ]);
+  });
+
+  it('a step failing after the VFs exist rolls them back from the journal', () => {
+    expect(events('rollback')).toEqual([
+      'ok write-file /etc/udev/rules.d/70-gpu-ferry-sriov-0000-01-00-0.rules',
+      'ok sriov-numvfs sriov_numvfs of 0000:01:00.0 0 → 2',
+      'ok restore removed /etc/udev/rules.d/70-gpu-ferry-sriov-0000-01-00-0.rules',
+      'ok inverse sriov_numvfs of 0000:01:00.0 back to 0',
+    ]);
+    expect(info()).toMatch(/\[rollback\] \{"type":"error","code":"step-failed","step":2/);
   });
 
   it.each([
+    'changed-machine-refused',
+    'failed-step-rolled-back',
     'applied',
     'vfs-created',
     'vf0-on-vfio-pci',
