@@ -4,8 +4,9 @@
 // address, and /sys must be sysfs. Before a step writes anything, what it found is journaled
 // (live<N>.json in the entry: the number of VFs and autoprobe; the VF's driver and driver_override), and
 // undo, rollback and recovery put exactly that back from the journal. Simulating (--root), nothing is
-// written: the step is reported not-executed (guard-sriov.ts checked it against the tree's scan).
-import { closeSync, constants, existsSync, lstatSync, openSync, readFileSync, readlinkSync, realpathSync, statfsSync, writeSync } from 'node:fs';
+// written: the step is reported not-executed (guard-sriov.ts checked it against the tree's scan). Like
+// the guards, it never removes or binds a VF that holds a mounted filesystem or the network in use.
+import { closeSync, constants, existsSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync, realpathSync, statfsSync, writeSync } from 'node:fs';
 import { z } from 'zod';
 import type { SriovNumVfsStep, Step, VfioBindVfStep } from '../../shared/plan/model';
 import { devicesInUse } from './guard-devices';
@@ -71,9 +72,25 @@ const overrideOf = (dir: string): string | null => {
   return text === '(null)' || text === '' ? null : text;
 };
 
-/** Sets sriov_numvfs to COUNT with autoprobe as given; the kernel changes a nonzero number only through 0. */
+/** The PF's VFs that hold a mounted filesystem or the network interface in use, with why. */
+function vfsInUse(dir: string): string[] {
+  const inUse = devicesInUse('');
+  return readdirSync(dir)
+    .filter((name) => /^virtfn[0-9]{1,3}$/.test(name))
+    .map((name) => realpathSync(`${dir}/${name}`).split('/').pop() ?? '')
+    .flatMap((vf) => (inUse.has(vf) ? [`${vf} ${inUse.get(vf) ?? ''}`] : []));
+}
+
+/**
+ * Sets sriov_numvfs to COUNT with autoprobe as given; the kernel changes a nonzero number only through 0.
+ * Never while a VF that would go holds a mounted filesystem or the network interface in use.
+ */
 function setNumVfs(dir: string, count: number, autoprobe: boolean): void {
   const current = readCount(dir, 'sriov_numvfs');
+  if (current > 0 && current !== count) {
+    const busy = vfsInUse(dir);
+    if (busy.length > 0) throw new LiveError(`not removing the virtual functions: ${busy.join('; ')}`);
+  }
   if (current > 0 && current !== count) writeAttr(`${dir}/sriov_numvfs`, '0');
   writeAttr(`${dir}/sriov_drivers_autoprobe`, autoprobe ? '1' : '0');
   if (count > 0 && current !== count) writeAttr(`${dir}/sriov_numvfs`, String(count));
