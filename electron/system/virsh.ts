@@ -30,7 +30,10 @@ export interface VirshOptions {
   uri?: string;
   /** The virsh program (default: `virsh` on PATH). */
   program?: string;
+  /** Deadline of one virsh call (default 2 min); starting and stopping a VM have their own (powerTimeoutMs). */
   timeoutMs?: number;
+  /** Deadline of `virsh start` and `virsh destroy` (default POWER_TIMEOUT_MS). */
+  powerTimeoutMs?: number;
   /**
    * Wraps every call that changes libvirt's state, given what it changes. The demo's file-backed test
    * driver uses it to write the change back to its file (electron/system/demo-libvirt.ts).
@@ -190,11 +193,20 @@ export async function defineXml(xml: string, options: VirshOptions = {}): Promis
   );
 }
 
+/**
+ * Starting a VM runs the prepare hook (the display manager stopped, the session waited for, the GPU moved)
+ * and QEMU, which pins all of the guest's memory for VFIO: minutes on a big VM or a busy machine (the system
+ * tier saw 150 s under emulation). Killing virsh does not stop libvirtd's start, so a short deadline would only
+ * report a failure while the VM goes on starting; this one catches a daemon that is really stuck.
+ */
+export const POWER_TIMEOUT_MS = 15 * 60_000;
+const powerOptions = (options: VirshOptions): VirshOptions => ({ ...options, timeoutMs: options.powerTimeoutMs ?? POWER_TIMEOUT_MS });
+
 export const startDomain = async (name: string, options: VirshOptions = {}): Promise<void> => {
   await changing(
     options,
     { kind: 'start', name },
-    async () => void (await virsh(['start', '--domain', requireVmName(name)], options)),
+    async () => void (await virsh(['start', '--domain', requireVmName(name)], powerOptions(options))),
   );
 };
 
@@ -212,7 +224,7 @@ export const destroyDomain = async (name: string, options: VirshOptions = {}): P
   await changing(
     options,
     { kind: 'destroy', name },
-    async () => void (await virsh(['destroy', '--domain', requireVmName(name)], options)),
+    async () => void (await virsh(['destroy', '--domain', requireVmName(name)], powerOptions(options))), // the release hook runs inside
   );
 };
 
