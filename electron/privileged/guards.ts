@@ -5,8 +5,9 @@
 //   - edits keep the rest of each file byte for byte, and change only what the goal changes (guard-files.ts)
 //   - commands, units and modules only as the planners run them; kernel parameters only from the goals'
 //     known set (guard-commands.ts)
-//   - huge pages at most MAX_SHARE of RAM; vfio-pci only for a GPU's display and audio functions and their
-//     IOMMU group peers, never a controller holding a mounted filesystem or the network interface in use
+//   - huge pages at most MAX_SHARE of RAM; vfio-pci only for a card's own functions and their IOMMU group
+//     peers, a handoff config's DEVICES only a card's own functions (shared/analyze/card-devices.ts), never
+//     a controller holding a mounted filesystem or the network interface in use
 //     (guard-devices.ts)
 //   - SR-IOV on the running kernel: sriov_numvfs only of a physical function that offers SR-IOV, at most
 //     its sriov_totalvfs; vfio-pci only for a VF of that PF; never a VF in use (guard-sriov.ts)
