@@ -46,8 +46,9 @@ export default defineConfig({
           name: 'kernel',
           include: ['test/kernel/**/*.test.ts'],
           environment: 'node',
+          // beforeAll boots three guests one after another, each allowed 600 s (test/kernel/boot.sh)
           testTimeout: 900000,
-          hookTimeout: 900000,
+          hookTimeout: 2400000,
           fileParallelism: false,
         },
       },
