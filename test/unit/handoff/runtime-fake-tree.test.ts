@@ -215,6 +215,22 @@ describe('handoff runtime on a fake tree', () => {
     expect(log().events.some((e) => e.phase === 'rollback' && e.step === 'driver-unbind' && e.status === 'undone')).toBe(true);
   });
 
+  it('one handoff of a VM at a time: while another holds its lock, a release waits the config\'s timeout and fails saying so; once free, it runs', async () => {
+    expect(run(RUNTIME, 'release', VM).status).toBe(0); // nothing to release; hands the tree to its user, makes run/gpu-ferry
+    const lock = path.join(root, `run/gpu-ferry/${vmFileStem(VM)}.lock`);
+    const holder = spawn(...asTreeUser('flock', [lock, 'sleep', '30']), { stdio: 'ignore', detached: true }); // its own group: flock and its sleep
+    const held = () => spawnSync(...asTreeUser('flock', ['-n', lock, 'true'])).status === 1;
+    for (let i = 0; i < 300 && !held(); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(held()).toBe(true);
+    const r = run(RUNTIME, 'release', VM);
+    expect(r.status).toBe(1);
+    expect(log().events.at(-1)).toMatchObject({ step: 'lock', status: 'fail', message: 'another handoff of this VM is still running' });
+    process.kill(-(holder.pid ?? 0), 'SIGTERM');
+    await exited(holder);
+    expect(run(RUNTIME, 'release', VM).status).toBe(0);
+    expect(log().events.at(-1)).toMatchObject({ phase: 'release', status: 'skip' });
+  });
+
   it('release undoes exactly what an interrupted prepare recorded, then has nothing left to do', () => {
     put(`run/gpu-ferry/${vmFileStem(VM)}.state`, `begin prepare 1\ndriver-unbind ${GPU} amdgpu\n`);
     expect(run(RUNTIME, 'release', VM).status).toBe(0);
