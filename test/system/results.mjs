@@ -136,6 +136,9 @@ const handoffOf = (c) => {
       totalMs: r.totalMs,
       waitMs: r.waitMs,
       ownMs: r.ownMs,
+      // start-up (parsing, config, lock) and logging between steps: the run's time outside its steps
+      outsideStepsMs:
+        r.totalMs == null ? null : r.totalMs - r.steps.reduce((sum, st) => sum + (st.ms ?? 0), 0),
       steps: r.steps.map(({ step, status, ms: stepMs, waitMs, ownMs }) => ({
         step,
         status,
@@ -167,6 +170,8 @@ const handoffMedians = (list) => {
     prepareOwnMedianMs: m((c) => c.handoff.prepare?.ownMs),
     prepareTotalMedianMs: m((c) => c.handoff.prepare?.totalMs),
     prepareWaitMedianMs: m((c) => c.handoff.prepare?.waitMs),
+    prepareOutsideStepsMedianMs: m((c) => c.handoff.prepare?.outsideStepsMs),
+    releaseOutsideStepsMedianMs: m((c) => c.handoff.release?.outsideStepsMs),
     releaseTotalMedianMs: m((c) => c.handoff.release?.totalMs),
     releaseWaitMedianMs: m((c) => c.handoff.release?.waitMs),
     releaseOwnMedianMs: m((c) => c.handoff.release?.ownMs),
@@ -176,6 +181,30 @@ const handoffMedians = (list) => {
     hookReleaseMedianMs: m((c) => c.handoff.hookReleaseMs),
     releaseCallToGreeterMedianMs: m((c) => c.handoff.releaseCallToGreeterMs),
   };
+  // Per step (a name that occurs more than once in a run, as release's vfio-bind per function, is summed per run).
+  const stepMedians = (phase) => {
+    const perRun = list.map((c) => {
+      const sums = {};
+      for (const st of c.handoff[phase]?.steps ?? []) {
+        const acc = (sums[st.step] ??= { ownMs: 0, waitMs: 0 });
+        acc.ownMs += st.ownMs ?? 0;
+        acc.waitMs += st.waitMs ?? 0;
+      }
+      return sums;
+    });
+    const names = [...new Set(perRun.flatMap((r) => Object.keys(r)))];
+    return Object.fromEntries(
+      names.map((n) => [
+        n,
+        {
+          medianOwnMs: median(perRun.map((r) => r[n]?.ownMs)),
+          medianWaitMs: median(perRun.map((r) => r[n]?.waitMs)),
+        },
+      ]),
+    );
+  };
+  out.prepareSteps = stepMedians('prepare');
+  out.releaseSteps = stepMedians('release');
   out.targets = TARGETS;
   out.targetsMet = {
     prepareOwnMs: out.prepareOwnMedianMs != null && out.prepareOwnMedianMs <= TARGETS.prepareOwnMs,
@@ -224,6 +253,14 @@ for (const [name, stats] of Object.entries(cycleStats)) {
     `${name}: ${h.cycles} cycles; medians: detach ${f(h.detachMedianMs)} ms, restore ${f(h.restoreMedianMs)} ms, ` +
       `runtime prepare ${f(h.prepareTotalMedianMs)} ms (wait ${f(h.prepareWaitMedianMs)}, own ${f(h.prepareOwnMedianMs)}), ` +
       `release ${f(h.releaseTotalMedianMs)} ms (wait ${f(h.releaseWaitMedianMs)}, own ${f(h.releaseOwnMedianMs)})`,
+  );
+  const steps = (o) =>
+    Object.entries(o)
+      .map(([n, v]) => `${n} ${f(v.medianOwnMs)}/${f(v.medianWaitMs)}`)
+      .join(', ');
+  console.log(
+    `  median own/wait ms per step: prepare: ${steps(h.prepareSteps)}, outside steps ${f(h.prepareOutsideStepsMedianMs)}; ` +
+      `release: ${steps(h.releaseSteps)}, outside steps ${f(h.releaseOutsideStepsMedianMs)}`,
   );
   for (const c of byScenario(name)) {
     const { handoff: x } = c;
