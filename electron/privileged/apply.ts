@@ -53,7 +53,7 @@ function prepareEntry(tree: Tree, journal: string, plan: Plan, missing: string[]
       writeDurable(`${entry.dir}/f${i}.meta`, JSON.stringify(current.own));
     } else writeDurable(`${entry.dir}/f${i}.meta`, JSON.stringify('absent'));
     const after = step.kind === 'write-file' ? sha256(step.content) : step.kind === 'edit-file' ? sha256(step.after) : 'absent';
-    writeDurable(`${entry.dir}/f${i}.new`, after);
+    writeDurable(`${entry.dir}/f${i}.new`, after, 0o600); // a hash of a private file's content is private too
     files.push({ step: i, path: step.path });
   });
   writeDurable(`${entry.dir}/files.json`, JSON.stringify(files));

@@ -2,7 +2,8 @@
 //   state        preparing|applying|applied|undoing|undone|rolled-back|abandoned|undo-incomplete|rollback-incomplete
 //   plan.json    the plan root computed (read back through planSchema, its commands checked again)
 //   files.json   [{ step, path }] the files the plan touches;  dirs.json: directories it created
-//   f<N>.old / f<N>.meta ({mode,uid,gid} or "absent") / f<N>.new (sha256 after applying, or "absent")
+//   f<N>.old / f<N>.meta ({mode,uid,gid} or "absent") / f<N>.new (sha256 after applying, or "absent");
+//                .old, .new and plan.json only root may read (a private file's bytes, or a hash to test guesses of them)
 //   progress     "start N" before a command step runs, "done N" after any step finishes
 //   effects-done "inverse N" / "rerun N": undo commands that finished;  pending: commands left for a person
 // Every record is appended and fsync'd as the work happens, so a run killed at any moment leaves what

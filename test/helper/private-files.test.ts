@@ -1,6 +1,7 @@
 // A file only root may read (Debian's qemu.conf, 0600): the app's plan edits it by rule, root computes the
 // bytes from that rule, backs the file up and journals it like any edit, and sends back none of its lines.
 // The --root simulation: the tree is nobody's, so here the program (as nobody) plays root for it.
+import { createHash } from 'node:crypto';
 import { chmodSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -48,6 +49,14 @@ describe('an edit of a file only root may read', () => {
     const entry = path.join(root, 'var/lib/gpu-ferry/journal', id);
     expect(readFileSync(path.join(entry, `f${at}.old`), 'utf8')).toBe(original);
     expect(readdirSync(entry)).toContain('plan.json');
+    // What others may read of the entry (it is listable without root) holds neither the bytes nor a hash
+    // that would test a guess of them (the secret line in a known stock file).
+    const hashes = [original, after].map((t) => createHash('sha256').update(t).digest('hex'));
+    for (const name of readdirSync(entry).filter((n) => (statSync(path.join(entry, n)).mode & 0o004) !== 0)) {
+      const text = readFileSync(path.join(entry, name), 'utf8');
+      expect(text, name).not.toContain('Zq8-only-root');
+      for (const h of hashes) expect(text, name).not.toContain(h);
+    }
 
     const undone = helper(['--root', root, 'undo', 'last']);
     expect(undone.status, undone.stdout + undone.stderr).toBe(0);
