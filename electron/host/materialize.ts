@@ -12,6 +12,7 @@ import {
   existsSync,
   rmSync,
   statSync,
+  lstatSync,
 } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -117,9 +118,15 @@ class TreeWriter {
     symlinkSync(path.posix.join(upToParent, path.posix.basename(target)), full);
   }
 
-  /** Makes P private (others may not read it): a folder 0700, a file 0600, an empty 0600 file when absent. */
+  /**
+   * Makes P private (others may not read it): a folder 0700, a file 0600, an empty 0600 file when absent.
+   * Never through a link: a snapshot's links are written verbatim and may point anywhere on this machine.
+   */
   restrict(p: string): void {
     const full = this.at(p);
+    for (let at = full; at !== this.root; at = path.dirname(at))
+      if (lstatSync(at, { throwIfNoEntry: false })?.isSymbolicLink())
+        throw new HostSpecError([`private path ${p} goes through the link ${path.posix.join('/', path.relative(this.root, at))}`]);
     if (existsSync(full)) chmodSync(full, statSync(full).isDirectory() ? 0o700 : 0o600);
     else this.file(p, '', 0o600);
   }

@@ -1,7 +1,8 @@
 // qemu.conf only root may read (Debian's libvirt-daemon-system makes it 0600): the scan records it as
 // private, not absent, whoever scans (root too), so the plan the user reviews is the one root computes;
 // the plan holds the rule, never a byte of the file; the rule keeps every other line.
-import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadHost, materializeHostFile } from '../../../electron/host/load';
@@ -95,5 +96,19 @@ describe('looking-glass with a qemu.conf only root may read', () => {
     const replayed = (await loadHost({ root: replay.root })).model;
     expect(replayed.privateFiles).toEqual(original.privateFiles);
     expect(planFingerprint(planLookingGlass(replayed, options))).toBe(planFingerprint(planLookingGlass(original, options)));
+  });
+
+  it('a hostile snapshot cannot make a replay chmod or create a file outside its tree through its links', async () => {
+    const outside = mkdtempSync(path.join(os.tmpdir(), 'gpu-ferry-outside-'));
+    cleanups.push(async () => rmSync(outside, { recursive: true, force: true }));
+    writeFileSync(path.join(outside, 'keep.txt'), 'mine\n', { mode: 0o644 });
+    chmodSync(path.join(outside, 'keep.txt'), 0o644);
+    const files = { '/etc/os-release': 'ID=debian\n' };
+    const through = { format: 'gpu-ferry-snapshot/1', files, symlinks: { '/etc/libvirt': outside }, private: [QEMU_CONF] };
+    await expect(materializeSnapshot(through)).rejects.toThrow(/private path \/etc\/libvirt\/qemu\.conf goes through the link \/etc\/libvirt/);
+    expect(existsSync(path.join(outside, 'qemu.conf'))).toBe(false);
+    const link = { format: 'gpu-ferry-snapshot/1', files, symlinks: { '/etc/x': path.join(outside, 'keep.txt') }, private: ['/etc/x'] };
+    await expect(materializeSnapshot(link)).rejects.toThrow(/goes through the link \/etc\/x/);
+    expect(statSync(path.join(outside, 'keep.txt')).mode & 0o777).toBe(0o644);
   });
 });
