@@ -3,8 +3,8 @@
 //   - vfio-pci: only for a card's own devices (shared/analyze/card-devices.ts: its slot's functions and
 //     what sits behind its own switch; an integrated GPU's only itself and its audio) and the card's IOMMU
 //     group peers, with the card claimed too; never a controller (or bridge above it) holding a mounted
-//     filesystem, nor the network interface in use (one with a route). Devices claimed by id are every
-//     device with that id.
+//     filesystem or swap, nor the network interface in use (one with a route, or under a bridge, bond or VLAN
+//     that has one). Devices claimed by id are every device with that id.
 //   - handoff configs (/etc/gpu-ferry/vms/*.conf, read by the hook as root when a VM starts): DEVICES only
 //     a card's own devices, the card listed too, by the same rule and the same in-use check.
 import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
@@ -92,6 +92,11 @@ export function devicesInUse(root: string): Map<string, string> {
     if (source.startsWith('/dev/')) names.push(source.slice(source.lastIndexOf('/') + 1));
     for (const name of names) for (const a of blockChain(root, name)) inUse.set(a, `holds the filesystem mounted at ${fields[4] ?? '?'}`);
   }
+  // Swap on a partition (or a dm/md device over one) is in use like a mounted filesystem.
+  for (const line of readText(`${root}/proc/swaps`).split('\n').slice(1)) {
+    const source = line.split(/\s+/)[0] ?? '';
+    if (source.startsWith('/dev/')) for (const a of blockChain(root, source.slice(source.lastIndexOf('/') + 1))) inUse.set(a, `holds the swap space ${source}`);
+  }
   const interfaces = new Set<string>();
   for (const line of readText(`${root}/proc/net/route`).split('\n').slice(1)) {
     const iface = line.split('\t')[0]?.trim();
@@ -101,11 +106,29 @@ export function devicesInUse(root: string): Map<string, string> {
     const iface = line.trim().split(/\s+/).pop();
     if (iface && iface !== 'lo') interfaces.add(iface);
   }
-  for (const iface of interfaces) {
-    if (!/^[A-Za-z0-9_.@-]{1,15}$/.test(iface)) continue;
-    for (const a of pciChain(`${root}/sys/class/net/${iface}/device`)) inUse.set(a, `is the network interface ${iface} in use`);
-  }
+  for (const iface of interfaces)
+    for (const [name, via] of lowerInterfaces(root, iface))
+      for (const a of pciChain(`${root}/sys/class/net/${name}/device`)) inUse.set(a, `is the network interface ${via} in use`);
   return inUse;
+}
+
+const IFACE = /^[A-Za-z0-9_.@-]{1,15}$/;
+
+/**
+ * IFACE and the interfaces under it (a bridge's ports, a bond's slaves, a VLAN's parent: the kernel's
+ * lower_<name> links), each with how the route reaches it ("eth0 (under br0)").
+ */
+function lowerInterfaces(root: string, iface: string, via = iface, depth = 0, seen = new Set<string>()): [string, string][] {
+  if (!IFACE.test(iface) || depth > 8 || seen.has(iface)) return [];
+  seen.add(iface);
+  let names: string[] = [];
+  try {
+    names = readdirSync(`${root}/sys/class/net/${iface}`);
+  } catch {
+    // not an interface here
+  }
+  const lower = names.filter((n) => n.startsWith('lower_')).map((n) => n.slice('lower_'.length));
+  return [[iface, via], ...lower.flatMap((l) => lowerInterfaces(root, l, `${l} (under ${via})`, depth + 1, seen))];
 }
 
 /**

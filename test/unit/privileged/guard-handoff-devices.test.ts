@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadHost, materializeHostFile } from '../../../electron/host/load';
+import { devicesInUse } from '../../../electron/privileged/guard-devices';
 import { guardPlan } from '../../../electron/privileged/guards';
 import { Refusal } from '../../../electron/privileged/output';
 import type { HostModel } from '../../../shared/host/model';
@@ -60,6 +61,15 @@ const rootDiskBehind = (pciPath: string) => (at: (p: string) => string) => {
   writeFileSync(at('proc/self/mountinfo'), '25 1 8:2 / / rw,relatime shared:1 - ext4 /dev/sda2 rw\n');
 };
 
+/** A disk behind DEVICE whose partition is the active swap space (nothing mounted from it). */
+const swapBehind = (pciPath: string) => (at: (p: string) => string) => {
+  mkdirSync(at(`sys/devices/${pciPath}/nvme/nvme0/nvme0n1/nvme0n1p3`), { recursive: true });
+  mkdirSync(at('sys/class/block'), { recursive: true });
+  symlinkSync(`../../devices/${pciPath}/nvme/nvme0/nvme0n1/nvme0n1p3`, at('sys/class/block/nvme0n1p3'));
+  mkdirSync(at('proc'), { recursive: true });
+  writeFileSync(at('proc/swaps'), 'Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n/dev/nvme0n1p3                          partition\t8388604\t\t0\t\t-2\n');
+};
+
 /** The network interface eth0 on DEVICE, with the default route. */
 const routeThrough = (pciPath: string) => (at: (p: string) => string) => {
   mkdirSync(at(`sys/devices/${pciPath}/net/eth0`), { recursive: true });
@@ -67,6 +77,14 @@ const routeThrough = (pciPath: string) => (at: (p: string) => string) => {
   symlinkSync(`../../../devices/${pciPath}`, at('sys/class/net/eth0/device'));
   mkdirSync(at('proc/net'), { recursive: true });
   writeFileSync(at('proc/net/route'), 'Iface\tDestination\tGateway\tFlags\tRefCnt\tUse\tMetric\tMask\tMTU\tWindow\tIRTT\neth0\t00000000\t0101A8C0\t0003\t0\t0\t100\t00000000\t0\t0\t0\n');
+};
+
+/** The same NIC as eth0 under a bridge br0 (VM hosts' usual networking) that holds the default route. */
+const bridgedRouteThrough = (pciPath: string) => (at: (p: string) => string) => {
+  routeThrough(pciPath)(at);
+  mkdirSync(at('sys/class/net/br0'), { recursive: true });
+  symlinkSync('../eth0', at('sys/class/net/br0/lower_eth0'));
+  writeFileSync(at('proc/net/route'), 'Iface\tDestination\tGateway\tFlags\tRefCnt\tUse\tMetric\tMask\tMTU\tWindow\tIRTT\nbr0\t00000000\t0101A8C0\t0003\t0\t0\t100\t00000000\t0\t0\t0\n');
 };
 
 describe('handoff configs and vfio-pci claims at root: a card\'s own devices only', () => {
@@ -86,6 +104,10 @@ describe('handoff configs and vfio-pci claims at root: a card\'s own devices onl
     const h = await host('gpu-shared-group', rootDiskBehind('pci0000:00/0000:00:01.1/0000:01:00.0'));
     expect(refusal(h, handoff(['0000:04:00.0', '0000:04:00.1', '0000:01:00.0']))).toBe('device-in-use');
     expect(refusal(h, handoff(['0000:01:00.0']))).toBe('device-in-use');
+    // Its only use the active swap space: in use all the same (vfio-pci would take the swap away).
+    const swapping = await host('gpu-shared-group', swapBehind('pci0000:00/0000:00:01.1/0000:01:00.0'));
+    expect(refusal(swapping, handoff(['0000:04:00.0', '0000:04:00.1', '0000:01:00.0']))).toBe('device-in-use');
+    expect(devicesInUse(swapping.root).get('0000:01:00.0')).toBe('holds the swap space /dev/nvme0n1p3');
     // Not mounted, still no card's: refused all the same.
     const plain = await host('gpu-shared-group');
     expect(refusal(plain, handoff(['0000:04:00.0', '0000:04:00.1', '0000:01:00.0']))).toBe('device-not-allowed');
@@ -100,6 +122,10 @@ describe('handoff configs and vfio-pci claims at root: a card\'s own devices onl
     const routed = await host('gpu-shared-group', routeThrough('pci0000:00/0000:00:01.3/0000:02:00.2/0000:03:09.0/0000:06:00.0'));
     expect(refusal(routed, handoff(['0000:04:00.0', '0000:04:00.1', '0000:06:00.0']))).toBe('device-in-use');
     expect(refusal(routed, vfio('10de:1c03,10de:10f1,10ec:8168'))).toBe('device-in-use');
+    // The route on a bridge (or bond, VLAN) over that NIC: the NIC is in use all the same.
+    const bridged = await host('gpu-shared-group', bridgedRouteThrough('pci0000:00/0000:00:01.3/0000:02:00.2/0000:03:09.0/0000:06:00.0'));
+    expect(refusal(bridged, vfio('10de:1c03,10de:10f1,10ec:8168'))).toBe('device-in-use');
+    expect(refusal(bridged, vfio('10de:1c03,10de:10f1'))).toBeNull();
   });
 
   it('refuses an APU\'s USB controllers, which share the integrated GPU\'s slot and group', async () => {
