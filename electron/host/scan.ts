@@ -36,8 +36,9 @@ function readSource(r: HostReader, source: ConfigSource, files: Record<string, s
     for (const name of r.list(dir) ?? []) {
       const p = path.posix.join(dir, name);
       // A folder of a deep source is walked whatever its name, never read as a file (that was an
-      // EISDIR note in doctor); `match` picks the files.
-      if (source.deep && depth < 8 && r.list(p) !== null) {
+      // EISDIR note in doctor); `match` picks the files. A private one is not listed first (as root the
+      // listing would succeed and a snapshot would record its names).
+      if (source.deep && depth < 8 && !r.isPrivate(p) && r.list(p) !== null) {
         walk(p, depth + 1);
         continue;
       }

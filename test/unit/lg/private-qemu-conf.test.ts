@@ -1,7 +1,7 @@
 // qemu.conf only root may read (Debian's libvirt-daemon-system makes it 0600): the scan records it as
 // private, not absent, whoever scans (root too), so the plan the user reviews is the one root computes;
 // the plan holds the rule, never a byte of the file; the rule keeps every other line.
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -96,6 +96,17 @@ describe('looking-glass with a qemu.conf only root may read', () => {
     const replayed = (await loadHost({ root: replay.root })).model;
     expect(replayed.privateFiles).toEqual(original.privateFiles);
     expect(planFingerprint(planLookingGlass(replayed, options))).toBe(planFingerprint(planLookingGlass(original, options)));
+  });
+
+  it('a snapshot taken as root lists nothing inside a private folder of /etc/gpu-ferry (the walked source), names included', async () => {
+    const root = await changedTree((at) => {
+      mkdirSync(at('/etc/gpu-ferry/keys'), { recursive: true });
+      writeFileSync(at('/etc/gpu-ferry/keys/Zq8-only-root-token'), 'x\n');
+      chmodSync(at('/etc/gpu-ferry/keys'), 0o700);
+    });
+    const snap = takeSnapshot(root);
+    expect(snap.private).toContain('/etc/gpu-ferry/keys');
+    expect(JSON.stringify(snap)).not.toContain('Zq8-only-root');
   });
 
   it('a hostile snapshot cannot make a replay chmod or create a file outside its tree through its links', async () => {
