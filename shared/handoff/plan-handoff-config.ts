@@ -39,7 +39,9 @@ export function handoffConfigFor(host: HostModel, o: HandoffConfigOptions): Hand
     displayManager: mode === 'single-gpu' ? host.displayManager.unit : null,
     session: o.session ?? 'terminate',
     holders: o.holders ?? 'refuse',
-    timeoutStopSeconds: 20,
+    // As long as systemd itself gives a unit to stop (DefaultTimeoutStopSec=90s) before it kills it: a display
+    // manager that takes 25 s to stop on a busy machine is slow, not stuck (the system tier saw > 20 s at load ~4).
+    timeoutStopSeconds: 90,
     timeoutDeviceSeconds: 10,
   };
 }
