@@ -83,16 +83,18 @@ qemu_holds_group() { local p; p=$(qemu_pid) && [ -n "$p" ] && holds "$p" "/dev/v
 vm_state() { virsh -c qemu:///system domstate "$VM" 2>/dev/null | head -n1; }
 vm_running() { [ "$(vm_state)" = running ]; }
 vm_not_running() { ! vm_running; }
-jsonl_lines() { wc -l <"/var/log/gpu-ferry/$VM.jsonl" 2>/dev/null || echo 0; }
+JSONL=/var/log/gpu-ferry/$VM.jsonl
+jsonl_lines() { wc -l <"$JSONL" 2>/dev/null || echo 0; }
+jsonl_since() { tail -n +"$(($1 + 1))" "$JSONL" 2>/dev/null; } # jsonl_since LINE: the runtime's log lines after LINE
 why_failed() { # why_failed LINE: one line for a FAIL detail (CI shows only those): the CLI's last words and
   # the runtime's fail events logged after LINE of its .jsonl
   local cli runtime
   cli=$(tail -n 4 "$STATE/cli.out" 2>/dev/null | tr -s '\n\t' '  ')
-  runtime=$(tail -n +"$(($1 + 1))" "/var/log/gpu-ferry/$VM.jsonl" 2>/dev/null | grep '"status":"fail"' | tail -n 3 |
+  runtime=$(jsonl_since "$1" | grep '"status":"fail"' | tail -n 3 |
     sed -E 's/.*"step":"([^"]*)".*"message":"(.*)"\}$/\1: \2/' | tr '\n' ';')
   printf 'cli: %s runtime: %s' "${cli:-(no output)}" "${runtime:-(no fail event)}"
 }
 emit_jsonl_since() { # emit_jsonl_since LINE: the runtime's log lines after LINE, for the benchmark
-  tail -n +"$(($1 + 1))" "/var/log/gpu-ferry/$VM.jsonl" 2>/dev/null | sed "s/^/SYSTEST JSONL $SCEN /"
+  jsonl_since "$1" | sed "s/^/SYSTEST JSONL $SCEN /"
 }
 doctor_iommu() { as_user gpu-ferry doctor --json 2>/dev/null | /usr/local/bin/node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).iommu.state))'; }

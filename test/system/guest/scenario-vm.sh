@@ -124,7 +124,7 @@ handoff_cycle() {
 restored() { [ "$(driver_of "$GPU")" = bochs-drm ] && [ "$(driver_of "$AUDIO")" = snd_hda_intel ] && greeter_up; }
 timeline_complete() { # the runtime logged a finished prepare and a finished release since line $1
   local new
-  new=$(tail -n +"$(($1 + 1))" "/var/log/gpu-ferry/$VM.jsonl")
+  new=$(jsonl_since "$1")
   grep -q '"phase":"prepare".*"status":"done"' <<<"$new" && grep -q '"phase":"release".*"status":"done"' <<<"$new"
 }
 
