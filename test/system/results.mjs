@@ -97,29 +97,6 @@ for (const { scenario, cycle, event } of events) {
   const { step, status, durationMs: ms, waitMs } = event;
   run.steps.push({ step, status, ms, waitMs, ownMs: ms == null || waitMs == null ? null : ms - waitMs });
 }
-const stepMedians = {};
-for (const phase of ['prepare', 'release']) {
-  const done = runs.filter((r) => r.phase === phase && r.status === 'done' && /cycles$/.test(r.scenario));
-  const names = [...new Set(done.flatMap((r) => r.steps.map((s) => s.step)))];
-  stepMedians[phase] = {
-    runs: done.length,
-    medianTotalMs: median(done.map((r) => r.totalMs)),
-    medianWaitMs: median(done.map((r) => r.waitMs)),
-    steps: Object.fromEntries(
-      names.map((n) => {
-        const all = done.flatMap((r) => r.steps.filter((s) => s.step === n));
-        return [
-          n,
-          {
-            medianMs: median(all.map((s) => s.ms)),
-            medianWaitMs: median(all.map((s) => s.waitMs)),
-            medianOwnMs: median(all.map((s) => s.ownMs)),
-          },
-        ];
-      }),
-    ),
-  };
-}
 // The handoff as the person lives it, timed from outside the runtime (issue 18's definition): detach =
 // libvirt's prepare hook call -> its start hook call (from the observer that runs before gpu-ferry); restore
 // = its stopped hook call -> the greeter running again (the guest's watcher). In between, from the observer
@@ -240,7 +217,6 @@ const bench = {
   boots,
   qemuRuns: bootWalls,
   cycles: cycleStats,
-  handoffSteps: stepMedians,
   cycleDetail: cycles,
   runtimeRuns: runs,
 };
