@@ -5,7 +5,7 @@
 // to prove "byte for byte unchanged".
 import { spawnSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
-import { chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadHost } from '../../electron/host/load';
@@ -52,6 +52,16 @@ export async function fixtureTree(name: string, change?: (root: string) => void)
 }
 
 export const removeTree = (root: string): void => rmSync(root, { recursive: true, force: true });
+
+const openDirs: string[] = [];
+/** A temporary directory (0755, so nobody can enter it) for a real-root machine; removeOpenDirs removes it. */
+export function openDir(name: string): string {
+  const d = mkdtempSync(path.join(tmpdir(), `gpu-ferry-real-${name}-`));
+  chmodSync(d, 0o755);
+  openDirs.push(d);
+  return d;
+}
+export const removeOpenDirs = (): void => openDirs.splice(0).forEach(removeTree);
 
 /** The plan the app would show for GOAL on the tree (same scanner, same planner). */
 export async function planOn(root: string, goal: string, options: Record<string, unknown> = {}): Promise<Plan> {

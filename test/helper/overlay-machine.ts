@@ -4,27 +4,17 @@
 // a temporary /var/lib. The privileged program runs in it as root, as pkexec runs it (no --root); the
 // app's side (the request) is computed in it as nobody, by the real scanner and planner bundled for it.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildSync } from 'esbuild';
 import type { Step } from '../../shared/plan/model';
-import { lines, NOBODY, PRIVILEGED, removeTree } from './lib';
-
-const dirs: string[] = [];
-const temp = (name: string): string => {
-  const d = mkdtempSync(path.join(tmpdir(), `gpu-ferry-real-${name}-`));
-  chmodSync(d, 0o755);
-  dirs.push(d);
-  return d;
-};
-export const removeMachines = (): void => dirs.splice(0).forEach(removeTree);
+import { lines, NOBODY, openDir, PRIVILEGED } from './lib';
 
 let requestScript = '';
 /** The app's request computation (support/request-as-caller.ts) as one file nobody can run. */
 function requestAsCaller(): string {
   if (requestScript) return requestScript;
-  const out = path.join(temp('caller'), 'request-as-caller.cjs');
+  const out = path.join(openDir('caller'), 'request-as-caller.cjs');
   buildSync({ entryPoints: [path.join(__dirname, 'support/request-as-caller.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node18', outfile: out, logLevel: 'error' });
   chmodSync(out, 0o644);
   requestScript = out;
@@ -50,11 +40,11 @@ export interface Review {
 }
 
 export function overlayMachine(seed: Seed) {
-  const etc = temp('etc');
-  const boot = temp('boot');
-  const bin = temp('bin');
-  const varLib = temp('varlib');
-  const work = temp('work');
+  const etc = openDir('etc');
+  const boot = openDir('boot');
+  const bin = openDir('bin');
+  const varLib = openDir('varlib');
+  const work = openDir('work');
   for (const d of ['etc', 'boot', 'bin']) mkdirSync(path.join(work, d));
   const lay = (upper: string, files: Seed['etc']) => {
     for (const [rel, { content, mode }] of Object.entries(files ?? {})) {

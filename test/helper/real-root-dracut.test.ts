@@ -6,10 +6,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { overlayMachine, removeMachines } from './overlay-machine';
+import { overlayMachine } from './overlay-machine';
+import { removeOpenDirs } from './lib';
 
 const isRoot = process.getuid?.() === 0;
-afterAll(removeMachines);
+afterAll(removeOpenDirs);
 
 const CMDLINE = 'root=UUID=0b5c1f7e-2d4a-4c1b-9f00-5a7d3c2e1b90 rw quiet\n';
 

@@ -5,11 +5,11 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { errorCode } from './lib';
-import { overlayMachine, removeMachines } from './overlay-machine';
+import { errorCode, removeOpenDirs } from './lib';
+import { overlayMachine } from './overlay-machine';
 
 const isRoot = process.getuid?.() === 0;
-afterAll(removeMachines);
+afterAll(removeOpenDirs);
 
 const FEDORA = 'NAME="Fedora Linux"\nID=fedora\nVERSION_ID=41\n';
 const GRUB = 'GRUB_TIMEOUT=5\nGRUB_CMDLINE_LINUX="rhgb quiet"\nGRUB_ENABLE_BLSCFG=true\n';

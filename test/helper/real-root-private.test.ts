@@ -8,15 +8,15 @@ import { chmodSync, readFileSync, readdirSync, statSync, existsSync } from 'node
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { effectiveDeviceAcl } from '../../shared/lg/qemu-conf';
-import { errorCode } from './lib';
-import { overlayMachine, removeMachines } from './overlay-machine';
+import { errorCode, removeOpenDirs } from './lib';
+import { overlayMachine } from './overlay-machine';
 
 const isRoot = process.getuid?.() === 0;
 const QEMU_CONF = '/etc/libvirt/qemu.conf';
 const SECRET = 'spice_password = "Zq8-only-root-reads-this"';
 const ORIGINAL = `# qemu.conf as the distribution ships it, with a password only root may read\n#cgroup_device_acl = [\n#    "/dev/null", "/dev/full", "/dev/zero",\n#    "/dev/random", "/dev/urandom",\n#    "/dev/ptmx", "/dev/kvm"\n#]\n${SECRET}\n`;
 const OPTIONS = { vm: 'win11', resolution: '2560x1440' };
-afterAll(removeMachines);
+afterAll(removeOpenDirs);
 
 function machine() {
   const m = overlayMachine({ etc: { 'libvirt/qemu.conf': { content: ORIGINAL, mode: 0o600 } }, programs: ['udevadm', 'systemctl'] });

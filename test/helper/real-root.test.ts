@@ -5,22 +5,15 @@
 // stand-in records its argv; trigger files make it fail or kill the whole run mid-command (setsid: a
 // SIGKILL of everything, exactly like a crash). Needs root (CI runs the tiers as root).
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lines, PRIVILEGED, removeTree, request, planOn, errorCode } from './lib';
+import { lines, openDir, PRIVILEGED, removeOpenDirs, request, planOn, errorCode } from './lib';
 import type { Plan } from '../../shared/plan/model';
 
 const isRoot = process.getuid?.() === 0;
-const dirs: string[] = [];
-const temp = (name: string): string => {
-  const d = mkdtempSync(path.join(tmpdir(), `gpu-ferry-real-${name}-`));
-  chmodSync(d, 0o755);
-  dirs.push(d);
-  return d;
-};
-afterAll(() => dirs.forEach(removeTree));
+afterAll(removeOpenDirs);
 
 const FAKE_SYSCTL = `#!/bin/sh
 echo "$*" >>/var/lib/fake-sysctl
@@ -36,9 +29,9 @@ interface Machine {
 }
 
 function machine(): Machine {
-  const sysctlD = temp('sysctl');
-  const varLib = temp('varlib');
-  const bin = temp('bin');
+  const sysctlD = openDir('sysctl');
+  const varLib = openDir('varlib');
+  const bin = openDir('bin');
   writeFileSync(path.join(bin, 'sysctl'), FAKE_SYSCTL, { mode: 0o755 });
   const binds = 'mount --bind "$1" /etc/sysctl.d && mount --bind "$2" /var/lib && mount --bind "$3/sysctl" /usr/sbin/sysctl && mount --bind "$3/sysctl" /sbin/sysctl';
   const run = (args: string[], input = '') => {
