@@ -4,14 +4,13 @@
 // fingerprint sent), running the real bundle, and full tree snapshots (type, mode, bytes, symlink targets)
 // to prove "byte for byte unchanged".
 import { spawnSync } from 'node:child_process';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadHost } from '../../electron/host/load';
 import { materializeHostFile } from '../../electron/host/load';
-import { planFingerprint } from '../../electron/privileged/fingerprint';
-import { REQUEST_FORMAT } from '../../electron/privileged/request';
+import { request } from './support/request';
 import { goalsByName } from '../../shared/plan/goals.registry';
 import { parseHelperLine, type HelperLine } from '../../shared/plan/helper-output';
 import type { Plan } from '../../shared/plan/model';
@@ -77,19 +76,7 @@ export async function examplesOn(root: string, goal: string): Promise<Record<str
   return (goalsByName().get(goal)?.examples(loaded.model) ?? []) as Record<string, unknown>[];
 }
 
-export interface RequestFields {
-  format?: unknown;
-  goal?: unknown;
-  options?: unknown;
-  fingerprint?: unknown;
-  nonce?: unknown;
-  issuedAt?: unknown;
-  [extra: string]: unknown;
-}
-
-/** A request as the app sends it for a reviewed plan, with any field overridden. */
-export const request = (goal: string, options: Record<string, unknown>, plan: Plan, override: RequestFields = {}): string =>
-  JSON.stringify({ format: REQUEST_FORMAT, goal, options, fingerprint: planFingerprint(plan), nonce: randomUUID(), issuedAt: Date.now(), ...override });
+export { request };
 
 /** Plans GOAL on ROOT as the app would and returns the request for it. */
 export async function requestFor(root: string, goal: string, options: Record<string, unknown> = {}): Promise<{ plan: Plan; input: string }> {

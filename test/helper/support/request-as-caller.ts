@@ -3,11 +3,9 @@
 // Prints {request, steps, readable}: `readable` says whether this user could read each path given.
 // Usage: node request-as-caller.cjs GOAL OPTIONS-JSON [PATH...]
 import { accessSync, constants } from 'node:fs';
-import { randomUUID } from 'node:crypto';
 import { scanHost } from '../../../electron/host/scan';
-import { planFingerprint } from '../../../electron/privileged/fingerprint';
-import { REQUEST_FORMAT } from '../../../electron/privileged/request';
 import { goalsByName } from '../../../shared/plan/goals.registry';
+import { request } from './request';
 
 const canRead = (p: string): boolean => {
   try {
@@ -24,8 +22,7 @@ async function main(): Promise<void> {
   if (!goal) throw new Error(`no goal ${goalName}`);
   const options = JSON.parse(optionsJson) as Record<string, unknown>;
   const plan = goal.plan(await scanHost('/'), goal.options.parse(options));
-  const request = { format: REQUEST_FORMAT, goal: goalName, options, fingerprint: planFingerprint(plan), nonce: randomUUID(), issuedAt: Date.now() };
-  process.stdout.write(JSON.stringify({ request: JSON.stringify(request), steps: plan.steps, readable: Object.fromEntries(paths.map((p) => [p, canRead(p)])) }));
+  process.stdout.write(JSON.stringify({ request: request(goalName, options, plan), steps: plan.steps, readable: Object.fromEntries(paths.map((p) => [p, canRead(p)])) }));
 }
 
 main().catch((error: unknown) => {
