@@ -22,7 +22,7 @@ afterAll(async () => {
 });
 
 /** A fixture host, with CHANGE applied to its tree before the scan (mounts, routes). */
-async function host(name: string, change?: (at: (p: string) => string) => void): Promise<HostModel> {
+async function host(name: string, change?: (at: At) => void): Promise<HostModel> {
   const file = path.join(HOSTS, `${name}.host.json`);
   const m = await materializeHostFile(JSON.parse(readFileSync(file, 'utf8')) as unknown, file);
   cleanups.push(m.cleanup);
@@ -52,39 +52,47 @@ function refusal(h: HostModel, ...steps: Step[]): string | null {
   }
 }
 
-/** A disk behind DEVICE (a PCI sysfs path under pci0000:00) holding the root filesystem. */
-const rootDiskBehind = (pciPath: string) => (at: (p: string) => string) => {
-  mkdirSync(at(`sys/devices/${pciPath}/host0/block/sda/sda2`), { recursive: true });
+type At = (p: string) => string;
+
+/** A disk partition at sysfs path UNDER below the PCI device at PCIPATH (under pci0000:00), in /sys/class/block. */
+function partitionBehind(at: At, pciPath: string, under: string): void {
+  mkdirSync(at(`sys/devices/${pciPath}/${under}`), { recursive: true });
   mkdirSync(at('sys/class/block'), { recursive: true });
-  symlinkSync(`../../devices/${pciPath}/host0/block/sda/sda2`, at('sys/class/block/sda2'));
+  symlinkSync(`../../devices/${pciPath}/${under}`, at(`sys/class/block/${path.basename(under)}`));
+}
+
+/** /proc/net/route with the default route on interface IFACE. */
+const defaultRoute = (iface: string): string => `Iface\tDestination\tGateway\tFlags\tRefCnt\tUse\tMetric\tMask\tMTU\tWindow\tIRTT\n${iface}\t00000000\t0101A8C0\t0003\t0\t0\t100\t00000000\t0\t0\t0\n`;
+
+/** A disk behind the device at PCIPATH holding the root filesystem. */
+const rootDiskBehind = (pciPath: string) => (at: At) => {
+  partitionBehind(at, pciPath, 'host0/block/sda/sda2');
   mkdirSync(at('proc/self'), { recursive: true });
   writeFileSync(at('proc/self/mountinfo'), '25 1 8:2 / / rw,relatime shared:1 - ext4 /dev/sda2 rw\n');
 };
 
-/** A disk behind DEVICE whose partition is the active swap space (nothing mounted from it). */
-const swapBehind = (pciPath: string) => (at: (p: string) => string) => {
-  mkdirSync(at(`sys/devices/${pciPath}/nvme/nvme0/nvme0n1/nvme0n1p3`), { recursive: true });
-  mkdirSync(at('sys/class/block'), { recursive: true });
-  symlinkSync(`../../devices/${pciPath}/nvme/nvme0/nvme0n1/nvme0n1p3`, at('sys/class/block/nvme0n1p3'));
+/** A disk behind the device at PCIPATH whose partition is the active swap space (nothing mounted from it). */
+const swapBehind = (pciPath: string) => (at: At) => {
+  partitionBehind(at, pciPath, 'nvme/nvme0/nvme0n1/nvme0n1p3');
   mkdirSync(at('proc'), { recursive: true });
   writeFileSync(at('proc/swaps'), 'Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n/dev/nvme0n1p3                          partition\t8388604\t\t0\t\t-2\n');
 };
 
-/** The network interface eth0 on DEVICE, with the default route. */
-const routeThrough = (pciPath: string) => (at: (p: string) => string) => {
+/** The network interface eth0 on the device at PCIPATH, with the default route. */
+const routeThrough = (pciPath: string) => (at: At) => {
   mkdirSync(at(`sys/devices/${pciPath}/net/eth0`), { recursive: true });
   mkdirSync(at('sys/class/net/eth0'), { recursive: true });
   symlinkSync(`../../../devices/${pciPath}`, at('sys/class/net/eth0/device'));
   mkdirSync(at('proc/net'), { recursive: true });
-  writeFileSync(at('proc/net/route'), 'Iface\tDestination\tGateway\tFlags\tRefCnt\tUse\tMetric\tMask\tMTU\tWindow\tIRTT\neth0\t00000000\t0101A8C0\t0003\t0\t0\t100\t00000000\t0\t0\t0\n');
+  writeFileSync(at('proc/net/route'), defaultRoute('eth0'));
 };
 
 /** The same NIC as eth0 under a bridge br0 (VM hosts' usual networking) that holds the default route. */
-const bridgedRouteThrough = (pciPath: string) => (at: (p: string) => string) => {
+const bridgedRouteThrough = (pciPath: string) => (at: At) => {
   routeThrough(pciPath)(at);
   mkdirSync(at('sys/class/net/br0'), { recursive: true });
   symlinkSync('../eth0', at('sys/class/net/br0/lower_eth0'));
-  writeFileSync(at('proc/net/route'), 'Iface\tDestination\tGateway\tFlags\tRefCnt\tUse\tMetric\tMask\tMTU\tWindow\tIRTT\nbr0\t00000000\t0101A8C0\t0003\t0\t0\t100\t00000000\t0\t0\t0\n');
+  writeFileSync(at('proc/net/route'), defaultRoute('br0'));
 };
 
 describe('handoff configs and vfio-pci claims at root: a card\'s own devices only', () => {
