@@ -90,8 +90,8 @@ function setNumVfs(dir: string, count: number, autoprobe: boolean): void {
   if (current > 0 && current !== count) {
     const busy = vfsInUse(dir);
     if (busy.length > 0) throw new LiveError(`not removing the virtual functions: ${busy.join('; ')}`);
+    writeAttr(`${dir}/sriov_numvfs`, '0');
   }
-  if (current > 0 && current !== count) writeAttr(`${dir}/sriov_numvfs`, '0');
   writeAttr(`${dir}/sriov_drivers_autoprobe`, autoprobe ? '1' : '0');
   if (count > 0 && current !== count) writeAttr(`${dir}/sriov_numvfs`, String(count));
   const now = readCount(dir, 'sriov_numvfs');
