@@ -10,6 +10,7 @@ import type { HostModel, PciDevice } from '../../shared/host/model';
 import type { Plan } from '../../shared/plan/model';
 import { sriovRulePath, vfAddress } from '../../shared/setup/plan-sriov';
 import { devicesInUse, type DeviceProblem } from './guard-devices';
+import { isLiveStep } from './sriov-live';
 
 function physicalFunction(host: HostModel, address: string, step: number): PciDevice | DeviceProblem {
   const pf = host.pci.find((d) => d.address === address);
@@ -27,7 +28,7 @@ export function sriovProblem(host: HostModel, plan: Plan, root = host.root === '
     const named = [...step.content.matchAll(/KERNEL=="([^"]*)"/g)].map((m) => m[1] ?? '');
     if (named.some((address) => sriovRulePath(address) !== step.path)) return { code: 'content-not-allowed', step: i, message: `'${step.path}' would act on another device than the one it is named after` };
   }
-  if (!plan.steps.some((s) => s.kind === 'sriov-numvfs' || s.kind === 'vfio-bind-vf')) return null;
+  if (!plan.steps.some(isLiveStep)) return null;
   const inUse = devicesInUse(root);
   /** The number of VFs each PF has at this point of the plan. */
   const counts = new Map<string, number>();
