@@ -74,8 +74,9 @@ export async function undoEffects(tree: Tree, entry: Entry, plan: Plan, chosen: 
       // Put back what the step found on the running kernel (journaled when it ran).
       if (await undoLive(tree, entry, step, i)) record(`${entry.dir}/effects-done`, `inverse ${i}`);
       else {
-        emit({ type: 'pending', step: i, command: manualInverse(entry, step, i) });
-        pending.push(manualInverse(entry, step, i));
+        const command = manualInverse(entry, step, i);
+        emit({ type: 'pending', step: i, command });
+        pending.push(command);
       }
       crashPoint(tree, `inverse-${i}`);
       continue;
