@@ -1,38 +1,35 @@
 // The input devices a new VM can be given, read from a materialized root: USB devices named as they name
 // themselves (names with spaces and & are data), hubs and malformed ids left out, one entry per model,
 // keyboard/mouse from the HID interfaces; evdev links under /dev/input/by-id that GPU Ferry accepts.
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { materializeHostSpec } from '../../../electron/host/materialize';
 import { readInputDevices } from '../../../electron/system/input-devices';
 
-let root = '';
+const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
-  if (root) await rm(root, { recursive: true, force: true });
+  for (const c of cleanups.splice(0)) await c();
 });
 
-async function files(base: string, entries: Record<string, string>): Promise<void> {
-  for (const [name, text] of Object.entries(entries)) {
-    await mkdir(path.dirname(path.join(base, name)), { recursive: true });
-    await writeFile(path.join(base, name), `${text}\n`);
-  }
+/** A root holding FILES (absolute path → content, a newline added) and nothing else. */
+async function rootWith(files: Record<string, string>): Promise<string> {
+  const m = await materializeHostSpec({ format: 'gpu-ferry-host/1', files: Object.fromEntries(Object.entries(files).map(([p, text]) => [p, `${text}\n`])) });
+  cleanups.push(m.cleanup);
+  return m.root;
 }
 
 const usb = (dir: string, ids: Record<string, string>, interfaces: Record<string, [cls: string, protocol: string]> = {}) => {
   const entries: Record<string, string> = {};
-  for (const [f, v] of Object.entries(ids)) entries[`sys/bus/usb/devices/${dir}/${f}`] = v;
+  for (const [f, v] of Object.entries(ids)) entries[`/sys/bus/usb/devices/${dir}/${f}`] = v;
   for (const [iface, [cls, protocol]] of Object.entries(interfaces)) {
-    entries[`sys/bus/usb/devices/${iface}/bInterfaceClass`] = cls;
-    entries[`sys/bus/usb/devices/${iface}/bInterfaceProtocol`] = protocol;
+    entries[`/sys/bus/usb/devices/${iface}/bInterfaceClass`] = cls;
+    entries[`/sys/bus/usb/devices/${iface}/bInterfaceProtocol`] = protocol;
   }
   return entries;
 };
 
 describe('readInputDevices', () => {
   it('lists USB devices by their own names and kinds, and the evdev links it accepts', async () => {
-    root = await mkdtemp(path.join(os.tmpdir(), 'gpu-ferry-inputs-'));
-    await files(root, {
+    const root = await rootWith({
       ...usb('1-1', { idVendor: '1d6b', idProduct: '0002', bDeviceClass: '09', product: 'Hub' }),
       ...usb('1-2', { idVendor: '046D', idProduct: 'C52B', bDeviceClass: '00', manufacturer: 'Logitech', product: 'USB Receiver' }, {
         '1-2:1.0': ['03', '01'],
@@ -45,10 +42,10 @@ describe('readInputDevices', () => {
       }),
       ...usb('2-1', { idVendor: '1234', idProduct: 'abcd', bDeviceClass: '00' }, { '2-1:1.0': ['08', '50'] }),
       ...usb('2-2', { idVendor: 'xyz', idProduct: '0001', bDeviceClass: '00', product: 'Broken ids' }),
-      'dev/input/by-id/usb-Cherry_USB_Keyboard-event-kbd': '',
-      'dev/input/by-id/usb-Logitech_USB_Receiver_0123456789AB-if01-event-mouse': '',
-      'dev/input/by-id/usb-Odd Name With Spaces-event-kbd': '',
-      'dev/input/by-id/usb-Cherry_USB_Keyboard-kbd': '',
+      '/dev/input/by-id/usb-Cherry_USB_Keyboard-event-kbd': '',
+      '/dev/input/by-id/usb-Logitech_USB_Receiver_0123456789AB-if01-event-mouse': '',
+      '/dev/input/by-id/usb-Odd Name With Spaces-event-kbd': '',
+      '/dev/input/by-id/usb-Cherry_USB_Keyboard-kbd': '',
     });
     const devices = await readInputDevices(root);
     expect(devices.usb).toEqual([
@@ -64,7 +61,7 @@ describe('readInputDevices', () => {
   });
 
   it('a root without USB or /dev/input (a container, a fixture) has no devices', async () => {
-    root = await mkdtemp(path.join(os.tmpdir(), 'gpu-ferry-inputs-'));
+    const root = await rootWith({});
     expect(await readInputDevices(root)).toEqual({ usb: [], evdev: [] });
   });
 });
