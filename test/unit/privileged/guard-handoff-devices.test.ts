@@ -8,12 +8,11 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadHost, materializeHostFile } from '../../../electron/host/load';
 import { devicesInUse } from '../../../electron/privileged/guard-devices';
-import { guardPlan } from '../../../electron/privileged/guards';
-import { Refusal } from '../../../electron/privileged/output';
 import type { HostModel } from '../../../shared/host/model';
 import { handoffConfigPath, renderHandoffConfig } from '../../../shared/handoff/config';
 import { goalsByName } from '../../../shared/plan/goals.registry';
 import { emptyPlan, type Step, type WriteFileStep } from '../../../shared/plan/model';
+import { refusalOf } from './refusal';
 
 const HOSTS = path.resolve(__dirname, '../../fixtures/hosts');
 const cleanups: (() => Promise<void>)[] = [];
@@ -42,15 +41,7 @@ const handoff = (devices: string[]): WriteFileStep => ({
 const vfio = (ids: string): Step => ({ kind: 'write-file', path: '/etc/modprobe.d/gpu-ferry-vfio.conf', content: `options vfio-pci ids=${ids}\n`, mode: 0o644, owner: 'root', group: 'root', reason: 'r' });
 
 /** The refusal code root gives, or null when it would apply the plan. */
-function refusal(h: HostModel, ...steps: Step[]): string | null {
-  try {
-    guardPlan(h, { ...emptyPlan('test', 'test'), steps });
-    return null;
-  } catch (error) {
-    if (error instanceof Refusal) return error.code;
-    throw error;
-  }
-}
+const refusal = (h: HostModel, ...steps: Step[]): string | null => refusalOf(h, { ...emptyPlan('test', 'test'), steps })?.code ?? null;
 
 type At = (p: string) => string;
 

@@ -6,12 +6,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { materializeHostSpec, type MaterializedRoot } from '../../../electron/host/materialize';
 import { scanHost } from '../../../electron/host/scan';
-import { guardPlan } from '../../../electron/privileged/guards';
-import { Refusal } from '../../../electron/privileged/output';
 import type { HostModel } from '../../../shared/host/model';
 import { emptyPlan, type Plan, type Step } from '../../../shared/plan/model';
 import { planSriovVfs, sriovRulePath } from '../../../shared/setup/plan-sriov';
 import { NIC_PF, NVME_PF, sriovHostSpec } from '../../lib/sriov-host';
+import { refusalOf } from './refusal';
 
 let tree: MaterializedRoot;
 let host: HostModel;
@@ -29,13 +28,8 @@ afterAll(() => tree.cleanup());
 
 const plan = (...steps: Step[]): Plan => ({ ...emptyPlan('sriov-vfs', 'test'), steps });
 const refusal = (p: Plan): string | null => {
-  try {
-    guardPlan(host, p);
-    return null;
-  } catch (error) {
-    if (error instanceof Refusal) return `${error.code}: ${error.message}`;
-    throw error;
-  }
+  const r = refusalOf(host, p);
+  return r && `${r.code}: ${r.message}`;
 };
 const numvfs = (device: string, count: number, before: number): Step => ({ kind: 'sriov-numvfs', device, count, before, autoprobe: false, reason: 'r' });
 const bind = (device: string, pf: string): Step => ({ kind: 'vfio-bind-vf', device, pf, reason: 'r' });

@@ -5,10 +5,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadHost, type LoadedHost } from '../../../electron/host/load';
 import { guardPlan } from '../../../electron/privileged/guards';
-import { Refusal } from '../../../electron/privileged/output';
 import { goalList } from '../../../shared/plan/goals.registry';
 import { emptyPlan, type Plan, type Step } from '../../../shared/plan/model';
 import { readdirSync } from 'node:fs';
+import { refusalOf } from './refusal';
 
 const HOSTS = path.resolve(__dirname, '../../fixtures/hosts');
 let loaded: LoadedHost;
@@ -18,15 +18,7 @@ beforeAll(async () => {
 afterAll(async () => loaded.cleanup());
 
 const plan = (...steps: Step[]): Plan => ({ ...emptyPlan('test', 'test'), steps });
-const refusal = (p: Plan): string | null => {
-  try {
-    guardPlan(loaded.model, p);
-    return null;
-  } catch (error) {
-    if (error instanceof Refusal) return error.code;
-    throw error;
-  }
-};
+const refusal = (p: Plan): string | null => refusalOf(loaded.model, p)?.code ?? null;
 const edit = (file: string, before: string, after: string): Step => ({ kind: 'edit-file', path: file, before, after, reason: 'r' });
 const write = (file: string, content: string, extra: Partial<Extract<Step, { kind: 'write-file' }>> = {}): Step => ({
   kind: 'write-file',
