@@ -8,7 +8,7 @@ import { chmodSync, mkdtempSync, statSync, symlinkSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixtureTree, giveAway, lines, NOBODY, planOn, removeTree, request } from './lib';
+import { asNobody, fixtureTree, giveAway, lines, planOn, removeTree, request } from './lib';
 
 const repo = path.resolve(__dirname, '../..');
 let dest = '';
@@ -21,7 +21,6 @@ beforeAll(() => {
 afterAll(() => removeTree(dest));
 
 const launcher = (): string => path.join(dest, 'usr/libexec/gpu-ferry/gpu-ferry-helper');
-const asNobody = (argv: string[]): string[] => (process.getuid?.() === 0 ? ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', ...argv] : argv);
 
 describe('the staged launcher', () => {
   it('is installed root-owned beside the bundle, with the modes of the system-files list', () => {

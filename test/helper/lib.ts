@@ -92,7 +92,8 @@ export interface HelperResult {
   events: HelperLine[];
 }
 
-const asNobody = (argv: string[]): string[] => (asRoot ? ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', ...argv] : argv);
+/** ARGV run as nobody when we are root (as is otherwise). */
+export const asNobody = (argv: string[]): string[] => (asRoot ? ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', ...argv] : argv);
 
 /** Runs the real bundle (as nobody when we are root) with ARGS and INPUT on stdin. */
 export function helper(args: string[], input = '', env: Record<string, string> = {}): HelperResult {
