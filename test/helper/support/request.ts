@@ -1,8 +1,7 @@
-// A request as the app sends it for a reviewed plan (only the plan's fingerprint sent). Its own file so
-// request-as-caller.ts, bundled and run as nobody, builds it the same way as the tests (lib.ts).
-import { randomUUID } from 'node:crypto';
-import { planFingerprint } from '../../../electron/privileged/fingerprint';
-import { REQUEST_FORMAT } from '../../../electron/privileged/request';
+// A request as the app sends it for a reviewed plan (the app's own applyRequest: only the plan's
+// fingerprint sent), with any field overridden for the hostile cases. Its own file so request-as-caller.ts,
+// bundled and run as nobody, builds it the same way as the tests (lib.ts).
+import { applyRequest } from '../../../electron/system/helper-runner';
 import type { Plan } from '../../../shared/plan/model';
 
 export interface RequestFields {
@@ -17,4 +16,4 @@ export interface RequestFields {
 
 /** A request as the app sends it for a reviewed plan, with any field overridden. */
 export const request = (goal: string, options: Record<string, unknown>, plan: Plan, override: RequestFields = {}): string =>
-  JSON.stringify({ format: REQUEST_FORMAT, goal, options, fingerprint: planFingerprint(plan), nonce: randomUUID(), issuedAt: Date.now(), ...override });
+  JSON.stringify({ ...(JSON.parse(applyRequest({ goal, options, plan })) as object), ...override });
