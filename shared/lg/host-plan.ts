@@ -2,7 +2,8 @@
 // or the plain shared memory file fallback. The VM's domain XML is changed separately (domain.ts),
 // through libvirt, because libvirt owns that file.
 import type { HostModel } from '../host/model';
-import { emptyPlan, type Plan, type Step } from '../plan/model';
+import { applyEditRule } from '../plan/edit-rules';
+import { emptyPlan, type EditRule, type Plan, type Step } from '../plan/model';
 import { addAppArmorRule } from './apparmor';
 import { fileStep } from './file-step';
 import { kvmfrInstallHint } from './kvmfr-source';
@@ -18,7 +19,6 @@ import {
   TMPFILES_CONF,
   UDEV_RULE,
 } from './paths';
-import { addCgroupDevice } from './qemu-conf';
 import { lgSizeMiB, parseResolution } from './size';
 import { lgUser } from './user';
 
@@ -56,9 +56,11 @@ function kvmfrSteps(host: HostModel, user: string, group: string, sizeMiB: numbe
   const qemuConfReason = `libvirt's device cgroup must allow ${KVMFR_DEVICE}; its default entries are kept.`;
   // Only root may read qemu.conf on Debian and Ubuntu (0600): the plan says what to change, and root
   // computes the bytes (the step is there even when the device is already allowed: nobody here can tell).
+  // One rule either way: the planner applies it to the content it sees, root to the bytes only it reads.
+  const rule: EditRule = { kind: 'qemu-cgroup-device', device: KVMFR_DEVICE };
   const qemuConf: Step | null = host.privateFiles.includes(QEMU_CONF)
-    ? { kind: 'private-edit', path: QEMU_CONF, rule: { kind: 'qemu-cgroup-device', device: KVMFR_DEVICE }, reason: `${qemuConfReason} Only root may read this file, so GPU Ferry shows the rule, not the lines.` }
-    : fileStep(host, QEMU_CONF, addCgroupDevice(host.libvirt.qemuConf ?? host.files[QEMU_CONF] ?? null, KVMFR_DEVICE), qemuConfReason);
+    ? { kind: 'private-edit', path: QEMU_CONF, rule, reason: `${qemuConfReason} Only root may read this file, so GPU Ferry shows the rule, not the lines.` }
+    : fileStep(host, QEMU_CONF, applyEditRule(rule, host.libvirt.qemuConf ?? host.files[QEMU_CONF] ?? null), qemuConfReason);
   const steps = present([modprobe, modulesLoad, udev, qemuConf]);
   steps.push(...appArmorSteps(host, KVMFR_DEVICE));
   if (udev) steps.push({ kind: 'run', argv: ['udevadm', 'control', '--reload'], reason: 'Make udev read the new kvmfr rule.', undo: 'rerun' });
