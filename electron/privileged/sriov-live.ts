@@ -8,6 +8,7 @@
 // the guards, it never removes or binds a VF that holds a mounted filesystem or the network in use.
 import { closeSync, constants, existsSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync, realpathSync, statfsSync, writeSync } from 'node:fs';
 import { z } from 'zod';
+import { pciAddress } from '../../shared/ipc/field-schemas';
 import type { SriovNumVfsStep, Step, VfioBindVfStep } from '../../shared/plan/model';
 import { devicesInUse } from './guard-devices';
 import { writeDurable, type Entry } from './journal';
@@ -17,7 +18,6 @@ import type { Tree } from './safe-fs';
 export type LiveStep = SriovNumVfsStep | VfioBindVfStep;
 export const isLiveStep = (step: Step): step is LiveStep => step.kind === 'sriov-numvfs' || step.kind === 'vfio-bind-vf';
 
-const ADDRESS = /^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/;
 const SYSFS_MAGIC = 0x62656572;
 const DRIVER = /^[A-Za-z0-9_.-]{1,64}$/;
 
@@ -28,7 +28,7 @@ class LiveError extends Error {}
 
 /** The kernel's directory of the PCI device ADDRESS, computed here and checked to be the kernel's own. */
 function deviceDir(address: string): string {
-  if (!ADDRESS.test(address)) throw new LiveError(`'${address}' is not a PCI address`);
+  if (!pciAddress.safeParse(address).success) throw new LiveError(`'${address}' is not a PCI address`);
   if (statfsSync('/sys').type !== SYSFS_MAGIC) throw new LiveError('/sys is not sysfs');
   let real: string;
   try {

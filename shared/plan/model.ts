@@ -5,6 +5,8 @@
 // "nothing to do". Plans are computed by the planners in shared/ (goals.registry.ts); the privileged
 // program (electron/privileged/) computes them again itself as root and never accepts one from a caller.
 import { z } from 'zod';
+// A PCI address as sysfs spells it (root computes each sysfs path from it; see electron/privileged/sriov-live.ts).
+import { pciAddress } from '../ipc/field-schemas';
 
 const text = z.string().max(4 * 1024 * 1024);
 const path = z.string().min(1).max(1024);
@@ -67,9 +69,6 @@ export const moduleStep = z
 
 export const unitAction = z.enum(['start', 'stop', 'restart', 'enable', 'disable']);
 export const unitStep = z.object({ kind: z.literal('unit'), action: unitAction, unit: name, reason }).strict();
-
-/** A PCI address as sysfs spells it (root computes each sysfs path from it; see electron/privileged/sriov-live.ts). */
-const pciAddress = z.string().regex(/^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/);
 
 /**
  * Set the number of SR-IOV virtual functions of the physical function `device` on the running kernel
