@@ -150,8 +150,7 @@ function targetsProblem(host: HostModel, cards: Map<string, CardDevices>, target
   return null;
 }
 
-function vfioProblem(host: HostModel, plan: Plan, inUse: Map<string, string>): DeviceProblem | null {
-  const cards = cardDevices(host);
+function vfioProblem(host: HostModel, plan: Plan, cards: Map<string, CardDevices>, inUse: Map<string, string>): DeviceProblem | null {
   for (const [i, step] of plan.steps.entries()) {
     const texts =
       step.kind === 'edit-file' ? [step.before, step.after] : step.kind === 'write-file' ? [step.before ?? '', step.content] : step.kind === 'run' ? ['', step.argv.join(' ')] : null;
@@ -170,8 +169,7 @@ function vfioProblem(host: HostModel, plan: Plan, inUse: Map<string, string>): D
 const HANDOFF_CONFIG = /^\/etc\/gpu-ferry\/vms\/[^/]+\.conf$/;
 
 /** DEVICES of every handoff config a step writes: a card's own devices only, the card listed too. */
-function handoffProblem(host: HostModel, plan: Plan, inUse: Map<string, string>): DeviceProblem | null {
-  const cards = cardDevices(host);
+function handoffProblem(host: HostModel, plan: Plan, cards: Map<string, CardDevices>, inUse: Map<string, string>): DeviceProblem | null {
   for (const [i, step] of plan.steps.entries()) {
     const text = step.kind === 'write-file' ? step.content : step.kind === 'edit-file' ? step.after : null;
     if (text === null || !('path' in step) || !HANDOFF_CONFIG.test(step.path)) continue;
@@ -199,5 +197,6 @@ export function devicesProblem(host: HostModel, plan: Plan, root = host.root ===
     }
   }
   const inUse = devicesInUse(root);
-  return vfioProblem(host, plan, inUse) ?? handoffProblem(host, plan, inUse);
+  const cards = cardDevices(host);
+  return vfioProblem(host, plan, cards, inUse) ?? handoffProblem(host, plan, cards, inUse);
 }
