@@ -20,7 +20,11 @@ state() {
   for d in "$D"/*; do echo "$(basename "$d")=$(drv "$(basename "$d")") override=$(cat "$d/driver_override")"; done
   echo "numvfs=$(cat $D/$PF/sriov_numvfs) autoprobe=$(cat $D/$PF/sriov_drivers_autoprobe)"
 }
-numvfs_is() { local i; for ((i = 0; i < 200; i++)); do [[ $(cat $D/$PF/sriov_numvfs) == "$1" ]] && return 0; sleep 0.05; done; return 1; }
+# wait_for COMMAND...: until it succeeds, up to 60 s (a guest under TCG on a loaded machine is slow).
+wait_for() { local i; for ((i = 0; i < 600; i++)); do "$@" && return 0; sleep 0.1; done; return 1; }
+numvfs_now() { [[ $(cat $D/$PF/sriov_numvfs) == "$1" ]]; }
+numvfs_is() { wait_for numvfs_now "$1"; }
+pf_on_nvme() { [[ $(drv $PF) == nvme ]]; }
 # privileged LABEL VERB [ARG]: the launcher as pkexec runs it (root, stdin the request); its events as
 # GFT-INFO [LABEL] <event>.
 privileged() {
@@ -35,7 +39,7 @@ request() { node /sriov/request.cjs "$1" >/tmp/request 2>/tmp/req-err; local rc=
 
 echo "GFT-BEGIN sriov kernel=$(uname -r) node=$(node --version)"
 modprobe nvme
-for _ in $(seq 100); do [[ $(drv $PF) == nvme ]] && break; sleep 0.05; done
+wait_for pf_on_nvme # nvme probes asynchronously
 echo "GFT-INFO pf=$PF driver=$(drv $PF) total=$(cat $D/$PF/sriov_totalvfs) offset=$(cat $D/$PF/sriov_offset) stride=$(cat $D/$PF/sriov_stride)"
 before=$(state)
 
@@ -111,7 +115,7 @@ echo $PF >/sys/bus/pci/drivers/nvme/unbind
 reset() { REPLY="numvfs=$(cat $D/$PF/sriov_numvfs) driver=$(drv $PF)"; [[ $(cat $D/$PF/sriov_numvfs) == 0 && -z $(drv $PF) ]]; }
 check no-vfs-before-udev reset
 /lib/systemd/systemd-udevd --daemon 2>/tmp/udevd.err; echo "GFT-INFO udevd exit $? $(tr '\n' ' ' </tmp/udevd.err)"
-udevadm control --ping >/dev/null 2>&1 || sleep 1
+wait_for udevadm control --ping >/dev/null 2>&1 # its control socket, before the bind it must see
 echo $PF >/sys/bus/pci/drivers/nvme/bind
 udevadm settle --timeout=60
 by_bind() { REPLY="numvfs=$(cat $D/$PF/sriov_numvfs) autoprobe=$(cat $D/$PF/sriov_drivers_autoprobe) driver=$(drv $PF)"; numvfs_is 2 && [[ $(cat $D/$PF/sriov_drivers_autoprobe) == 0 && -z $(drv $VF0) ]]; }
