@@ -1,23 +1,22 @@
 // Guards on the live SR-IOV steps of a computed plan, against the machine root scanned itself:
 //   - sriov-numvfs: the device is a physical function that offers SR-IOV, the number is at most its
 //     sriov_totalvfs and `before` is what it has now; VFs that go away (any change from a nonzero number
-//     goes through 0) hold no mounted filesystem and no network interface in use
+//     goes through 0) hold no mounted filesystem and no network interface in use, and no process (a VM's
+//     QEMU) holds their VFIO nodes open (device-holders.ts)
 //   - vfio-bind-vf: the device is one of the VFs its PF has (or gets earlier in the plan), by the PF's
 //     own offset and stride or by its physfn link, and holds no mounted filesystem or network in use
 //   - the boot rule names the PF its file is named after
 // sriov-live.ts checks the same on the running kernel again when the step runs.
 import type { HostModel, PciDevice } from '../../shared/host/model';
 import type { Plan } from '../../shared/plan/model';
-import { sriovRulePath, vfAddress } from '../../shared/setup/plan-sriov';
+import { physicalFunction, sriovRulePath, vfAddress } from '../../shared/setup/plan-sriov';
+import { inUseWhy } from './device-holders';
 import { devicesInUse, type DeviceProblem } from './guard-devices';
 import { isLiveStep } from './sriov-live';
 
-function physicalFunction(host: HostModel, address: string, step: number): PciDevice | DeviceProblem {
-  const pf = host.pci.find((d) => d.address === address);
-  if (!pf) return { code: 'device-not-found', step, message: `there is no PCI device ${address} on this machine` };
-  if (pf.physfn !== null) return { code: 'not-sriov', step, message: `${address} is a virtual function of ${pf.physfn}, not a physical function` };
-  if (!pf.sriovTotalVfs) return { code: 'not-sriov', step, message: `${address} does not offer SR-IOV (no sriov_totalvfs)` };
-  return pf;
+function pfAt(host: HostModel, address: string, step: number): PciDevice | DeviceProblem {
+  const pf = physicalFunction(host, address);
+  return 'code' in pf ? { ...pf, step } : pf;
 }
 
 const isProblem = (x: PciDevice | DeviceProblem): x is DeviceProblem => 'code' in x;
@@ -34,7 +33,7 @@ export function sriovProblem(host: HostModel, plan: Plan, root = host.root === '
   const counts = new Map<string, number>();
   for (const [i, step] of plan.steps.entries()) {
     if (step.kind === 'sriov-numvfs') {
-      const pf = physicalFunction(host, step.device, i);
+      const pf = pfAt(host, step.device, i);
       if (isProblem(pf)) return pf;
       const total = pf.sriovTotalVfs ?? 0;
       const current = counts.get(pf.address) ?? pf.sriovNumVfs ?? 0;
@@ -42,12 +41,12 @@ export function sriovProblem(host: HostModel, plan: Plan, root = host.root === '
       if (step.before !== current) return { code: 'machine-changed', step: i, message: `${pf.address} has ${current} virtual functions, the step expects ${step.before}` };
       if (current > 0 && step.count !== current)
         for (const vf of pf.virtfns) {
-          const why = inUse.get(vf);
+          const why = inUseWhy(root, inUse, vf);
           if (why) return { code: 'device-in-use', step: i, message: `changing the number of VFs of ${pf.address} removes ${vf}, which ${why}` };
         }
       counts.set(pf.address, step.count);
     } else if (step.kind === 'vfio-bind-vf') {
-      const pf = physicalFunction(host, step.pf, i);
+      const pf = pfAt(host, step.pf, i);
       if (isProblem(pf)) return pf;
       const count = counts.get(pf.address) ?? pf.sriovNumVfs ?? 0;
       const scanned = host.pci.find((d) => d.address === step.device);

@@ -5,11 +5,14 @@
 // (live<N>.json in the entry: the number of VFs and autoprobe; the VF's driver and driver_override), and
 // undo, rollback and recovery put exactly that back from the journal. Simulating (--root), nothing is
 // written: the step is reported not-executed (guard-sriov.ts checked it against the tree's scan). Like
-// the guards, it never removes or binds a VF that holds a mounted filesystem or the network in use.
+// the guards, it never removes or binds a VF that holds a mounted filesystem or the network in use, and
+// never removes a VF a process (a VM's QEMU) holds through VFIO. Undo checks first (liveUndoProblem) that
+// a VF it releases is still a VF of the same PF and that nothing holds what it would release or remove.
 import { closeSync, constants, existsSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync, realpathSync, statfsSync, writeSync } from 'node:fs';
 import { z } from 'zod';
 import { pciAddress } from '../../shared/ipc/field-schemas';
 import type { SriovNumVfsStep, Step, VfioBindVfStep } from '../../shared/plan/model';
+import { inUseWhy } from './device-holders';
 import { devicesInUse } from './guard-devices';
 import { writeDurable, type Entry } from './journal';
 import { emit } from './output';
@@ -66,19 +69,31 @@ const driverOf = (dir: string): string | null => {
   }
 };
 
+/** The physical function a VF's physfn link points to (its sysfs directory), or '' when DIR is no VF. */
+const physfnOf = (dir: string): string => {
+  try {
+    return realpathSync(`${dir}/physfn`);
+  } catch {
+    return '';
+  }
+};
+
 /** driver_override as the kernel shows it: "(null)" when none. */
 const overrideOf = (dir: string): string | null => {
   const text = readAttr(dir, 'driver_override');
   return text === '(null)' || text === '' ? null : text;
 };
 
-/** The PF's VFs that hold a mounted filesystem or the network interface in use, with why. */
+/** The PF's VFs that hold a mounted filesystem or the network interface in use, or a process holds through VFIO, with why. */
 function vfsInUse(dir: string): string[] {
   const inUse = devicesInUse('');
   return readdirSync(dir)
     .filter((name) => /^virtfn[0-9]{1,3}$/.test(name))
     .map((name) => realpathSync(`${dir}/${name}`).split('/').pop() ?? '')
-    .flatMap((vf) => (inUse.has(vf) ? [`${vf} ${inUse.get(vf) ?? ''}`] : []));
+    .flatMap((vf) => {
+      const why = inUseWhy('', inUse, vf);
+      return why ? [`${vf} ${why}`] : [];
+    });
 }
 
 /**
@@ -138,13 +153,7 @@ async function numVfs(step: SriovNumVfsStep, i: number, entry: Entry): Promise<s
 async function bindVf(step: VfioBindVfStep, i: number, entry: Entry): Promise<string> {
   const dir = deviceDir(step.device);
   const pf = deviceDir(step.pf);
-  let physfn = '';
-  try {
-    physfn = realpathSync(`${dir}/physfn`);
-  } catch {
-    // not a virtual function at all
-  }
-  if (physfn !== pf) throw new LiveError(`${step.device} is not a virtual function of ${step.pf}`);
+  if (physfnOf(dir) !== pf) throw new LiveError(`${step.device} is not a virtual function of ${step.pf}`);
   const why = devicesInUse('').get(step.device);
   if (why) throw new LiveError(`${step.device} ${why}`);
   const found = { driver: driverOf(dir), override: overrideOf(dir) };
@@ -196,6 +205,43 @@ export function manualInverse(entry: Entry, step: LiveStep, i: number): string {
   return `undo step ${i + 1} (${liveSummary(step)}) by hand`;
 }
 
+/** The VF's directory, or null when it is gone (its PF's VFs were removed since: nothing to release). */
+function vfStillThere(address: string): string | null {
+  try {
+    return deviceDir(address);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Why undoing STEP now would be wrong, checked before undo changes anything (the entry stays applied for
+ * a later undo): releasing a VF from vfio-pci that is no longer a VF of the same PF (the VFs were made
+ * again since, another device has the address) or that is in use; removing VFs one of which is in use.
+ */
+export function liveUndoProblem(tree: Tree, entry: Entry, step: LiveStep, i: number): { code: string; message: string } | null {
+  if (tree.simulated) return null;
+  try {
+    if (step.kind === 'sriov-numvfs') {
+      const found = readFound(entry, i, numVfsFound);
+      if (!found) return null;
+      const dir = deviceDir(step.device);
+      const now = readCount(dir, 'sriov_numvfs');
+      const busy = now > 0 && now !== found.numvfs ? vfsInUse(dir) : [];
+      return busy.length > 0 ? { code: 'device-in-use', message: `not removing the virtual functions of ${step.device}: ${busy.join('; ')}; stop what uses them, then undo again` } : null;
+    }
+    const found = readFound(entry, i, bindFound);
+    const dir = found && vfStillThere(step.device);
+    if (!found || !dir) return null;
+    if (driverOf(dir) === found.driver && overrideOf(dir) === found.override) return null; // nothing to change
+    if (physfnOf(dir) !== deviceDir(step.pf)) return { code: 'not-a-vf-of-pf', message: `${step.device} is no longer a virtual function of ${step.pf}; not touching its driver` };
+    const why = inUseWhy('', devicesInUse(''), step.device);
+    return why ? { code: 'device-in-use', message: `not releasing ${step.device} from vfio-pci: it ${why}; stop what uses it, then undo again` } : null;
+  } catch (error) {
+    return { code: 'live-check-failed', message: error instanceof Error ? error.message : String(error) };
+  }
+}
+
 /**
  * Puts back what a live step found (its journaled record); no record: the step wrote nothing. A VF that
  * is gone (its PF's VFs were removed since) has nothing left to release.
@@ -214,13 +260,8 @@ export async function undoLive(tree: Tree, entry: Entry, step: LiveStep, i: numb
       return true;
     }
     const found = readFound(entry, i, bindFound);
-    if (!found) return true;
-    let dir: string;
-    try {
-      dir = deviceDir(step.device);
-    } catch {
-      return true;
-    }
+    const dir = found && vfStillThere(step.device);
+    if (!found || !dir) return true;
     if (driverOf(dir) !== found.driver) unbind(dir, step.device);
     writeAttr(`${dir}/driver_override`, found.override ?? '\n');
     if (found.driver !== null && driverOf(dir) === null) {

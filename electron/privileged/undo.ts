@@ -1,6 +1,7 @@
 // `undo ID|last`: only an entry of root's own journal, only when applied, only when every file is still
 // what the apply left (someone changed it since: refused, nothing touched). The entry's plan is read back
-// through the plan schema and its commands checked again (guard-commands.ts): the journal is data. Files
+// through the plan schema and its commands checked again (guard-commands.ts): the journal is data. Live
+// SR-IOV steps are checked on the running kernel first (sriov-live.ts liveUndoProblem). Files
 // first, then the effects of the commands (restore.ts), whatever any caller says.
 import type { Plan } from '../../shared/plan/model';
 import { stepCommandProblem } from './guard-commands';
@@ -9,6 +10,7 @@ import { emit, refuse, Refusal, EXIT, printable } from './output';
 import { isOwnedFile } from './owned-paths';
 import { pendingText, restoreFiles, undoEffects } from './restore';
 import { fileHash, hasSymlink, physical, type Tree } from './safe-fs';
+import { isLiveStep, liveUndoProblem } from './sriov-live';
 import { crashPoint } from './test-hooks';
 
 /** The entry's plan, each command checked as when it was applied; refused as bad-journal otherwise. */
@@ -40,6 +42,12 @@ export async function undo(tree: Tree, which: string): Promise<void> {
     if (fileHash(physical(tree, path)) !== entry.newHash(step)) throw refuse('file-changed', step, `'${path}' was changed after entry ${entry.id} was applied; not undoing`);
   }
   const plan = journaledPlan(entry);
+  // What undo would do on the running kernel is checked now too: a refusal leaves the entry applied.
+  for (const [i, step] of plan.steps.entries()) {
+    if (!isLiveStep(step) || entry.effectDone(`inverse ${i}`)) continue;
+    const problem = liveUndoProblem(tree, entry, step, i);
+    if (problem) throw refuse(problem.code, i, `${problem.message}; entry ${entry.id} stays applied`);
+  }
   entry.setState('undoing');
   if (!restoreFiles(tree, entry)) throw new Refusal(EXIT.failed, 'restore-failed', null, `could not restore every file of ${entry.id}`);
   crashPoint(tree, 'undo-restored');

@@ -65,15 +65,26 @@ function intelIgpuParams(pf: PciDevice, count: number): string[] {
   return [];
 }
 
-function findPf(host: HostModel, address: string): PciDevice {
+/** Why ADDRESS is no SR-IOV physical function on HOST (the planner's and root's guards' one test), or the PF. */
+export function physicalFunction(
+  host: HostModel,
+  address: string,
+): PciDevice | { code: 'device-not-found' | 'not-sriov'; message: string } {
   const pf = host.pci.find((d) => d.address === address);
-  if (!pf) throw new SriovPlanError(`There is no PCI device ${address} on this machine.`);
+  if (!pf) return { code: 'device-not-found', message: `There is no PCI device ${address} on this machine.` };
   if (pf.physfn !== null)
-    throw new SriovPlanError(`${address} is itself a virtual function of ${pf.physfn}.`);
+    return { code: 'not-sriov', message: `${address} is itself a virtual function of ${pf.physfn}, not a physical function.` };
   if (!pf.sriovTotalVfs)
-    throw new SriovPlanError(
-      `${address} does not offer SR-IOV (no sriov_totalvfs; for Intel iGPUs the driver must be i915 with the SR-IOV module, or xe, loaded with its max_vfs parameter).`,
-    );
+    return {
+      code: 'not-sriov',
+      message: `${address} does not offer SR-IOV (no sriov_totalvfs; for Intel iGPUs the driver must be i915 with the SR-IOV module, or xe, loaded with its max_vfs parameter).`,
+    };
+  return pf;
+}
+
+function findPf(host: HostModel, address: string): PciDevice {
+  const pf = physicalFunction(host, address);
+  if ('code' in pf) throw new SriovPlanError(pf.message);
   return pf;
 }
 

@@ -2,13 +2,13 @@
 // SR-IOV physical functions (an NVMe controller without VFs, a NIC with two): hostile requests root must
 // refuse with the reason and without changing anything, and the reviewed request applied (the boot rule
 // written, the live steps checked and reported not run on a simulated tree) and undone from the journal.
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { materializeHostSpec } from '../../electron/host/materialize';
 import { emptyPlan } from '../../shared/plan/model';
 import { sriovRulePath } from '../../shared/setup/plan-sriov';
-import { NIC_PF, NVME_PF, sriovHostSpec } from '../lib/sriov-host';
+import { holdVfioGroup, NIC_PF, NVME_PF, sriovHostSpec } from '../lib/sriov-host';
 import { errorCode, giveAway, helper, planOn, removeTree, request, snapshot, withoutJournalDirs } from './lib';
 
 const roots: string[] = [];
@@ -92,5 +92,30 @@ describe('sriov-vfs applied on a simulated tree', () => {
     expect(undone.status, undone.stdout + undone.stderr).toBe(0);
     expect(undone.events.filter((e) => e.type === 'result' && e.kind === 'inverse').length).toBe(2);
     expect(withoutJournalDirs(snapshot(root), before)).toEqual(before);
+  });
+});
+
+describe('sriov-vfs while a VM holds a VF', () => {
+  it('--count 0 and a smaller count are refused, naming the process, with the rule and everything else unchanged', async () => {
+    const { root } = await materializeHostSpec(sriovHostSpec({ nvmeVfs: 2, nicVfs: 0 }));
+    roots.push(root);
+    // What an earlier apply left: the boot rule for 2 VFs; and QEMU holding the first VF's group (11).
+    const rule = (await planOn(root, 'sriov-vfs', { device: NVME_PF, count: 2 })).steps.find((s) => s.kind === 'write-file');
+    if (rule?.kind !== 'write-file') throw new Error('no rule step');
+    mkdirSync(path.join(root, 'etc/udev/rules.d'), { recursive: true });
+    writeFileSync(path.join(root, rule.path), rule.content);
+    holdVfioGroup(root, 4242, 'qemu-system-x86', 11);
+    giveAway(root);
+    for (const count of [0, 1]) {
+      const options = { device: NVME_PF, count };
+      const plan = await planOn(root, 'sriov-vfs', options);
+      expect(plan.steps.map((s) => s.kind)).toEqual(count === 0 ? ['remove-file', 'sriov-numvfs'] : ['write-file', 'sriov-numvfs']);
+      const before = snapshot(root);
+      const r = helper(['--root', root, 'apply'], request('sriov-vfs', options, plan));
+      expect(r.status, r.stdout + r.stderr).toBe(2);
+      expect(errorCode(r), r.stdout).toBe('device-in-use');
+      expect(r.stdout).toContain('removes 0000:01:00.1, which is held open by process 4242 (qemu-system-x86) through /dev/vfio/11');
+      expect(withoutJournalDirs(snapshot(root), before)).toEqual(before);
+    }
   });
 });

@@ -99,6 +99,42 @@ check vf0-group-viable viable
 check boot-rule-written rule_written
 echo "GFT-INFO groups pf=$(group $PF) vf0=$(group $VF0) vf1=$(group $VF1)"
 
+# 1b. A VM holds VF0 (here a sleeping process with its /dev/vfio/<group> open, as QEMU keeps it): removing
+# the VFs is refused by root, for a request (--count 0) and for undo, naming the process, nothing changed.
+# Once it is gone, undo goes ahead (2.).
+sleep 600 <>"/dev/vfio/$(group $VF0)" &
+HOLDER=$!
+holder_ready() { [[ $(cat /proc/$HOLDER/comm 2>/dev/null) == sleep && -e /proc/$HOLDER/fd/0 ]]; }
+wait_for holder_ready
+echo "GFT-INFO holder pid=$HOLDER comm=$(cat /proc/$HOLDER/comm) fd0=$(readlink /proc/$HOLDER/fd/0)"
+unchanged() { if ! created || ! bound; then return 1; fi; [[ -e $RULE ]] || { REPLY+=' rule gone'; return 1; }; }
+named() { grep -q "held open by process $HOLDER (sleep) through /dev/vfio/$(group $VF0)" /tmp/out || { REPLY+=' holder not named'; return 1; }; }
+request '{"device":"0000:01:00.0","count":0}' && privileged held-count0 apply; rc=$?
+count0_refused() { REPLY="exit $rc"; [[ $rc == 2 ]] && grep -q '"code":"device-in-use"' /tmp/out && named && unchanged; }
+check in-use-count0-refused count0_refused
+privileged held-undo undo last; rc=$?
+undo_refused() { REPLY="exit $rc"; [[ $rc == 4 ]] && grep -q '"code":"device-in-use"' /tmp/out && named && unchanged; }
+check in-use-undo-refused undo_refused
+# The second VF bound too, by a later entry; while a process holds it, undoing that entry (releasing the VF
+# from vfio-pci) is refused; once it is gone, that undo goes ahead.
+request '{"device":"0000:01:00.0","count":2,"vfio":"0000:01:00.2"}' && privileged bind-vf1 apply
+check vf1-bound test "$(drv $VF1)" = vfio-pci
+sleep 600 <>"/dev/vfio/$(group $VF1)" &
+HOLDER1=$!
+holder1_ready() { [[ $(cat /proc/$HOLDER1/comm 2>/dev/null) == sleep ]]; }
+wait_for holder1_ready
+privileged held-unbind undo last; rc=$?
+unbind_refused() {
+  REPLY="exit $rc vf1-driver=$(drv $VF1)"
+  [[ $rc == 4 && $(drv $VF1) == vfio-pci ]] && grep -q "\"code\":\"device-in-use\".*not releasing $VF1 from vfio-pci: it is held open by process $HOLDER1 (sleep) through /dev/vfio/$(group $VF1)" /tmp/out
+}
+check in-use-unbind-refused unbind_refused
+kill $HOLDER1; wait $HOLDER1 2>/dev/null
+privileged unbind-vf1 undo last
+vf1_released() { REPLY="driver=$(drv $VF1) override=$(cat $D/$VF1/driver_override)"; [[ -z $(drv $VF1) && $(cat $D/$VF1/driver_override) == '(null)' ]]; }
+check vf1-released vf1_released
+kill $HOLDER; wait $HOLDER 2>/dev/null
+
 # 2. Undo from root's journal: VF released, VFs gone, autoprobe and the rule as before.
 privileged undo undo last
 check undone test $? = 0

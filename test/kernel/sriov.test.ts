@@ -1,9 +1,12 @@
 // The sriov-vfs goal on a real kernel: QEMU's NVMe controller offers SR-IOV virtual functions, and inside
 // the guest, as root, GPU Ferry's privileged program (the launcher and bundle the packages install, on
 // this machine's Node.js) applies the goal from a request the caller computed as the app does: two VFs,
-// one bound to vfio-pci (its group viable through the VFIO ioctls), the boot rule written. Undo from
-// root's journal puts everything back. Then the rule it wrote runs under real udev (Debian's
-// systemd-udevd): on the PF's driver bind and on a coldplug `add` it creates the VFs again.
+// one bound to vfio-pci (its group viable through the VFIO ioctls), the boot rule written. While a process
+// holds that VF's group open (as a VM's QEMU does; here a sleeping process), a request for no VFs and the
+// undo are both refused, naming it, nothing changed; so is undoing a later entry that bound the second VF
+// while that VF is held. Undo from root's journal then puts everything back.
+// Then the rule it wrote runs under real udev (Debian's systemd-udevd): on the PF's driver bind and on a
+// coldplug `add` it creates the VFs again.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -84,6 +87,11 @@ describe('sriov-vfs applied by root on a real kernel (QEMU NVMe), undone, and it
     'vf-own-groups',
     'vf0-group-viable',
     'boot-rule-written',
+    'in-use-count0-refused',
+    'in-use-undo-refused',
+    'vf1-bound',
+    'in-use-unbind-refused',
+    'vf1-released',
     'undone',
     'vfs-removed',
     'everything-back',

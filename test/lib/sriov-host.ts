@@ -1,6 +1,8 @@
 // A machine with two SR-IOV physical functions, as a host spec: QEMU's NVMe controller behind a root port
 // (the kernel tier's guest, offset 1 stride 1, 3 VFs at most) and an Intel X710 port (offset 0x80, 64 VFs
 // at most) with NVME_VFS and NIC_VFS virtual functions existing. For the SR-IOV guard and request tests.
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 export const NVME_PF = '0000:01:00.0';
 export const NIC_PF = '0000:02:00.0';
 
@@ -28,4 +30,17 @@ export function sriovHostSpec({ nvmeVfs = 0, nicVfs = 1 }: { nvmeVfs?: number; n
       ...Array.from({ length: nicVfs }, (_, i) => vf(`0000:02:10.${i}`, NIC_PF, 21 + i, nic)),
     ],
   };
+}
+
+/**
+ * In a materialized tree ROOT: process PID named NAME holds /dev/vfio/GROUP open (a VM's QEMU), as /proc
+ * shows it: its fd 7 a link to the node. The node is a plain file here; root compares device and inode.
+ */
+export function holdVfioGroup(root: string, pid: number, name: string, group: number): void {
+  mkdirSync(path.join(root, 'dev/vfio'), { recursive: true });
+  const node = path.join(root, 'dev/vfio', String(group));
+  if (!existsSync(node)) writeFileSync(node, '');
+  mkdirSync(path.join(root, 'proc', String(pid), 'fd'), { recursive: true });
+  writeFileSync(path.join(root, 'proc', String(pid), 'comm'), `${name}\n`);
+  symlinkSync(node, path.join(root, 'proc', String(pid), 'fd', '7'));
 }

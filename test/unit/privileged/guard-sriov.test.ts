@@ -1,7 +1,7 @@
 // Root's guards on the live SR-IOV steps (electron/privileged/guard-sriov.ts), each as the plan a buggy
 // planner or a hostile scan could make, on a machine with two SR-IOV physical functions: root refuses it
 // with its own code. The black-box side (requests through the real program) is test/helper/sriov.test.ts.
-import { mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { materializeHostSpec, type MaterializedRoot } from '../../../electron/host/materialize';
@@ -9,7 +9,7 @@ import { scanHost } from '../../../electron/host/scan';
 import type { HostModel } from '../../../shared/host/model';
 import { emptyPlan, type Plan, type Step } from '../../../shared/plan/model';
 import { planSriovVfs, sriovRulePath } from '../../../shared/setup/plan-sriov';
-import { NIC_PF, NVME_PF, sriovHostSpec } from '../../lib/sriov-host';
+import { holdVfioGroup, NIC_PF, NVME_PF, sriovHostSpec } from '../../lib/sriov-host';
 import { refusalOf } from './refusal';
 
 let tree: MaterializedRoot;
@@ -48,7 +48,7 @@ describe('guards on SR-IOV steps at root', () => {
 
   it('refuses a device that is not an SR-IOV physical function, or is not there', () => {
     expect(refusal(plan(numvfs('0000:00:03.0', 1, 0)))).toMatch(/^not-sriov: 0000:00:03.0 does not offer SR-IOV/);
-    expect(refusal(plan(numvfs('0000:02:10.1', 1, 0)))).toMatch(/^not-sriov: 0000:02:10.1 is a virtual function of 0000:02:00.0/);
+    expect(refusal(plan(numvfs('0000:02:10.1', 1, 0)))).toMatch(/^not-sriov: 0000:02:10.1 is itself a virtual function of 0000:02:00.0, not a physical function/);
     expect(refusal(plan(numvfs('0000:09:00.0', 1, 0)))).toMatch(/^device-not-found/);
     expect(refusal(plan(bind('0000:01:00.1', '0000:00:03.0')))).toMatch(/^not-sriov/);
   });
@@ -85,5 +85,43 @@ describe('guards on SR-IOV steps at root', () => {
     const run = { ...rule, content: rule.content.replace('ATTR{sriov_numvfs}="2"', 'RUN+="/bin/sh -c id"') };
     expect(refusal(plan(run))).toMatch(/^content-not-allowed/);
     expect(refusal(plan({ ...rule, path: sriovRulePath(NIC_PF).replace('70-', '71-') }))).toMatch(/^path-not-allowed/);
+  });
+});
+
+describe('VFs a running VM holds through VFIO', () => {
+  let held: MaterializedRoot;
+  let heldHost: HostModel;
+  beforeAll(async () => {
+    held = await materializeHostSpec(sriovHostSpec({ nvmeVfs: 2, nicVfs: 0 }));
+    // QEMU holds the first NVMe VF's group (11); a name with a line break and an escape is data.
+    holdVfioGroup(held.root, 4242, 'qemu-system-x86', 11);
+    holdVfioGroup(held.root, 4343, 'evil\nname\u001b[2J', 11);
+    // A process with a file of its own open is no holder, whatever the file is called.
+    mkdirSync(path.join(held.root, 'home/u/dev/vfio'), { recursive: true });
+    writeFileSync(path.join(held.root, 'home/u/dev/vfio/11'), '');
+    mkdirSync(path.join(held.root, 'proc/5000/fd'), { recursive: true });
+    symlinkSync(path.join(held.root, 'home/u/dev/vfio/11'), path.join(held.root, 'proc/5000/fd/3'));
+    heldHost = await scanHost(held.root);
+  });
+  afterAll(() => held.cleanup());
+  const heldRefusal = (p: Plan): string | null => {
+    const r = refusalOf(heldHost, p);
+    return r && `${r.code}: ${r.message}`;
+  };
+
+  it('refuses removing them (count 0, fewer, another number), naming each holder, and what the planner makes of --count 0', () => {
+    const named = 'removes 0000:01:00.1, which is held open by process 4242 (qemu-system-x86), process 4343 (evil?name?[2J) through /dev/vfio/11';
+    expect(heldRefusal(plan(numvfs(NVME_PF, 0, 2)))).toBe(`device-in-use: changing the number of VFs of 0000:01:00.0 ${named}`);
+    expect(heldRefusal(plan(numvfs(NVME_PF, 1, 2)))).toMatch(/^device-in-use: .*process 4242 \(qemu-system-x86\)/);
+    expect(heldRefusal(plan(numvfs(NVME_PF, 3, 2)))).toMatch(/^device-in-use/);
+    expect(heldRefusal(planSriovVfs(heldHost, { device: NVME_PF, count: 0 }))).toMatch(/^device-in-use: .*process 4242/);
+  });
+
+  it('lets the VFs stay, and lets them go once nothing holds them', () => {
+    expect(heldRefusal(plan(numvfs(NVME_PF, 2, 2)))).toBeNull();
+    expect(heldRefusal(plan(bind('0000:01:00.2', NVME_PF)))).toBeNull();
+    rmSync(path.join(held.root, 'proc/4242'), { recursive: true });
+    rmSync(path.join(held.root, 'proc/4343'), { recursive: true });
+    expect(heldRefusal(plan(numvfs(NVME_PF, 0, 2)))).toBeNull();
   });
 });
