@@ -2,7 +2,7 @@
 import type { PciDevice } from '../host/model';
 
 /** Display class (0x03xxxx): VGA 0300, XGA 0301, 3D controller 0302, other display 0380. */
-export const isDisplay = (d: PciDevice): boolean => d.classCode.startsWith('03');
+export const isDisplay = (d: Pick<PciDevice, 'classCode'>): boolean => d.classCode.startsWith('03');
 
 /** Intel's integrated GPU: always at 0000:00:02.0 (its SR-IOV virtual functions are 00:02.1 to 00:02.7). */
 export const isIntelIgpu = (d: PciDevice): boolean =>

@@ -3,47 +3,18 @@
 // theme picker stays inside the window) and the brand stays on one line. Every screen is saved to
 // test-results/e2e/layout-*.png and checked with axe.
 import { afterAll, describe, expect, it } from 'vitest';
-import { captureScreen, launchChromium, type Page } from './browser';
+import { launchChromium, type Page } from './browser';
+import { checkLayout, LAYOUTS } from './layout-check';
 import { pickFixtures } from './fixture-hosts';
 import { startServe } from './serve-process';
 
 const axeViolations: string[] = [];
-
-const overflow = (page: Page) =>
-  page.evaluate(() => {
-    const width = document.documentElement.clientWidth;
-    const outside = [...document.querySelectorAll<HTMLElement>('body *')]
-      .filter((el) => {
-        const r = el.getBoundingClientRect();
-        return r.width > 0 && (r.right > width + 1 || r.left < -1) && !el.closest('.sr-only, .skip, pre, .diff');
-      })
-      .map((el) => `${el.tagName.toLowerCase()}.${el.className}`)
-      .slice(0, 5);
-    const brand = document.querySelector('.brand')?.getBoundingClientRect();
-    const picker = document.querySelector('.theme-pick select')?.getBoundingClientRect();
-    return {
-      scroll: document.documentElement.scrollWidth - width,
-      outside,
-      brandOneLine: brand ? brand.height < 40 : false,
-      pickerInside: picker ? picker.right <= width && picker.left >= 0 : false,
-    };
-  });
-
-const check = async (page: Page, name: string) => {
-  const o = await overflow(page);
-  expect(o, name).toEqual({ scroll: 0, outside: [], brandOneLine: true, pickerInside: true });
-  axeViolations.push(...(await captureScreen(page, name)));
-};
+const check = async (page: Page, name: string) => axeViolations.push(...(await checkLayout(page, name)));
 
 describe('layout', () => {
   afterAll(() => expect(axeViolations).toEqual([]));
 
-  it.each([
-    ['dark', 800, 600],
-    ['light', 800, 600],
-    ['dark', 1920, 1080],
-    ['light', 1920, 1080],
-  ] as const)('%s theme at %i×%i: nothing clipped on the journey screens', async (theme, width, height) => {
+  it.each(LAYOUTS)('%s theme at %i×%i: nothing clipped on the journey screens', async (theme, width, height) => {
     const served = await startServe(['--host', pickFixtures()['igpu-dgpu']]);
     const browser = await launchChromium(theme);
     try {

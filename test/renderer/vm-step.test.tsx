@@ -188,11 +188,9 @@ describe('what the wizard sends passes the real schemas', () => {
   });
 
   it("every goal's options from the wizard pass that goal's schema", () => {
-    const choices = { gpu: '0000:0a:00.0', vmName: 'win11', memoryMiB: 16384, mode: 'single-gpu' as const, resolution: '2560x1440' };
-    // sriov-vfs (a physical function, a count, a VF) has no wizard step yet: the CLI and the plan IPC only.
-    const wizardGoals = goalList.filter((g) => g.name !== 'sriov-vfs');
-    expect(wizardGoals.length).toBe(goalList.length - 1);
-    for (const goal of wizardGoals) {
+    const choices = { gpu: '0000:0a:00.0', vmName: 'win11', memoryMiB: 16384, mode: 'single-gpu' as const, resolution: '2560x1440', sriov: { device: '0000:00:02.0', count: 3 } };
+    expect(goalOptions('sriov-vfs', choices)).toEqual({ device: '0000:00:02.0', count: 3 });
+    for (const goal of goalList) {
       const parsed = goal.options.safeParse(goalOptions(goal.name, choices));
       expect(parsed.success, `${goal.name}: ${JSON.stringify(parsed.error?.issues)}`).toBe(true);
     }

@@ -1,6 +1,7 @@
 // One plan step as a person reads it: why, then exactly what (a diff or the exact command).
 import { describeEditRule } from '../../../shared/plan/edit-rules';
 import type { Step } from '../../../shared/plan/model';
+import { previewStep } from '../../../shared/plan/preview';
 import { CommandLine as Command } from './CommandLine';
 import { Diff } from './Diff';
 
@@ -15,6 +16,8 @@ const kindLabel: Record<Step['kind'], string> = {
   'sriov-numvfs': 'SR-IOV virtual functions',
   'vfio-bind-vf': 'Bind to vfio-pci',
 };
+
+const capitalized = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
 
 const StepBody = ({ step }: { step: Step }) => {
   switch (step.kind) {
@@ -47,16 +50,13 @@ const StepBody = ({ step }: { step: Step }) => {
     case 'unit':
       return <Command argv={['systemctl', step.action, step.unit]} />;
     case 'sriov-numvfs':
-      return (
-        <p className="small">
-          {step.device}: {step.before} → {step.count} virtual functions now; host drivers {step.autoprobe ? 'probe' : 'leave alone'} new ones. Undo puts back the number found.
-        </p>
-      );
     case 'vfio-bind-vf':
+      // The words the CLI prints for the step (shared/plan/preview.ts), written once.
       return (
-        <p className="small">
-          {step.device} (a virtual function of {step.pf}) → vfio-pci now. Undo gives it back to the driver it had.
-        </p>
+        <>
+          <p className="small">{capitalized(previewStep(step).summary)}.</p>
+          <p className="muted small">{step.kind === 'sriov-numvfs' ? 'Undo puts back the number found.' : 'Undo gives it back to the driver it had.'}</p>
+        </>
       );
   }
 };

@@ -12,8 +12,9 @@ import { ScreenWords } from './InputFields';
 import { defaultVmForm, vmRequest, type VmForm } from './vm-request';
 
 export const VmStep = () => {
-  const { goals, chosenGpu, mode, vms, busy, reviewVmChange, discardVmChange } = useAppStore((s) => ({
+  const { goals, chosenGpu, sriov, mode, vms, busy, reviewVmChange, discardVmChange } = useAppStore((s) => ({
     goals: s.goals,
+    sriov: s.report?.sriov,
     chosenGpu: effectiveGpu(s.report, s.selectedGpu),
     mode: s.report?.recommendation.mode ?? 'none',
     vms: s.vms,
@@ -22,6 +23,7 @@ export const VmStep = () => {
     discardVmChange: s.discardVmChange,
   }));
   const gpu = chosenGpu?.address ?? null;
+  const isVf = (sriov ?? []).some((pf) => pf.virtualFunctions.some((vf) => vf.address === gpu));
   // The same rule main uses for the new VM's screen (shared/vm/vm-change.ts displayFor).
   const singleGpu = chosenGpu?.drivesHostDisplay === true;
   const [form, setForm] = useState<VmForm>(() => defaultVmForm(vms[0]?.name ?? null));
@@ -57,8 +59,8 @@ export const VmStep = () => {
       <VmFields form={form} vms={vms} onChange={update} singleGpu={singleGpu} />
       {gpu ? (
         <p className="muted small">
-          {chosenGpu?.name ?? 'The GPU'} ({gpu}) {form.mode === 'create' ? 'is passed through' : chosen?.gpu === gpu ? 'is already passed through (kept)' : 'will be added'},
-          with every function of its card.
+          {chosenGpu?.name ?? 'The GPU'} ({gpu}) {form.mode === 'create' ? 'is passed through' : chosen?.gpu === gpu ? 'is already passed through (kept)' : 'will be added'}
+          {isVf ? ' on its own: an SR-IOV virtual function, while the host keeps the GPU.' : ', with every function of its card.'}
         </p>
       ) : (
         <p className="warn-line">No GPU is chosen yet: go back to “Choose the GPU”, or the VM gets no GPU.</p>

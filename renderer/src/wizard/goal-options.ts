@@ -10,6 +10,8 @@ export interface WizardChoices {
   memoryMiB?: number;
   mode?: DoctorReport['recommendation']['mode'];
   resolution?: string;
+  /** SR-IOV: the physical function and how many virtual functions it gets. */
+  sriov?: { device: string; count: number };
 }
 
 type Options = Record<string, string | boolean | number>;
@@ -30,6 +32,8 @@ export const goalOptions = (goal: string, c: WizardChoices): Options => {
       return defined({ vmMemoryMib: c.memoryMiB });
     case 'looking-glass':
       return defined({ vm: c.vmName, resolution: c.resolution });
+    case 'sriov-vfs':
+      return defined({ device: c.sriov?.device, count: c.sriov?.count });
     default:
       return defined({ gpu: c.gpu });
   }
