@@ -131,6 +131,8 @@ async function rollBack(tree: Tree, entry: Entry, plan: Plan, failed: number): P
     throw new Refusal(EXIT.failed, 'rollback-incomplete', failed, `step ${failed} failed; every file was put back, but undoing what the commands before it did failed: run as root: ${pendingText(pending)}`);
   }
   entry.setState('rolled-back');
-  throw new Refusal(EXIT.failed, 'step-failed', failed, `step ${failed} failed; every file was put back`);
+  // Say what was put back: files only, or the live kernel changes (sriov-live.ts) too.
+  const live = !tree.simulated && started.some((k) => isLiveStep(plan.steps[k]!));
+  throw new Refusal(EXIT.failed, 'step-failed', failed, `step ${failed} failed; every file was put back${live ? ', and the changes made on the running kernel were undone' : ''}`);
 }
 

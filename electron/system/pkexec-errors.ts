@@ -48,7 +48,7 @@ export function helperExitError(exitCode: number | null, stderr: string, helperE
     case 2:
       return new HelperError('rejected', `The helper refused the plan, nothing was changed: ${said}`, detail);
     case 3:
-      return new HelperError('failed', `Applying failed and every file was put back: ${said}`, detail);
+      return new HelperError('failed', `Applying failed: ${said}`, detail); // root says what it put back
     case 4:
       return new HelperError('refused', `The helper refused: ${said}`, detail);
     case 5:

@@ -75,7 +75,7 @@ describe('sriov-vfs applied by root on a real kernel (QEMU NVMe), undone, and it
       'ok restore removed /etc/udev/rules.d/70-gpu-ferry-sriov-0000-01-00-0.rules',
       'ok inverse sriov_numvfs of 0000:01:00.0 back to 0',
     ]);
-    expect(info()).toMatch(/\[rollback\] \{"type":"error","code":"step-failed","step":2/);
+    expect(info()).toMatch(/\[rollback\] \{"type":"error","code":"step-failed","step":2,"message":"step 2 failed; every file was put back, and the changes made on the running kernel were undone"/);
   });
 
   it.each([
