@@ -30,10 +30,20 @@ function candidateDrivers(d: PciDevice): string[] {
           : [];
   const current =
     d.driver && !['vfio-pci', 'vfio_pci', 'pci-stub', 'pci_stub'].includes(d.driver)
-      ? [d.driver.replace(/-/g, '_')]
+      ? [d.driver.replace(/-/g, '_'), ...(MODULE_OF_DRIVER[d.driver] ?? [])]
       : [];
   return [...fromClass, ...current];
 }
+
+// A softdep names a module, but sysfs shows the PCI driver's name, which is usually the module's with '-'
+// for '_'. Where it is not, the module that registers the driver (found by the system tier: bochs-drm's
+// softdep named no module, so bochs bound the GPU before vfio-pci at boot while the audio went to vfio-pci).
+const MODULE_OF_DRIVER: Record<string, string[]> = {
+  'bochs-drm': ['bochs'], // drivers/gpu/drm/tiny/bochs.c since Linux 5.14; bochs_drm before
+  'virtio-pci': ['virtio_pci'],
+  xhci_hcd: ['xhci_pci'],
+  'nvidia-gpu': ['i2c_nvidia_gpu'],
+};
 
 export const softdepDrivers = (functions: PciDevice[]): string[] =>
   [...new Set(functions.flatMap(candidateDrivers))].sort();

@@ -61,6 +61,17 @@ describe('the vfio-early modprobe file under real kmod', () => {
       expect(lines).toContain(`softdep ${d} pre: vfio-pci`);
   });
 
+  it('softdeps name the module that registers the driver where sysfs shows another name (bochs-drm is bochs)', () => {
+    const lines = kmodConfig(
+      vfioModprobeFile({
+        functions: [dev('0000:01:00.0', '030000', '1234', '1111', 'bochs-drm'), dev('0000:02:00.0', '0c0330', '1912', '0014', 'xhci_hcd')],
+        byAddress: false,
+        idsInFile: true,
+      }),
+    );
+    for (const m of ['bochs', 'bochs_drm', 'xhci_pci']) expect(lines).toContain(`softdep ${m} pre: vfio-pci`);
+  });
+
   it('by address: kmod reads the install hook and no ids', () => {
     const lines = kmodConfig(vfioModprobeFile({ functions, byAddress: true, idsInFile: true }));
     expect(lines.some((l) => l.startsWith('install vfio_pci for d in 0000:0c:00.0 0000:0c:00.1;'))).toBe(
