@@ -49,6 +49,10 @@ export const CONFIG_SOURCES: ConfigSource[] = [
   { file: '/etc/sysctl.d/gpu-ferry-hugepages.conf' },
   { file: '/etc/modules' },
   { dir: '/etc/udev/rules.d', match: /gpu-ferry/ },
+  // Xorg's configuration (display-off-vm-gpu: its own snippet, and ServerFlags sections it must not shadow)
+  { file: '/etc/X11/xorg.conf' },
+  { dir: '/etc/X11/xorg.conf.d', match: /\.conf$/ },
+  { dir: '/usr/share/X11/xorg.conf.d', match: /\.conf$/ },
   { dir: '/etc/tmpfiles.d', match: /\.conf$/ },
   // libvirt, AppArmor, our own state
   { file: '/etc/libvirt/qemu.conf' },

@@ -69,6 +69,18 @@ const RULES: FileRule[] = [
     comments: true,
     lines: [re(`ACTION=="add\\|bind", SUBSYSTEM=="pci", KERNEL=="${pci}", DRIVER=="\\?\\*", ATTR\\{sriov_drivers_autoprobe\\}="0", ATTR\\{sriov_numvfs\\}="([1-9][0-9]{0,2})"`)],
   },
+  {
+    // display-off-vm-gpu: GNOME ignores one GPU; the file name and the KERNELS match are the same address.
+    pattern: re('/etc/udev/rules\\.d/61-gpu-ferry-display-off-[0-9a-f]{4}-[0-9a-f]{2}-[01][0-9a-f]-[0-7]\\.rules'),
+    comments: true,
+    lines: [re(`SUBSYSTEM=="drm", KERNEL=="card\\[0-9\\]\\*", KERNELS=="${pci}", TAG\\+="mutter-device-ignore"`)],
+  },
+  {
+    // display-off-vm-gpu: Xorg adds no second GPU (one ServerFlags section with that one option).
+    pattern: re('/etc/X11/xorg\\.conf\\.d/20-gpu-ferry-display-off-vm-gpu\\.conf'),
+    comments: true,
+    lines: [re('Section "ServerFlags"'), re(' {4}Option "AutoAddGPU" "false"'), re('EndSection')],
+  },
   { pattern: re('/etc/tmpfiles\\.d/gpu-ferry-looking-glass\\.conf'), comments: true, lines: [re(`f /dev/shm/looking-glass 0660 ${user} ${user} -`)] },
   {
     pattern: re('/etc/libvirt/qemu\\.conf'),

@@ -9,6 +9,8 @@
 //     peers, a handoff config's DEVICES only a card's own functions (shared/analyze/card-devices.ts), never
 //     a controller holding a mounted filesystem or the network interface in use
 //     (guard-devices.ts)
+//   - display-off-vm-gpu's udev rule: only a GPU of this machine that does not drive the host's display
+//     (guard-display-off.ts)
 //   - SR-IOV on the running kernel: sriov_numvfs only of a physical function that offers SR-IOV, at most
 //     its sriov_totalvfs; vfio-pci only for a VF of that PF; never a VF in use (guard-sriov.ts)
 import type { HostModel } from '../../shared/host/model';
@@ -17,6 +19,7 @@ import { guardCommandStep } from './guard-steps';
 import { fileStepProblem } from './guard-files';
 import { devicesProblem } from './guard-devices';
 import { sriovProblem } from './guard-sriov';
+import { displayOffProblem } from './guard-display-off';
 import { reject } from './output';
 
 export function guardPlan(host: HostModel, plan: Plan): void {
@@ -32,6 +35,8 @@ export function guardPlan(host: HostModel, plan: Plan): void {
   });
   const devices = devicesProblem(host, plan);
   if (devices) throw reject(devices.code, devices.step, devices.message);
+  const displayOff = displayOffProblem(host, plan);
+  if (displayOff) throw reject(displayOff.code, displayOff.step, displayOff.message);
   const sriov = sriovProblem(host, plan);
   if (sriov) throw reject(sriov.code, sriov.step, sriov.message);
 }

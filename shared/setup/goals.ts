@@ -19,7 +19,7 @@ export const iommuGoal = defineGoal({
 });
 
 /** A PCI address option (--gpu, --device, --vfio), either case on input, lower case as sysfs spells it. */
-const pciAddress = z
+export const pciAddress = z
   .string()
   .regex(/^[0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7]$/, 'must be a PCI address like 0000:0a:00.0')
   .transform((s) => s.toLowerCase());

@@ -63,22 +63,35 @@ const HOOK_LINES = [
   '  ];',
 ];
 
-/** A udev rule the plan would have written, declared instead (the SR-IOV boot rule). */
-function udevLines(plan: Plan | null): string[] {
+/** A udev rule the plan would have written, declared instead (the SR-IOV boot rule, display-off's GNOME rule). */
+function udevLines(plan: Plan | null, what: string): string[] {
   const rules = (plan?.steps ?? []).flatMap((s) =>
     s.kind === 'write-file' && s.path.startsWith('/etc/udev/rules.d/') ? [s.content] : [],
   );
   if (rules.length === 0)
-    return ['  # Remove the SR-IOV udev rule (services.udev.extraRules) you added before.'];
+    return [`  # Remove the ${what} udev rule (services.udev.extraRules) you added before.`];
   const body = rules
     .join('')
     .split('\n')
     .filter((l) => l !== '' && !l.startsWith('#'));
   return [
-    '  # SR-IOV virtual functions at every boot.',
+    `  # ${what}.`,
     "  services.udev.extraRules = ''",
     ...body.map((l) => `    ${l}`),
     "  '';",
+  ];
+}
+
+/** display-off-vm-gpu: Xorg adds no second GPU (NixOS writes the ServerFlags section itself). */
+function displayOffLines(plan: Plan | null, gpu: unknown): string[] {
+  if (typeof gpu !== 'string')
+    return ['  # Remove services.xserver.serverFlagsSection and the mutter-device-ignore udev rule you added before.'];
+  return [
+    `  # Keep the Linux desktop off the VM's GPU ${gpu}: Xorg adds no second GPU.`,
+    "  services.xserver.serverFlagsSection = ''",
+    '    Option "AutoAddGPU" "false"',
+    "  '';",
+    ...udevLines(plan, 'GNOME (mutter) leaves that GPU alone'),
   ];
 }
 
@@ -119,7 +132,8 @@ export function nixosSnippet(
   if (all || goal === 'hook-install') lines.push(...LIBVIRT_LINES, ...HOOK_LINES);
   if (all || goal === 'looking-glass')
     lines.push(...kvmfrLines(host, fromPlan(plan, /static_size_mb=(\d+)/) ?? '64', user));
-  if (goal === 'sriov-vfs') lines.push(...udevLines(plan));
+  if (goal === 'sriov-vfs') lines.push(...udevLines(plan, 'SR-IOV virtual functions at every boot'));
+  if (goal === 'display-off-vm-gpu') lines.push(...displayOffLines(plan, gpu));
   if (all) lines.push(...groupLines(host));
   if (lines.length === 0) lines.push(`  # Nothing to declare for ${goal}.`);
   return ['{ config, pkgs, ... }:', '{', ...lines, '}'].join('\n');

@@ -140,6 +140,9 @@ const createVm = async (page: Page, uri: string, prefix: string, singleGpu: bool
   await applyGoal(page, /^Review plan: Write the per-VM handoff config/, '/etc/gpu-ferry/vms/');
   await screen(page, `${prefix}-06c-handoff-applied`);
   await applyGoal(page, /^Review plan: Install the libvirt hook/, '/etc/libvirt/hooks/qemu.d/gpu-ferry');
+  // Two GPUs: the desktop kept off the VM's GPU (Xorg would open it at start and the hook refuse to Launch).
+  if (!singleGpu) await applyGoal(page, /^Review plan: Keep the Linux desktop off the VM's GPU/, '/etc/X11/xorg.conf.d/20-gpu-ferry-display-off-vm-gpu.conf');
+  else expect(await page.getByRole('button', { name: /^Review plan: Keep the Linux desktop off/ }).count()).toBe(0);
   expect(await page.locator('.notice-error').count()).toBe(0);
 };
 

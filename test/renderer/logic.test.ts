@@ -52,6 +52,13 @@ describe('wizard resume', () => {
     expect(goalsForStep('vm', goals).map((g) => g.name)).toEqual(['vm-create', 'hook-install']);
     expect(goalsForStep('looking-glass', goals).map((g) => g.name)).toEqual(['lg-host']);
   });
+
+  it("offers keeping the desktop off the VM's GPU in the VM step with two GPUs only", () => {
+    const goals = ['handoff-config', 'hook-install', 'display-off-vm-gpu', 'vfio-early'].map((name) => ({ name, summary: name }));
+    expect(goalsForStep('vm', goals, 'dual-gpu').map((g) => g.name)).toEqual(['handoff-config', 'hook-install', 'display-off-vm-gpu']);
+    expect(goalsForStep('vm', goals, 'single-gpu').map((g) => g.name)).toEqual(['handoff-config', 'hook-install']);
+    expect(goalsForStep('vm', goals, 'none').map((g) => g.name)).toEqual(['handoff-config', 'hook-install']);
+  });
 });
 
 describe('diff lines', () => {

@@ -32,7 +32,7 @@ export const VmStep = () => {
     setForm((f) => ({ ...f, ...patch }));
   };
   const switchMode = (m: VmForm['mode']) => update({ mode: m, name: m === 'attach' ? (vms[0]?.name ?? '') : 'windows' });
-  const handoffGoals = goalsForStep('vm', goals).filter((g) => g.name !== 'hugepages');
+  const handoffGoals = goalsForStep('vm', goals, mode).filter((g) => g.name !== 'hugepages');
   const hugepagesGoal = goals.filter((g) => g.name === 'hugepages');
   const chosen = vms.find((v) => v.name === form.name);
   // Done from the machine: a VM that has this GPU (libvirt's list), not from a click.
@@ -75,7 +75,7 @@ export const VmStep = () => {
       <p className="muted">
         {mode === 'single-gpu'
           ? 'With one GPU, your desktop closes while the VM runs and comes back when it shuts down. These set that up for this VM.'
-          : 'These set up how the GPU moves between Linux and the VM when it starts and stops.'}
+          : 'These set up how the GPU moves between Linux and the VM when it starts and stops, and keep the Linux desktop on your other GPU.'}
       </p>
       <GoalPicker goals={[...handoffGoals, ...(form.hugepages ? hugepagesGoal : [])]} options={(g) => goalOptions(g, choices)} />
     </div>

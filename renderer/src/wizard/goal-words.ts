@@ -5,6 +5,7 @@ const names: Record<string, string> = {
   'vfio-early': 'Reserve the GPU for the VM from boot',
   'handoff-config': 'Hand-over settings for this VM',
   'hook-install': 'The start/stop hook',
+  'display-off-vm-gpu': "Keep the Linux desktop off the VM's GPU",
   hugepages: 'Huge pages for the VM',
   'looking-glass': 'Looking Glass shared memory',
 };
@@ -16,6 +17,8 @@ const when: Record<string, string> = {
   'handoff-config': 'What the hook hands over for this VM: every function of the GPU and the driver to unload.',
   'hook-install':
     'The start/stop hook moves the GPU to the VM when it starts and back to Linux when it stops, so Linux can use it in between. Needed with one GPU; the usual choice with two.',
+  'display-off-vm-gpu':
+    "With two GPUs and the start/stop hook: when the Linux desktop starts it opens every GPU it finds, the VM's too, and then the VM cannot take it. This keeps the desktop on your other GPU. Takes effect once the login screen restarts (or the computer does).",
   hugepages: 'Reserves the VM memory in 2 MiB pages at boot.',
   'looking-glass': 'Lets you see and use Windows in a window on your Linux desktop.',
 };

@@ -73,10 +73,12 @@ export const goalsForStep = (
 ) => {
   const patterns: Partial<Record<WizardStepId, RegExp>> = {
     boot: /^(iommu|vfio|initramfs|kernel|boot|cmdline)/,
-    vm: /^(vm|hook|handoff)/,
+    vm: /^(vm|hook|handoff|display-off)/,
     'looking-glass': /^(lg|looking)/,
   };
   const pattern = patterns[step];
-  // Binding at boot takes the GPU away from the host for good: only when the host keeps another GPU.
-  return pattern ? goals.filter((g) => pattern.test(g.name) && (mode === 'dual-gpu' || g.name !== 'vfio-early')) : [];
+  // Binding at boot takes the GPU away from the host for good, and keeping the desktop off a GPU leaves the
+  // host another: both only when the host keeps another GPU.
+  const dualOnly = new Set(['vfio-early', 'display-off-vm-gpu']);
+  return pattern ? goals.filter((g) => pattern.test(g.name) && (mode === 'dual-gpu' || !dualOnly.has(g.name))) : [];
 };

@@ -159,7 +159,7 @@ describe('handoff runtime on a fake tree', () => {
     expect(run(RUNTIME, 'prepare', VM).status).toBe(1);
     const message = log().events.find((e) => e.step === 'holders')?.message ?? '';
     expect(message).toBe('the GPU is in use by: 999980:Xorg(/dev/dri/card1); the host\'s display server opened this GPU as an extra GPU when it started: ' +
-      'have vfio-pci claim it at boot (gpu-ferry plan vfio-early) and restart, or configure the display server to leave it alone');
+      'keep the desktop off it (gpu-ferry apply display-off-vm-gpu --gpu 0000:0a:00.0) and restart the display manager, or have vfio-pci claim it at boot (gpu-ferry apply vfio-early --gpu 0000:0a:00.0) and restart');
     rmSync(path.join(root, 'proc/999980'), { recursive: true });
     proc(999_981, 'steam', 1000, [path.join(root, 'dev/dri/card1')]);
     expect(run(RUNTIME, 'prepare', VM).status).toBe(1);

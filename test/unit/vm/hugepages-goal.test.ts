@@ -3,9 +3,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadHost } from '../../../electron/host/load';
 import type { HostModel } from '../../../shared/host/model';
-import type { Plan } from '../../../shared/plan/model';
 import { HUGEPAGES_CONF, HugepagesInputError, planHugepages } from '../../../shared/vm/hugepages';
 import { hugepagesGoal } from '../../../shared/vm/hugepages-goal';
+import { appliedModel } from '../../lib/applied-model';
 
 const fixture = (name: string) => path.resolve(__dirname, '../../fixtures/hosts', `${name}.host.json`);
 
@@ -15,16 +15,7 @@ async function host(name: string): Promise<HostModel> {
   return loaded.model;
 }
 
-/** The model as a rescan would see it after the plan's file steps ran. */
-function applied(model: HostModel, plan: Plan): HostModel {
-  const files = { ...model.files };
-  for (const s of plan.steps) {
-    if (s.kind === 'write-file') files[s.path] = s.content;
-    if (s.kind === 'edit-file') files[s.path] = s.after;
-    if (s.kind === 'remove-file') delete files[s.path];
-  }
-  return { ...model, files };
-}
+const applied = appliedModel;
 
 const plan = (model: HostModel, options: unknown) => hugepagesGoal.plan(model, hugepagesGoal.options.parse(options));
 
