@@ -2,7 +2,9 @@
 # System tier: GPU Ferry's whole journey on a real Debian 12 system booted under QEMU (see README).
 #   SYSTEM_SCENARIOS="a b"  only these scenarios (and the ones they need); "all" for every one; default:
 #                           the scenarios that have passed in a real guest (PROVEN below)
-#   SYSTEM_CYCLES=N         handoff cycles per cycles scenario (default 10)
+#   SYSTEM_CYCLES=N         handoff cycles of single-gpu-cycles (default 10)
+#   SYSTEM_DUAL_CYCLES=N    handoff cycles of dual-gpu-cycles (default 3: its boot also applies a plan and
+#                           restarts the display manager, and CI's whole run must stay under 45 minutes)
 #   GPU_FERRY_SYSTEM_CACHE  where the base image is cached (default /var/cache/gpu-ferry-system)
 # Writes test-results/system/{summary.json,*.serial,*.console} and bench-results/system.json.
 set -euo pipefail
@@ -78,7 +80,7 @@ stage_s=$((SECONDS - t))
 boot_group() { # boot_group NAME MODE SCENARIOS...: one QEMU run (its reboots included)
   local name=$1 mode=$2 t0=$SECONDS rc=0
   shift 2
-  printf 'MODE=%s\nSCENARIOS="%s"\nCYCLES=%s\n' "$mode" "$*" "${SYSTEM_CYCLES:-10}" >"$WORK/share/plan.env"
+  printf 'MODE=%s\nSCENARIOS="%s"\nCYCLES=%s\nDUAL_CYCLES=%s\n' "$mode" "$*" "${SYSTEM_CYCLES:-10}" "${SYSTEM_DUAL_CYCLES:-3}" >"$WORK/share/plan.env"
   echo "[system] $(date +%T) $name: $*"
   bash test/system/qemu.sh --image "$BASE" --disk "$WORK/run.qcow2" --display "$mode" --share "$WORK/share" \
     --log "$OUT/$name" --timeout "${SYSTEM_BOOT_TIMEOUT:-5400}" --idle "${SYSTEM_IDLE_TIMEOUT:-900}" || rc=$?

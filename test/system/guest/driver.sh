@@ -5,7 +5,7 @@
 set -u
 SHARE=/run/systest/share
 # shellcheck source=/dev/null
-. "$SHARE/plan.env" # MODE (single|dual), SCENARIOS, CYCLES
+. "$SHARE/plan.env" # MODE (single|dual), SCENARIOS, CYCLES, DUAL_CYCLES
 # shellcheck source=test/system/guest/lib.sh
 . "$SHARE/guest/lib.sh"
 # shellcheck source=/dev/null

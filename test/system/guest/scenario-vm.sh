@@ -137,13 +137,34 @@ scenario_single_gpu_cycles() {
   finish
 }
 
+# Dual GPU with the start/stop hook: Xorg, started by LightDM on the host's GPU, also opens every other GPU
+# at start (found by this scenario: every Launch was refused, naming Xorg). The plan that keeps the desktop
+# off the VM's GPU, applied through pkexec as a person would; then the display manager restarted the way
+# the plan says (its "Reboot needed" words name the unit); then the cycles with Xorg up on the host's GPU.
+xorg_off() { ! xorg_on "$1"; }
 scenario_dual_gpu_cycles() {
   begin dual-gpu-cycles
   check display-on-another-gpu [ "$DISPLAY_BDF" != "$GPU" ]
   check hook-observer-installed observe_hooks
   cli apply handoff-config --vm "$VM" --gpu "$GPU" --mode dual-gpu --yes
   check handoff-config-dual [ $? = 0 ]
+  local vm_card restart unit
+  vm_card=/dev/dri/$(card_of "$GPU")
+  say "before the plan: Xorg holds $vm_card: $(xorg_on "$vm_card" && echo yes || echo no)"
+  cli apply display-off-vm-gpu --gpu "$GPU" --yes
+  check display-off-applied [ $? = 0 ]
+  check xorg-snippet-written grep -q '"AutoAddGPU" "false"' /etc/X11/xorg.conf.d/20-gpu-ferry-display-off-vm-gpu.conf
+  check udev-rule-written grep -q "KERNELS==\"$GPU\", TAG+=\"mutter-device-ignore\"" "/etc/udev/rules.d/61-gpu-ferry-display-off-${GPU//[:.]/-}.rules"
+  restart=$(grep -o 'sudo systemctl restart [A-Za-z0-9@._-]*\.service' "$STATE/cli.out" | head -n1)
+  unit=${restart##* }
+  check plan-names-the-restart [ -n "$unit" ]
+  say "the plan says: $restart"
+  systemctl restart "${unit:-display-manager.service}"
+  check greeter-back-after-restart wait_for 180 greeter_up
+  check xorg-not-adding-gpus grep -q 'Not automatically adding GPU devices' /var/log/Xorg.0.log
+  check xorg-off-vm-gpu xorg_off "$vm_card"
   local c
-  for c in $(seq "${CYCLES:-10}"); do DISPLAY_STAYS=1 handoff_cycle "$c"; done
+  for c in $(seq "${DUAL_CYCLES:-3}"); do DISPLAY_STAYS=1 handoff_cycle "$c"; done
+  check xorg-still-off-vm-gpu xorg_off "/dev/dri/$(card_of "$GPU")"
   finish
 }
