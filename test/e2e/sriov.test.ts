@@ -78,7 +78,9 @@ describe('SR-IOV in the wizard', () => {
             /\(0000:00:02\.2\) (is passed through|will be added) on its own: an SR-IOV virtual function/,
           )
           .waitFor();
-        await check('04-vm-step');
+        await page.getByRole('heading', { name: '2. When the VM starts and stops' }).waitFor();
+      expect(await page.getByRole('button', { name: /^Review plan: Write the per-VM handoff config/ }).count()).toBe(0);
+      await check('04-vm-step');
       } finally {
         await browser.close();
         await served.stop();

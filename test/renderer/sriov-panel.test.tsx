@@ -1,7 +1,8 @@
 // The GPU step's SR-IOV section over the real store, with the real doctor's report of published
 // machines (fixture hosts) and the real planner's plan as main would send it: the PF's VFs with their
 // groups, a count reviewed as the sriov-vfs plan (the same review as every goal) and applied by its id,
-// a VF chosen as the VM's GPU; an iGPU without the SR-IOV module gets the doctor's words, no count.
+// a VF chosen as the VM's GPU; an iGPU without the SR-IOV module gets the doctor's words, no count. The VM
+// step attaches a chosen VF alone and offers no handoff for it.
 import path from 'node:path';
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -9,6 +10,8 @@ import { loadHost } from '../../electron/host/load';
 import { StoreProvider } from '../../renderer/src/store/context';
 import { createAppStore } from '../../renderer/src/store/store';
 import { GpuStep } from '../../renderer/src/wizard/GpuStep';
+import { VmStep } from '../../renderer/src/wizard/VmStep';
+import { goalList } from '../../shared/plan/goals.registry';
 import { buildDoctorReport } from '../../shared/analyze/doctor';
 import type { HostModel } from '../../shared/host/model';
 import { previewStep } from '../../shared/plan/preview';
@@ -116,5 +119,33 @@ describe('SR-IOV on the GPU step', () => {
   it('a machine without SR-IOV shows no such section', async () => {
     await renderGpuStep('intel-igpu-nvidia');
     expect(screen.queryByRole('region', { name: /SR-IOV/ })).toBeNull();
+  });
+});
+
+describe('a VF on the VM step', () => {
+  it('is attached alone, and no handoff is offered: libvirt moves it, the host keeps the GPU', async () => {
+    const report = buildDoctorReport(await fixtureModel('intel-sriov-igpu'));
+    const store = createAppStore(createFakeApi({}));
+    store.setState({
+      report,
+      selectedGpu: '0000:00:02.2',
+      vms: [],
+      goals: goalList.map((g) => ({ name: g.name, summary: g.summary })),
+    });
+    render(
+      <StoreProvider store={store}>
+        <VmStep />
+      </StoreProvider>,
+    );
+    expect(
+      screen.getByText(
+        /\(0000:00:02\.2\) is passed through on its own: an SR-IOV virtual function, while the host keeps the GPU\./,
+      ),
+    ).toBeTruthy();
+    expect(screen.getByRole('heading', { name: '2. When the VM starts and stops' })).toBeTruthy();
+    expect(
+      screen.queryByRole('button', { name: /^Review plan: Write the per-VM handoff config/ }),
+    ).toBeNull();
+    expect(screen.queryByRole('button', { name: /^Review plan: Install the libvirt hook/ })).toBeNull();
   });
 });

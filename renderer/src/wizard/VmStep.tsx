@@ -1,6 +1,7 @@
 // Step 4: the Windows VM that gets the GPU — create a new one or give the GPU to one you have, with each
 // tuning choice explained; review the exact change to its definition; apply; then set up the handoff
-// (the hook that moves the GPU when the VM starts and stops) and huge pages if chosen.
+// (the hook that moves the GPU when the VM starts and stops) and huge pages if chosen. An SR-IOV virtual
+// function needs no handoff: libvirt moves it alone, and the host keeps the GPU.
 import { useState } from 'react';
 import { VmChangeReview } from '../plans/VmChangeReview';
 import { useAppStore } from '../store/context';
@@ -71,13 +72,27 @@ export const VmStep = () => {
         </button>
       </div>
       <VmChangeReview />
-      <h3>2. Hand the GPU over, in this order</h3>
-      <p className="muted">
-        {mode === 'single-gpu'
-          ? 'With one GPU, your desktop closes while the VM runs and comes back when it shuts down. These set that up for this VM.'
-          : 'These set up how the GPU moves between Linux and the VM when it starts and stops, and keep the Linux desktop on your other GPU.'}
-      </p>
-      <GoalPicker goals={[...handoffGoals, ...(form.hugepages ? hugepagesGoal : [])]} options={(g) => goalOptions(g, choices)} />
+      {isVf ? (
+        <>
+          {/* The host keeps the GPU: libvirt's managed hostdev moves the VF alone (no handoff config, no hook). */}
+          <h3>2. When the VM starts and stops</h3>
+          <p className="muted">
+            A virtual function needs no handoff: libvirt gives it to vfio-pci when the VM starts and takes it back when
+            the VM stops, while Linux keeps the GPU and your screen.
+          </p>
+          {form.hugepages && <GoalPicker goals={hugepagesGoal} options={(g) => goalOptions(g, choices)} />}
+        </>
+      ) : (
+        <>
+          <h3>2. Hand the GPU over, in this order</h3>
+          <p className="muted">
+            {mode === 'single-gpu'
+              ? 'With one GPU, your desktop closes while the VM runs and comes back when it shuts down. These set that up for this VM.'
+              : 'These set up how the GPU moves between Linux and the VM when it starts and stops, and keep the Linux desktop on your other GPU.'}
+          </p>
+          <GoalPicker goals={[...handoffGoals, ...(form.hugepages ? hugepagesGoal : [])]} options={(g) => goalOptions(g, choices)} />
+        </>
+      )}
     </div>
   );
 };
