@@ -1,8 +1,9 @@
 // Processes that hold a PCI device through VFIO: its IOMMU group's node /dev/vfio/<group> (a VM's QEMU
 // keeps it open as long as it runs) and the device's own VFIO node /dev/vfio/devices/vfioN (iommufd).
 // Every process's open files are compared with those nodes by device and inode, never by a link's text,
-// so no file name can pose as a node. Only links into /dev are followed: stat of any other open file
-// could ask a FUSE daemon that never answers. ROOT prefixes every path (a fake tree's /proc, /sys, /dev).
+// so no file name can pose as a node. Only links into /dev/vfio/ (where both nodes live, root's alone) are
+// followed: stat of any other open file could ask a FUSE daemon that never answers, /dev/shm included (a
+// person may mount one there with allow_other). ROOT prefixes every path (a fake tree's /proc, /sys, /dev).
 import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { printable } from './output';
 
@@ -84,7 +85,7 @@ export function vfioHolders(root: string, address: string): Holder[] {
       } catch {
         continue;
       }
-      if (!target.startsWith(`${root}/dev/`)) continue;
+      if (!target.startsWith(`${root}/dev/vfio/`)) continue;
       const node = wanted.get(identity(link) ?? '');
       if (node) {
         holders.push({ pid: Number(pid), name: commOf(root, pid), node });

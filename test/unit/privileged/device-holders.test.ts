@@ -1,0 +1,79 @@
+// Root's scan for processes holding a VF through VFIO (electron/privileged/device-holders.ts) against a
+// person's FUSE mount that never answers: with user_allow_other any user may mount one with allow_other on
+// a folder of their own under /dev/shm, keep a file of it open, and a stat of that fd as root then waits
+// for the daemon forever (the privileged program would hang holding the journal). Only links into
+// /dev/vfio/ (where both VFIO nodes live) may be followed. Runs as root: it mounts a real FUSE connection
+// whose daemon never answers (a `sleep` holds /dev/fuse); a watchdog ends that daemon after a generous
+// deadline so a hanging scan ends too, and the test sees it did.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync, symlinkSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { materializeHostSpec, type MaterializedRoot } from '../../../electron/host/materialize';
+import { vfioHolders } from '../../../electron/privileged/device-holders';
+import { holdVfioGroup, sriovHostSpec } from '../../lib/sriov-host';
+
+const VF = '0000:01:00.1'; // IOMMU group 11 in sriovHostSpec
+
+let tree: MaterializedRoot;
+let daemon: ChildProcess;
+let watchdog: ChildProcess;
+let mountPoint: string;
+/** Running (not ended, nor a zombie this blocked process has not reaped yet). */
+const alive = (p: ChildProcess): boolean => {
+  try {
+    return !/^\d+ \(.*\) [ZX]/s.test(readFileSync(`/proc/${p.pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+};
+
+beforeAll(async () => {
+  expect(process.getuid?.(), 'this test mounts FUSE: run as root').toBe(0);
+  tree = await materializeHostSpec(sriovHostSpec({ nvmeVfs: 2, nicVfs: 0 }));
+  holdVfioGroup(tree.root, 4242, 'qemu-system-x86', 11);
+  mountPoint = path.join(tree.root, 'dev/shm/u-fuse');
+  mkdirSync(mountPoint, { recursive: true });
+  const fuse = openSync('/dev/fuse', 'r+');
+  daemon = spawn('sleep', ['infinity'], { stdio: ['ignore', 'ignore', 'ignore', fuse] });
+  const mounted = spawnSync(
+    'mount',
+    [
+      '-i',
+      '-t',
+      'fuse',
+      '-o',
+      'fd=3,rootmode=40000,user_id=0,group_id=0,allow_other',
+      'gpu-ferry-hang',
+      mountPoint,
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe', fuse],
+      encoding: 'utf8',
+    },
+  );
+  closeSync(fuse);
+  expect(mounted.stderr).toBe('');
+  expect(mounted.status).toBe(0);
+  // Process 5000 keeps the FUSE folder open (as /proc shows it: a link to it).
+  mkdirSync(path.join(tree.root, 'proc/5000/fd'), { recursive: true });
+  symlinkSync(mountPoint, path.join(tree.root, 'proc/5000/fd/4'));
+  watchdog = spawn('sh', ['-c', `sleep 60; kill ${daemon.pid}`], { stdio: 'ignore' });
+});
+
+afterAll(() => {
+  watchdog?.kill();
+  daemon?.kill();
+  spawnSync('umount', ['-l', mountPoint]);
+  tree?.cleanup();
+});
+
+describe('VFIO holders scan with a FUSE mount that never answers', () => {
+  it('finds the VM that holds the VF and never asks the FUSE daemon', () => {
+    expect(vfioHolders(tree.root, VF)).toEqual([
+      { pid: 4242, name: 'qemu-system-x86', node: '/dev/vfio/11' },
+    ]);
+    // Had the scan stat'ed the FUSE folder it would have waited until the watchdog ended the daemon.
+    expect(alive(daemon)).toBe(true);
+  });
+});
