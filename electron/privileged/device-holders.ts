@@ -1,7 +1,9 @@
 // Processes that hold a PCI device through VFIO: its IOMMU group's node /dev/vfio/<group> (a VM's QEMU
 // keeps it open as long as it runs) and the device's own VFIO node /dev/vfio/devices/vfioN (iommufd).
-// Every process's open files are compared with those nodes by device and inode, never by a link's text,
-// so no file name can pose as a node. Only links into /dev/vfio/ (where both nodes live, root's alone) are
+// Every process's open files are compared with those nodes by what they are, never by a link's text, so
+// no file name can pose as a node: a character device by its device number (libvirt gives each QEMU a
+// private /dev where it makes the nodes again with mknod: another inode, the same device), anything else
+// (a test tree's plain files) by device and inode. Only links into /dev/vfio/ (where both nodes live, root's alone) are
 // followed: stat of any other open file could ask a FUSE daemon that never answers, /dev/shm included (a
 // person may mount one there with allow_other). ROOT prefixes every path (a fake tree's /proc, /sys, /dev).
 import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
@@ -35,11 +37,11 @@ function vfioNodes(root: string, address: string): string[] {
   return nodes;
 }
 
-/** Device and inode of what PATH is (a /proc fd link: the open file), or null. */
+/** What PATH is (a /proc fd link: the open file): a character device's number, else device and inode; or null. */
 function identity(path: string): string | null {
   try {
     const s = statSync(path, { bigint: true });
-    return `${s.dev}:${s.ino}`;
+    return s.isCharacterDevice() ? `char:${s.rdev}` : `${s.dev}:${s.ino}`;
   } catch {
     return null;
   }

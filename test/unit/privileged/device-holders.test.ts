@@ -6,7 +6,17 @@
 // whose daemon never answers (a `sleep` holds /dev/fuse); a watchdog ends that daemon after a generous
 // deadline so a hanging scan ends too, and the test sees it did.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, symlinkSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { materializeHostSpec, type MaterializedRoot } from '../../../electron/host/materialize';
@@ -77,3 +87,67 @@ describe('VFIO holders scan with a FUSE mount that never answers', () => {
     expect(alive(daemon)).toBe(true);
   });
 });
+
+// libvirt starts each QEMU in a mount namespace of its own with a private /dev (a tmpfs) where it makes
+// the VM's device nodes again with mknod: QEMU's open /dev/vfio/<group> is then another inode than the
+// host's node, the same character device. Here a process does exactly that (unshare, tmpfs over the tree's
+// /dev/vfio, mknod, open); the tree's /proc is the real /proc so root sees it as it sees a real QEMU.
+describe('a VM whose QEMU has a private /dev (libvirt mount namespace)', () => {
+  let ns: string;
+  let qemu: ChildProcess;
+  beforeAll(async () => {
+    expect(process.getuid?.(), 'this test uses mknod and mount namespaces: run as root').toBe(0);
+    ns = mkdtempSync(path.join(tmpdir(), 'gpu-ferry-holders-'));
+    const vf = path.join(ns, 'sys/devices/pci0000:00/0000:00:03.0', VF);
+    mkdirSync(vf, { recursive: true });
+    mkdirSync(path.join(ns, 'sys/kernel/iommu_groups/11'), { recursive: true });
+    symlinkSync(path.join(ns, 'sys/kernel/iommu_groups/11'), path.join(vf, 'iommu_group'));
+    mkdirSync(path.join(ns, 'sys/bus/pci/devices'), { recursive: true });
+    symlinkSync(vf, path.join(ns, 'sys/bus/pci/devices', VF));
+    mkdirSync(path.join(ns, 'dev/vfio'), { recursive: true });
+    const vfioDir = path.join(ns, 'dev/vfio');
+    // A character device nobody else opens through a path under this tree (1:7 is /dev/full's number).
+    expect(spawnSync('mknod', [path.join(vfioDir, '11'), 'c', '1', '7']).status).toBe(0);
+    symlinkSync('/proc', path.join(ns, 'proc'));
+    qemu = spawn(
+      'unshare',
+      [
+        '-m',
+        '--propagation',
+        'private',
+        'sh',
+        '-c',
+        `mount -t tmpfs gpu-ferry-dev "$1" && mknod "$1/11" c 1 7 && exec sleep infinity 3<"$1/11"`,
+        'sh',
+        vfioDir,
+      ],
+      {
+        stdio: 'ignore',
+      },
+    );
+    // Generous deadline on the condition (a loaded machine): its fd 3 is open once sleep runs.
+    for (
+      let waited = 0;
+      waited < 30_000 && readlinkOr(`/proc/${qemu.pid}/fd/3`) !== path.join(vfioDir, '11');
+      waited += 50
+    )
+      await new Promise((r) => setTimeout(r, 50));
+    expect(readlinkOr(`/proc/${qemu.pid}/fd/3`)).toBe(path.join(vfioDir, '11'));
+  });
+  afterAll(() => {
+    qemu?.kill();
+    if (ns) rmSync(ns, { recursive: true, force: true });
+  });
+
+  it('finds it holding the VF: the same character device, whatever inode its /dev gave it', () => {
+    expect(vfioHolders(ns, VF)).toEqual([{ pid: qemu.pid, name: 'sleep', node: '/dev/vfio/11' }]);
+  });
+});
+
+function readlinkOr(link: string): string {
+  try {
+    return readlinkSync(link);
+  } catch {
+    return '';
+  }
+}
