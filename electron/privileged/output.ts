@@ -50,6 +50,9 @@ export class Refusal extends Error {
 export const reject = (code: string, step: number | null, message: string): Refusal => new Refusal(EXIT.rejected, code, step, message);
 export const refuse = (code: string, step: number | null, message: string): Refusal => new Refusal(EXIT.refused, code, step, message);
 
-/** Control characters shown as `?`, so a message never carries a line break or an escape sequence. */
+/**
+ * Control characters shown as `?`, so a message never carries a line break or an escape sequence; so are
+ * Unicode's line separators and bidirectional controls (a name with a right-to-left override reads reversed).
+ */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
-export const printable = (text: string): string => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+export const printable = (text: string): string => text.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g, '?');

@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { materializeHostSpec, type MaterializedRoot } from '../../../electron/host/materialize';
-import { vfioHolders } from '../../../electron/privileged/device-holders';
+import { heldText, vfioHolders } from '../../../electron/privileged/device-holders';
 import { holdVfioGroup, sriovHostSpec } from '../../lib/sriov-host';
 
 const VF = '0000:01:00.1'; // IOMMU group 11 in sriovHostSpec
@@ -151,3 +151,21 @@ function readlinkOr(link: string): string {
     return '';
   }
 }
+
+// A process name is data a person chose: besides line breaks and escapes, Unicode's invisible controls
+// (a right-to-left override turns "q<RLO>txt.exe" round on screen; comm holds 15 bytes, a line separator breaks a line in
+// JSON readers and editors) are shown as '?' in root's messages.
+describe("a holder's name in root's message", () => {
+  let named: MaterializedRoot;
+  beforeAll(async () => {
+    named = await materializeHostSpec(sriovHostSpec({ nvmeVfs: 1, nicVfs: 0 }));
+    holdVfioGroup(named.root, 4444, 'q\u202etxt.exe\u2028', 11);
+  });
+  afterAll(() => named?.cleanup());
+
+  it('shows invisible format and separator characters as ?', () => {
+    expect(heldText(vfioHolders(named.root, VF))).toBe(
+      'is held open by process 4444 (q?txt.exe?) through /dev/vfio/11',
+    );
+  });
+});
