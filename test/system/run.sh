@@ -17,7 +17,7 @@ DUAL=(dual-gpu-cycles vfio-early-reboot)
 # Written but never yet run to the end in a guest (issue 13 stays open for them): `npm test` runs only the
 # proven ones, so CI proves what has been proven; SYSTEM_SCENARIOS=all runs the rest too.
 PROVEN=(iommu-apply-reboot vm-create single-gpu-cycles fault-holder fault-libvirtd-restart fault-killed-prepare rescue
-  iommu-undo-reboot)
+  dual-gpu-cycles iommu-undo-reboot)
 fatal() { echo "system tier: $*" >&2; exit 1; }
 
 [[ $(id -u) == 0 ]] || fatal "needs root (mmdebstrap, chroot, the image's owners)"
