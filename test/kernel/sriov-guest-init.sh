@@ -119,10 +119,16 @@ check in-use-undo-refused undo_refused
 # from vfio-pci) is refused; once it is gone, that undo goes ahead.
 request '{"device":"0000:01:00.0","count":2,"vfio":"0000:01:00.2"}' && privileged bind-vf1 apply
 check vf1-bound test "$(drv $VF1)" = vfio-pci
-sleep 600 <>"/dev/vfio/$(group $VF1)" &
+# This holder is held as libvirt starts QEMU: in a mount namespace of its own whose /dev/vfio is a tmpfs
+# where the node is made again with mknod (another inode, the same character device).
+G1=$(group $VF1)
+read -r G1_MAJOR G1_MINOR <<<"$(stat -c '%t %T' "/dev/vfio/$G1")"
+# shellcheck disable=SC2016 # expanded by the inner shell
+unshare -m --propagation private sh -c 'mount -t tmpfs vm-dev /dev/vfio && mknod "/dev/vfio/$1" c "$2" "$3" && exec sleep 600 <>"/dev/vfio/$1"' sh "$G1" $((16#$G1_MAJOR)) $((16#$G1_MINOR)) &
 HOLDER1=$!
-holder1_ready() { [[ $(cat /proc/$HOLDER1/comm 2>/dev/null) == sleep ]]; }
+holder1_ready() { [[ $(cat /proc/$HOLDER1/comm 2>/dev/null) == sleep && -e /proc/$HOLDER1/fd/0 ]]; }
 wait_for holder1_ready
+echo "GFT-INFO namespaced holder pid=$HOLDER1 fd0=$(readlink /proc/$HOLDER1/fd/0) node=$(stat -L -c '%d:%i' /proc/$HOLDER1/fd/0) host-node=$(stat -c '%d:%i' "/dev/vfio/$G1")"
 privileged held-unbind undo last; rc=$?
 unbind_refused() {
   REPLY="exit $rc vf1-driver=$(drv $VF1)"
