@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { HostModel } from '../host/model';
 import { buildDoctorReport } from '../analyze/doctor';
-import type { GpuReport } from '../analyze/report';
+import type { DoctorReport, GpuReport } from '../analyze/report';
 import { defineGoal } from '../plan/goals';
 import { emptyPlan, type Plan, type Step } from '../plan/model';
 import { filesUnder } from '../setup/cmdline-change';
@@ -33,8 +33,7 @@ const xorgFiles = (host: HostModel): string[] => [
 ];
 
 /** The GPU the VM gets, or why this goal cannot keep the desktop off it. */
-function vmGpu(host: HostModel, address: string): GpuReport {
-  const report = buildDoctorReport(host);
+function vmGpu(host: HostModel, report: DoctorReport, address: string): GpuReport {
   const gpu = report.gpus.find((g) => g.address === address || g.functions.includes(address));
   if (!gpu) {
     const device = host.pci.find((d) => d.address === address);
@@ -53,8 +52,7 @@ function vmGpu(host: HostModel, address: string): GpuReport {
 }
 
 /** Words for the host's own GPU card today (for KWin's and wlroots' settings, which name a card). */
-function hostCard(host: HostModel, vm: GpuReport): string {
-  const report = buildDoctorReport(host);
+function hostCard(host: HostModel, report: DoctorReport, vm: GpuReport): string {
   const other = report.gpus.find((g) => g.address !== vm.address && g.drivesHostDisplay) ?? report.gpus.find((g) => g.address !== vm.address);
   const card = host.pci.find((d) => d.address === other?.address)?.drm?.card;
   return card ? `/dev/dri/${card} (the host's GPU ${other?.address ?? ''} today; the number can change between boots)` : "the host GPU's /dev/dri/cardN";
@@ -69,7 +67,8 @@ const restartWords = (host: HostModel): string => {
 export function planDisplayOff(host: HostModel, o: DisplayOffOptions): Plan {
   if (o.remove) return planDisplayOffRemove(host);
   if (o.gpu === undefined) throw new Error(`${GOAL} needs --gpu ADDRESS (the GPU the VM gets) or --remove`);
-  const gpu = vmGpu(host, o.gpu);
+  const report = buildDoctorReport(host);
+  const gpu = vmGpu(host, report, o.gpu);
   const plan = emptyPlan(GOAL, `Keep the Linux desktop off the VM's GPU (${gpu.address})`);
   const foreign = xorgFiles(host).filter((p) => p !== XORG_SNIPPET_PATH && hasServerFlags(host.files[p] ?? ''));
   if (foreign.length === 0)
@@ -88,7 +87,7 @@ export function planDisplayOff(host: HostModel, o: DisplayOffOptions): Plan {
     plan.warnings.push(`A monitor is connected to ${gpu.address} (${screens.map(([n]) => n).join(', ')}): the Linux desktop stops using it; it shows the VM while the VM runs.`);
   plan.warnings.push(
     'Xorg then uses only the GPU it starts on: it adds no second GPU for extra screens or PRIME render offload while this is applied.',
-    `KDE Plasma on Wayland (KWin) and wlroots compositors (Sway, Hyprland) read neither file: set KWIN_DRM_DEVICES (KWin) or WLR_DRM_DEVICES (wlroots) to ${hostCard(host, gpu)} in the session's environment.`,
+    `KDE Plasma on Wayland (KWin) and wlroots compositors (Sway, Hyprland) read neither file: set KWIN_DRM_DEVICES (KWin) or WLR_DRM_DEVICES (wlroots) to ${hostCard(host, report, gpu)} in the session's environment.`,
   );
   if (plan.steps.length > 0) plan.reboot = restartWords(host);
   return plan;
@@ -106,9 +105,10 @@ function planDisplayOffRemove(host: HostModel): Plan {
 
 /** GPUs this goal can keep the desktop off on `host` (the round-trip test's cases). */
 function candidates(host: HostModel): DisplayOffOptions[] {
-  return buildDoctorReport(host).gpus.flatMap((g) => {
+  const report = buildDoctorReport(host);
+  return report.gpus.flatMap((g) => {
     try {
-      vmGpu(host, g.address);
+      vmGpu(host, report, g.address);
       return [{ gpu: g.address }];
     } catch {
       return [];
