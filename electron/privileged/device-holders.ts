@@ -7,6 +7,7 @@
 // followed: stat of any other open file could ask a FUSE daemon that never answers, /dev/shm included (a
 // person may mount one there with allow_other). ROOT prefixes every path (a fake tree's /proc, /sys, /dev).
 import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { printable } from './output';
 
 export interface Holder {
@@ -16,14 +17,12 @@ export interface Holder {
   node: string;
 }
 
-const baseName = (p: string): string => p.slice(p.lastIndexOf('/') + 1);
-
 /** The VFIO nodes of ADDRESS that exist while it is on vfio-pci. */
 function vfioNodes(root: string, address: string): string[] {
   const dir = `${root}/sys/bus/pci/devices/${address}`;
   const nodes: string[] = [];
   try {
-    const group = baseName(readlinkSync(`${dir}/iommu_group`));
+    const group = path.basename(readlinkSync(`${dir}/iommu_group`));
     if (/^[0-9]{1,6}$/.test(group)) nodes.push(`/dev/vfio/${group}`);
   } catch {
     // no IOMMU group: no group node
@@ -37,10 +36,10 @@ function vfioNodes(root: string, address: string): string[] {
   return nodes;
 }
 
-/** What PATH is (a /proc fd link: the open file): a character device's number, else device and inode; or null. */
-function identity(path: string): string | null {
+/** What FILE is (a /proc fd link: the open file): a character device's number, else device and inode; or null. */
+function identity(file: string): string | null {
   try {
-    const s = statSync(path, { bigint: true });
+    const s = statSync(file, { bigint: true });
     return s.isCharacterDevice() ? `char:${s.rdev}` : `${s.dev}:${s.ino}`;
   } catch {
     return null;
