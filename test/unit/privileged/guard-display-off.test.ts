@@ -9,7 +9,7 @@ import type { HostModel } from '../../../shared/host/model';
 import { udevRule, udevRulePath } from '../../../shared/handoff/display-off-files';
 import { planDisplayOff } from '../../../shared/handoff/plan-display-off';
 import { emptyPlan, type Plan, type Step } from '../../../shared/plan/model';
-import { refusalOf } from './refusal';
+import { refusalOf, writeFileStep } from './refusal';
 
 const HOSTS = path.resolve(__dirname, '../../fixtures/hosts');
 const IGPU = '0000:00:02.0'; // boot VGA, the screen connected
@@ -26,16 +26,7 @@ afterAll(async () => {
   await single.cleanup();
 });
 
-const rule = (file: string, content: string): Step => ({
-  kind: 'write-file',
-  path: file,
-  content,
-  mode: 0o644,
-  owner: 'root',
-  group: 'root',
-  before: null,
-  reason: 'r',
-});
+const rule = (file: string, content: string): Step => writeFileStep(file, content, { before: null });
 const plan = (...steps: Step[]): Plan => ({ ...emptyPlan('display-off-vm-gpu', 'test'), steps });
 const refusal = (host: HostModel, p: Plan): string | null => {
   const r = refusalOf(host, p);

@@ -8,7 +8,7 @@ import { guardPlan } from '../../../electron/privileged/guards';
 import { goalList } from '../../../shared/plan/goals.registry';
 import { emptyPlan, type Plan, type Step } from '../../../shared/plan/model';
 import { readdirSync } from 'node:fs';
-import { refusalOf } from './refusal';
+import { refusalOf, writeFileStep } from './refusal';
 
 const HOSTS = path.resolve(__dirname, '../../fixtures/hosts');
 let loaded: LoadedHost;
@@ -20,16 +20,7 @@ afterAll(async () => loaded.cleanup());
 const plan = (...steps: Step[]): Plan => ({ ...emptyPlan('test', 'test'), steps });
 const refusal = (p: Plan): string | null => refusalOf(loaded.model, p)?.code ?? null;
 const edit = (file: string, before: string, after: string): Step => ({ kind: 'edit-file', path: file, before, after, reason: 'r' });
-const write = (file: string, content: string, extra: Partial<Extract<Step, { kind: 'write-file' }>> = {}): Step => ({
-  kind: 'write-file',
-  path: file,
-  content,
-  mode: 0o644,
-  owner: 'root',
-  group: 'root',
-  reason: 'r',
-  ...extra,
-});
+const write = writeFileStep;
 const run = (...argv: string[]): Step => ({ kind: 'run', argv, reason: 'r' });
 
 describe('guards at root', () => {
