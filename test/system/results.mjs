@@ -192,7 +192,7 @@ const handoffMedians = (list) => {
 };
 const byScenario = (name) => cycles.filter((c) => c.scenario === name);
 const cycleStats = Object.fromEntries(
-  ['single-gpu-cycles', 'dual-gpu-cycles']
+  ['single-gpu-cycles', 'floor-cycles', 'dual-gpu-cycles']
     .filter((n) => byScenario(n).length > 0)
     .map((n) => [
       n,
