@@ -91,6 +91,23 @@ describe('handoff runtime on a fake tree', () => {
     ['a duplicate key', (t: string) => `${t}MODE=single-gpu\n`, /duplicate key MODE/],
     ['a wrong VM=', (t: string) => t.replace(/^VM=.*$/m, 'VM=other'), /does not match/],
     ['a module list with shell syntax', (t: string) => t.replace('MODULES=', 'MODULES=amdgpu;reboot'), /MODULES must be/],
+    // The runtime checks values with shell patterns (no regex compiled per test): each edge the regexes refused.
+    ['no device', (t: string) => t.replace(`DEVICES=${GPU}`, 'DEVICES='), /DEVICES must be PCI addresses/],
+    ['two spaces between devices', (t: string) => t.replace(`DEVICES=${GPU}`, `DEVICES=${GPU}  0000:0a:00.1`), /DEVICES must be PCI addresses/],
+    ['a tab between devices', (t: string) => t.replace(`DEVICES=${GPU}`, `DEVICES=${GPU}\t0000:0a:00.1`), /DEVICES must be PCI addresses/],
+    ['a trailing space after the devices', (t: string) => t.replace(`DEVICES=${GPU}`, `DEVICES=${GPU} `), /DEVICES must be PCI addresses/],
+    ['a function 8', (t: string) => t.replace(`DEVICES=${GPU}`, 'DEVICES=0000:0a:00.8'), /DEVICES must be PCI addresses/],
+    ['an upper-case address', (t: string) => t.replace(`DEVICES=${GPU}`, 'DEVICES=0000:0A:00.0'), /DEVICES must be PCI addresses/],
+    ['a glob as a device', (t: string) => t.replace(`DEVICES=${GPU}`, 'DEVICES=0000:0a:00.?'), /DEVICES must be PCI addresses/],
+    ['a leading space in the modules', (t: string) => t.replace('MODULES=', 'MODULES= amdgpu'), /MODULES must be/],
+    ['an upper-case module', (t: string) => t.replace('MODULES=', 'MODULES=AMDGPU'), /MODULES must be/],
+    ['a display manager that is no service', (t: string) => t.replace('DISPLAY_MANAGER=', 'DISPLAY_MANAGER=sshd.socket'), /DISPLAY_MANAGER must be/],
+    ['a bare .service', (t: string) => t.replace('DISPLAY_MANAGER=', 'DISPLAY_MANAGER=.service'), /DISPLAY_MANAGER must be/],
+    ['a path as display manager', (t: string) => t.replace('DISPLAY_MANAGER=', 'DISPLAY_MANAGER=../x.service'), /DISPLAY_MANAGER must be/],
+    ['a timeout of 0', (t: string) => t.replace(/^TIMEOUT_STOP=.*$/m, 'TIMEOUT_STOP=0'), /whole seconds/],
+    ['a timeout of 1000', (t: string) => t.replace(/^TIMEOUT_DEVICE=.*$/m, 'TIMEOUT_DEVICE=1000'), /whole seconds/],
+    ['a timeout with a leading zero', (t: string) => t.replace(/^TIMEOUT_STOP=.*$/m, 'TIMEOUT_STOP=09'), /whole seconds/],
+    ['a timeout with a fraction', (t: string) => t.replace(/^TIMEOUT_STOP=.*$/m, 'TIMEOUT_STOP=1.5'), /whole seconds/],
   ])('refuses a config with %s: exit 2, logged, nothing done', (_what, edit, reason) => {
     const file = path.join(root, handoffConfigPath(VM));
     writeFileSync(file, edit(readFileSync(file, 'utf8')));
