@@ -73,12 +73,13 @@ const median = (xs) => {
 const runs = [];
 let run = null;
 const newRun = (scenario, cycle, phase) => {
-  run = { scenario, cycle, phase, steps: [], totalMs: null, waitMs: null, ownMs: null, status: null };
+  run = { scenario, cycle, phase, steps: [], startupMs: null, totalMs: null, waitMs: null, ownMs: null, status: null };
   runs.push(run);
 };
 for (const { scenario, cycle, event } of events) {
   if (event.status === 'start' && event.step === event.phase) {
     newRun(scenario, cycle, event.phase);
+    run.startupMs = event.durationMs ?? null; // a prepare's start event: its start-up (file, config, lock)
     continue;
   }
   if (
@@ -113,6 +114,7 @@ const handoffOf = (c) => {
       totalMs: r.totalMs,
       waitMs: r.waitMs,
       ownMs: r.ownMs,
+      startupMs: r.startupMs,
       // start-up (parsing, config, lock) and logging between steps: the run's time outside its steps
       outsideStepsMs:
         r.totalMs == null ? null : r.totalMs - r.steps.reduce((sum, st) => sum + (st.ms ?? 0), 0),
@@ -148,6 +150,7 @@ const handoffMedians = (list) => {
     prepareTotalMedianMs: m((c) => c.handoff.prepare?.totalMs),
     prepareWaitMedianMs: m((c) => c.handoff.prepare?.waitMs),
     prepareOutsideStepsMedianMs: m((c) => c.handoff.prepare?.outsideStepsMs),
+    prepareStartupMedianMs: m((c) => c.handoff.prepare?.startupMs),
     releaseOutsideStepsMedianMs: m((c) => c.handoff.release?.outsideStepsMs),
     releaseTotalMedianMs: m((c) => c.handoff.release?.totalMs),
     releaseWaitMedianMs: m((c) => c.handoff.release?.waitMs),
@@ -235,7 +238,7 @@ for (const [name, stats] of Object.entries(cycleStats)) {
       .map(([n, v]) => `${n} ${f(v.medianOwnMs)}/${f(v.medianWaitMs)}`)
       .join(', ');
   console.log(
-    `  median own/wait ms per step: prepare: ${steps(h.prepareSteps)}, outside steps ${f(h.prepareOutsideStepsMedianMs)}; ` +
+    `  median own/wait ms per step: prepare: ${steps(h.prepareSteps)}, outside steps ${f(h.prepareOutsideStepsMedianMs)} (start-up ${f(h.prepareStartupMedianMs)}); ` +
       `release: ${steps(h.releaseSteps)}, outside steps ${f(h.releaseOutsideStepsMedianMs)}`,
   );
   for (const c of byScenario(name)) {

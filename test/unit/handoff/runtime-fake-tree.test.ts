@@ -433,6 +433,34 @@ describe('single-GPU steps on a fake tree (fake systemctl and modprobe record wh
     expect(existsSync(path.join(root, `run/gpu-ferry/${vmFileStem(VM)}.state`))).toBe(false);
   });
 
+  it('single GPU, cgroup v2: the first holder scan skips the processes its control groups list for the session, and still refuses an outsider', () => {
+    session('2', 1000, 'x11');
+    node('dev/dri/card1', '/dev/zero');
+    put('sys/fs/cgroup/cgroup.controllers', 'cpu memory pids\n');
+    // The display manager's unit with a subgroup, the session's scope, the user's manager with a nested app group.
+    put('sys/fs/cgroup/system.slice/sddm.service/cgroup.procs', '999990\n');
+    put('sys/fs/cgroup/system.slice/sddm.service/helper/cgroup.procs', '999989\n');
+    put('sys/fs/cgroup/user.slice/user-1000.slice/session-2.scope/cgroup.procs', '999993\nnot-a-pid\n');
+    put('sys/fs/cgroup/user.slice/user-1000.slice/user@1000.service/app.slice/game.service/cgroup.procs', '999994\n');
+    // Another user's manager: not the session's, so its process is scanned.
+    put('sys/fs/cgroup/user.slice/user-1001.slice/user@1001.service/cgroup.procs', '999992\n');
+    proc(999_989, 'sddm-helper', 0, [path.join(root, 'dev/dri/card1')], '/system.slice/sddm.service/helper');
+    proc(999_990, 'Xorg', 0, [path.join(root, 'dev/dri/card1')], '/system.slice/sddm.service');
+    proc(999_993, 'steam', 1000, [path.join(root, 'dev/dri/card1')], '/user.slice/user-1000.slice/session-2.scope');
+    proc(999_994, 'game', 1000, [path.join(root, 'dev/dri/card1')], '/user.slice/user-1000.slice/user@1000.service/app.slice/game.service');
+    put(handoffConfigPath(VM), renderHandoffConfig(config({ mode: 'single-gpu', modules: ['amdgpu'], displayManager: 'sddm.service' })));
+    runFake('prepare', VM);
+    // Four session processes listed by their groups, none scanned: no holder record, and the message says so.
+    expect(log().events.find((e) => e.step === 'holders-first')).toMatchObject({ status: 'ok', message: '0 holder(s), all of the graphical session (its 4 processes in its control groups not scanned)' });
+    // The same with another user's process holding the card: scanned, and refused before anything stops.
+    proc(999_992, 'hold-card', 1001, [path.join(root, 'dev/dri/card1')], '/user.slice/user-1001.slice/user@1001.service');
+    rmSync(path.join(root, 'var/log/gpu-ferry'), { recursive: true, force: true });
+    rmSync(path.join(root, `run/gpu-ferry/${vmFileStem(VM)}.state`), { force: true });
+    expect(runFake('prepare', VM).status).toBe(1);
+    expect(log().events.find((e) => e.step === 'holders-first')).toMatchObject({ status: 'fail',
+      message: 'the GPU is in use by: 999992:hold-card(/dev/dri/card1); nothing signalled: not part of the graphical session being ended: 999992:hold-card; nothing was stopped' });
+  });
+
   it('single GPU: holders that go with the session (its X server, logind\'s session devices, nvidia-persistenced) let the handoff go on', () => {
     session('2', 1000, 'x11');
     node('dev/dri/card1', '/dev/zero');
