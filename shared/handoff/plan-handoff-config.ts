@@ -39,9 +39,11 @@ export function handoffConfigFor(host: HostModel, o: HandoffConfigOptions): Hand
     displayManager: mode === 'single-gpu' ? host.displayManager.unit : null,
     session: o.session ?? 'terminate',
     holders: o.holders ?? 'refuse',
-    // As long as systemd itself gives a unit to stop (DefaultTimeoutStopSec=90s) before it kills it: a display
-    // manager that takes 25 s to stop on a busy machine is slow, not stuck (the system tier saw > 20 s at load ~4).
-    timeoutStopSeconds: 90,
+    // Longer than systemd itself gives a unit to stop (DefaultTimeoutStopSec=90s) before it kills it: a display
+    // manager that takes 25 s to stop on a busy machine is slow, not stuck (the system tier saw > 20 s at load ~4),
+    // and one that ignores SIGTERM is killed by systemd at 90 s, which ends the stop job: waiting exactly 90 s
+    // raced that kill and failed the handoff (the system tier saw LightDM hang so, 2 runs in about 10).
+    timeoutStopSeconds: 120,
     timeoutDeviceSeconds: 10,
   };
 }

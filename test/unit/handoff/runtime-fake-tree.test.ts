@@ -330,7 +330,7 @@ describe('single-GPU steps on a fake tree (fake systemctl and modprobe record wh
       'prepare:persistenced-stop:skip', 'prepare:vtcon-unbind:ok', 'prepare:fb-release:ok', 'prepare:holders:ok']);
     expect(seq).toContain('prepare:driver-unbind:fail');
     const undone = ev.filter((e) => e.phase === 'rollback' && e.status === 'undone').map((e) => e.step);
-    expect(undone).toEqual(['driver-unbind', 'dm-stop', 'fb-unbind', 'vtcon-unbind']); // the display manager as soon as the GPU is back
+    expect(undone).toEqual(['driver-unbind', 'vtcon-unbind', 'dm-stop', 'fb-unbind']); // fbcon and the display manager as soon as the GPU is back
     expect(readFileSync(path.join(root, 'sys/class/vtconsole/vtcon1/bind'), 'utf8')).toBe('1');
     expect(readFileSync(path.join(root, 'sys/class/vtconsole/vtcon0/bind'), 'utf8')).toBe('1\n'); // the dummy console is never touched
     expect(readFileSync(path.join(root, 'sys/bus/platform/drivers/efi-framebuffer/unbind'), 'utf8')).toBe('efi-framebuffer.0');
@@ -496,7 +496,7 @@ describe('single-GPU steps on a fake tree (fake systemctl and modprobe record wh
     expect(log().events.find((e) => e.step === 'dm-stop')).toMatchObject({ status: 'ok', message: 'stopped sddm.service' });
   });
 
-  it('release brings the display back first: the display manager starts once the GPU is back, before the audio function, fbcon and the firmware frame buffer', () => {
+  it('release brings the display back first: fbcon and then the display manager once the GPU is back, before the audio function and the firmware frame buffer', () => {
     const AUDIO = '0000:0a:00.1';
     put(`sys/bus/pci/devices/${GPU}/driver_override`, 'vfio-pci\n');
     put(`sys/bus/pci/devices/${AUDIO}/class`, '0x040300\n');
@@ -510,7 +510,7 @@ describe('single-GPU steps on a fake tree (fake systemctl and modprobe record wh
     const undone = log().events.filter((e) => e.status === 'undone');
     expect(undone.map((e) => `${e.step}:${e.message}`)).toEqual([
       `vfio-bind:${AUDIO} off vfio-pci`, `vfio-bind:${GPU} off vfio-pci`, 'module-unload:loaded amdgpu', `driver-unbind:${GPU} on amdgpu`,
-      'dm-stop:started sddm.service', `driver-unbind:${AUDIO} on snd_hda_intel`, 'fb-unbind:efi-framebuffer.0 already on efi-framebuffer', 'vtcon-unbind:vtcon1 bound']);
+      'vtcon-unbind:vtcon1 bound', 'dm-stop:started sddm.service', `driver-unbind:${AUDIO} on snd_hda_intel`, 'fb-unbind:efi-framebuffer.0 already on efi-framebuffer']);
     expect(undone.every((e) => typeof e.durationMs === 'number' && typeof e.waitMs === 'number' && e.waitMs <= e.durationMs)).toBe(true);
     const end = log().events.at(-1);
     expect(end).toMatchObject({ step: 'release', status: 'done' });
