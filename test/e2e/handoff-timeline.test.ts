@@ -99,9 +99,10 @@ it('shows a real successful handoff and a real failed one with its rollback, in 
     expect(stepTexts[1]).toContain('stopped sddm.service');
     expect(stepTexts.join('\n')).not.toMatch(/dm-stop|vfio-bind|driver-unbind/);
     const backTexts = await giveBack.getByRole('listitem').allTextContents();
-    // The display manager starts first on release: the login screen is what the person waits for.
+    // The display first on release (the login screen is what the person waits for): the text console, then the
+    // display manager, then what can wait.
     expect(backTexts.map((t) => /^Release(.+?) — /.exec(t)?.[1])).toEqual([
-      'Start the display manager again', 'Bind the firmware frame buffer again', 'Bind the text console again',
+      'Bind the text console again', 'Start the display manager again', 'Bind the firmware frame buffer again',
     ]);
     for (const t of backTexts) expect(t).toMatch(/\d+ msundone$/);
     expect(await giveBack.textContent()).toMatch(/The GPU came back to the host in \d+ ms\./);
@@ -132,7 +133,7 @@ it('shows a real successful handoff and a real failed one with its rollback, in 
     const failedRow = failTexts.find((t) => t.includes('Check that no program uses the GPU'));
     expect(failedRow).toMatch(/^PrepareCheck that no program uses the GPU — the GPU is in use by: 4242:steam\(\/dev\/nvidia0\)\d+ msfailed$/);
     expect(failTexts.filter((t) => t.startsWith('Rollback')).map((t) => /^Rollback(.+?) — /.exec(t)?.[1])).toEqual([
-      'Start the display manager again', 'Bind the firmware frame buffer again', 'Bind the text console again',
+      'Bind the text console again', 'Start the display manager again', 'Bind the firmware frame buffer again',
     ]);
     // Nothing after the failed step ran.
     expect(failTexts.some((t) => t.includes('Give the GPU to vfio-pci'))).toBe(false);
